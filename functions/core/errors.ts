@@ -1,0 +1,129 @@
+/**
+ * One error tree for clipbay. Every error has a stable `name` (Step Functions Retry and Catch
+ * match on it, since Lambda reports `error.name` as the errorType) and a message written for the
+ * person who will read it: the user in chat for usage and TokenBay business errors, the admin
+ * for configuration and key problems.
+ */
+export class ClipbayError extends Error {
+  override readonly name: string = 'ClipbayError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The command was wrong; the message tells the caller exactly what to fix. Starts nothing. */
+export class UsageError extends ClipbayError {
+  override readonly name = 'UsageError';
+}
+
+/** Invalid configuration at start-up; the message is one line naming the variable. */
+export class ConfigError extends ClipbayError {
+  override readonly name = 'ConfigError';
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+export interface TokenBayErrorDetails {
+  status?: number;
+  type?: string;
+  code?: string;
+  cause?: unknown;
+}
+
+/** Anything TokenBay answered (or failed to answer) that is not a usable result. */
+export class TokenBayError extends ClipbayError {
+  override readonly name: string = 'TokenBayError';
+  readonly status: number | undefined;
+  readonly type: string | undefined;
+  readonly code: string | undefined;
+  constructor(message: string, details: TokenBayErrorDetails = {}) {
+    super(message, { cause: details.cause });
+    this.status = details.status;
+    this.type = details.type;
+    this.code = details.code;
+  }
+}
+
+/**
+ * TokenBay refused the request itself: a 200 whose body carries `error`, or a 4xx other than
+ * auth and rate limits. `message` is TokenBay's own `error.message`, meant for the user.
+ */
+export class TokenBayRejectedError extends TokenBayError {
+  override readonly name = 'TokenBayRejectedError';
+}
+
+/** 401/403: the API key is missing, wrong or revoked. The admin must act, not the user. */
+export class TokenBayAuthError extends TokenBayError {
+  override readonly name = 'TokenBayAuthError';
+}
+
+/** 429: slow down. Safe to retry for reads; submit is never retried by the client. */
+export class TokenBayRateLimitError extends TokenBayError {
+  override readonly name = 'TokenBayRateLimitError';
+  /** What TokenBay's `Retry-After` header asked for, if it sent one. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(
+    message: string,
+    details: TokenBayErrorDetails & { retryAfterSeconds?: number | undefined } = {},
+  ) {
+    super(message, details);
+    this.retryAfterSeconds = details.retryAfterSeconds;
+  }
+}
+
+/** 5xx from TokenBay. */
+export class TokenBayServerError extends TokenBayError {
+  override readonly name = 'TokenBayServerError';
+}
+
+/** The answer was not what the API documents (not JSON, missing task id, ...). */
+export class TokenBayProtocolError extends TokenBayError {
+  override readonly name = 'TokenBayProtocolError';
+}
+
+/**
+ * The request certainly never reached TokenBay (connection refused, DNS failure, connect
+ * timeout). Retrying a submit after this error cannot create a second paid task.
+ */
+export class TokenBayNotSentError extends TokenBayError {
+  override readonly name = 'TokenBayNotSentError';
+}
+
+/**
+ * The request may have reached TokenBay (timeout or reset after the body went out). A submit
+ * that failed this way must never be sent again: TokenBay task creation is not idempotent.
+ */
+export class TokenBayMaybeSentError extends TokenBayError {
+  override readonly name = 'TokenBayMaybeSentError';
+}
+
+/** Moving the finished video into storage failed. */
+export class TransferError extends ClipbayError {
+  override readonly name: string = 'TransferError';
+}
+
+/** The download broke off part way; the transfer can resume from `offset` with a Range request. */
+export class TransferInterruptedError extends TransferError {
+  override readonly name = 'TransferInterruptedError';
+  constructor(
+    message: string,
+    readonly offset: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The stored object does not match what TokenBay announced (size, content type). */
+export class TransferIntegrityError extends TransferError {
+  override readonly name = 'TransferIntegrityError';
+}
+
+/** The task did not finish before its deadline. */
+export class DeadlineExceededError extends ClipbayError {
+  override readonly name = 'DeadlineExceededError';
+}

@@ -1,0 +1,21 @@
+import { UsageError } from '../errors.js';
+
+/** Collects what is wrong with a command, so the user can fix everything in one go. */
+export class Problems {
+  private readonly list: string[] = [];
+
+  add(problem: string | undefined): void {
+    if (problem) this.list.push(problem);
+  }
+
+  get count(): number {
+    return this.list.length;
+  }
+
+  /** Throws one `UsageError` naming every problem found, if any. */
+  throwIfAny(): void {
+    if (this.list.length === 1) throw new UsageError(this.list[0]!);
+    if (this.list.length > 1)
+      throw new UsageError(`Please fix:\n${this.list.map((p) => `• ${p}`).join('\n')}`);
+  }
+}

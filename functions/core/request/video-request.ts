@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * The one neutral request inside clipbay: what Slack and Discord commands both become, what the
+ * state machine carries, and what the request builder turns into a TokenBay body. Validated
+ * values only; `validateVideoRequest` is the only way to make one from user input.
+ */
+export const videoRequestSchema = z.object({
+  prompt: z.string().min(1),
+  model: z.string().min(1),
+  family: z.enum(['veo', 'seedance', 'happyhorse']),
+  duration: z.number().int().positive(),
+  resolution: z.string().min(1),
+  ratio: z.string().min(1),
+  negativePrompt: z.string().optional(),
+  seed: z.number().int().nonnegative().optional(),
+  audio: z.boolean().optional(),
+  images: z.array(z.string().url()).default([]),
+  lastFrame: z.string().url().optional(),
+  references: z.array(z.string().url()).default([]),
+});
+
+export type VideoRequest = z.infer<typeof videoRequestSchema>;
+
+/** What a parser collected from the user, before validation. Strings where the user typed text. */
+export interface RawVideoOptions {
+  prompt: string;
+  model?: string | undefined;
+  duration?: string | number | undefined;
+  resolution?: string | undefined;
+  ratio?: string | undefined;
+  negativePrompt?: string | undefined;
+  seed?: string | number | undefined;
+  audio?: boolean | undefined;
+  images?: string[] | undefined;
+  lastFrame?: string | undefined;
+  references?: string[] | undefined;
+}
+
+/** The result of reading a command: a video to make, or a request for help text. */
+export type ParsedCommand = { kind: 'video'; request: VideoRequest } | { kind: 'help' } | { kind: 'models' };

@@ -1,0 +1,226 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '../../functions/core/clock.js';
+import {
+  TokenBayAuthError,
+  TokenBayMaybeSentError,
+  TokenBayNotSentError,
+  TokenBayProtocolError,
+  TokenBayRateLimitError,
+  TokenBayRejectedError,
+  TokenBayServerError,
+} from '../../functions/core/errors.js';
+import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
+import { TASK_STATUS } from '../../functions/core/tokenbay/task.js';
+import { TokenBaySimulator } from '../../local/simulator/tokenbay-simulator.js';
+import { collect } from '../helpers/streams.js';
+
+const KEY = 'sk-test-0123456789';
+
+/** A clock the test moves by hand. */
+function manualClock(start = 1_800_000_000_000): Clock & { advance(seconds: number): void } {
+  let now = start;
+  return { now: () => now, advance: (seconds) => void (now += seconds * 1000) };
+}
+
+describe('TokenBayClient against the simulator', () => {
+  let clock: ReturnType<typeof manualClock>;
+  let sim: TokenBaySimulator;
+  let client: TokenBayClient;
+
+  beforeEach(async () => {
+    clock = manualClock();
+    sim = new TokenBaySimulator({ apiKey: KEY, generationSeconds: 60, clock, videoSize: 300_000 });
+    const baseUrl = await sim.start();
+    client = new TokenBayClient({ baseUrl, apiKey: KEY, timeoutMs: 2000 });
+  });
+  afterEach(() => sim.stop());
+
+  it('follows a task from submit to SUCCESS, with progress parsed from "50%" strings', async () => {
+    const submitted = await client.submit({
+      model: 'veo-3.1-generate-preview',
+      prompt: 'a corgi surfing',
+      seconds: 8,
+    });
+    expect(submitted.id).toMatch(/^task_/);
+    expect(submitted.status).toBe('QUEUED');
+
+    const seen: { status: string; progress: number }[] = [];
+    let elapsed = 0;
+    for (const seconds of [0, 1, 30, 45, 60]) {
+      clock.advance(seconds - elapsed);
+      elapsed = seconds;
+      const task = await client.get(submitted.id);
+      seen.push({ status: task.status, progress: task.progress });
+    }
+    expect(seen).toEqual([
+      { status: TASK_STATUS.queued, progress: 0 },
+      { status: TASK_STATUS.queued, progress: 0 },
+      { status: TASK_STATUS.inProgress, progress: 50 },
+      { status: TASK_STATUS.inProgress, progress: 75 },
+      { status: TASK_STATUS.success, progress: 100 },
+    ]);
+    const done = await client.get(submitted.id);
+    expect(done.action).toBe('generate');
+    expect(done.resultUrl).toBe(`${sim.url}/v1/videos/${submitted.id}/content`);
+    expect(done.quota).toBe(1);
+    expect(done.times.finishedAt).toBeTypeOf('number');
+  });
+
+  it('sends the key only as a Bearer header, never in the body', async () => {
+    await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
+    const [request] = sim.submits();
+    expect(request!.authorization).toBe(`Bearer ${KEY}`);
+    expect(JSON.stringify(request!.body)).not.toContain(KEY);
+  });
+
+  it('turns a 200 whose body has error into TokenBayRejectedError with message, type and code', async () => {
+    const error = await client
+      .submit({ model: 'veo-3.1-generate-preview', prompt: 'a [reject] cat' })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(TokenBayRejectedError);
+    expect(error).toMatchObject({
+      name: 'TokenBayRejectedError',
+      status: 200,
+      type: 'invalid_request_error',
+      code: 'content_policy_violation',
+      message: 'Your prompt was rejected by the safety system (simulated [reject]).',
+    });
+  });
+
+  it('lets a value TokenBay rejects reach the caller as its own message', async () => {
+    const error = await client
+      .submit({ model: 'veo-3.1-generate-preview', prompt: 'x', seconds: 7 })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(TokenBayRejectedError);
+    expect(error.message).toBe('seconds must be 4, 6, 8 for veo-3.1-generate-preview.');
+  });
+
+  it('maps 401 to TokenBayAuthError that tells the admin what to do', async () => {
+    const wrongKey = new TokenBayClient({ baseUrl: sim.url, apiKey: 'sk-wrong' });
+    const error = await wrongKey.get('task_x').catch((e) => e);
+    expect(error).toBeInstanceOf(TokenBayAuthError);
+    expect(error.status).toBe(401);
+    expect(error.message).toMatch(/admin needs to set a valid TokenBay key/);
+  });
+
+  it('maps 429 (with Retry-After) and 5xx to their own errors', async () => {
+    const { id } = await client.submit({ model: 'seedance-1-0-pro', prompt: 'x' });
+    sim.inject('poll', 'rate-limit', 'server-error');
+    const limited = await client.get(id).catch((e) => e);
+    expect(limited).toBeInstanceOf(TokenBayRateLimitError);
+    expect(limited.retryAfterSeconds).toBe(1);
+    const broken = await client.get(id).catch((e) => e);
+    expect(broken).toBeInstanceOf(TokenBayServerError);
+    expect(broken.status).toBe(502);
+    await expect(client.get(id)).resolves.toMatchObject({ status: 'QUEUED' });
+  });
+
+  it('does not retry a submit that failed with 5xx', async () => {
+    sim.inject('submit', 'server-error');
+    await expect(client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' })).rejects.toBeInstanceOf(
+      TokenBayServerError,
+    );
+    expect(sim.submits()).toHaveLength(1);
+  });
+
+  it('resolves relative and absolute result_url against the base URL', async () => {
+    const absolute = new TokenBaySimulator({
+      apiKey: KEY,
+      generationSeconds: 0,
+      resultUrl: 'absolute',
+      clock,
+    });
+    const absoluteUrl = await absolute.start();
+    try {
+      const relClient = client;
+      const absClient = new TokenBayClient({ baseUrl: absoluteUrl, apiKey: KEY });
+      const rel = await relClient.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
+      const abs = await absClient.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
+      clock.advance(60);
+      expect((await relClient.get(rel.id)).resultUrl).toBe(`${sim.url}/v1/videos/${rel.id}/content`);
+      expect((await absClient.get(abs.id)).resultUrl).toBe(`${absoluteUrl}/v1/videos/${abs.id}/content`);
+    } finally {
+      await absolute.stop();
+    }
+  });
+
+  it('downloads the whole video, and resumes with Range into byte-identical output', async () => {
+    const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
+    clock.advance(60);
+    const { resultUrl } = await client.get(id);
+    const expected = sim.video.bytes();
+
+    const whole = await client.content(resultUrl!);
+    expect(whole).toMatchObject({ offset: 0, contentLength: expected.length, totalLength: expected.length });
+    expect((await collect(whole.stream)).equals(expected)).toBe(true);
+
+    const offset = 123_457;
+    const rest = await client.content(id, { offset });
+    expect(rest).toMatchObject({
+      offset,
+      contentLength: expected.length - offset,
+      totalLength: expected.length,
+    });
+    const joined = Buffer.concat([expected.subarray(0, offset), await collect(rest.stream)]);
+    expect(joined.equals(expected)).toBe(true);
+    expect(sim.requests.at(-1)!.range).toBe(`bytes=${offset}-`);
+  });
+
+  it('reports a download cut mid-stream as a stream error, and 416 past the end', async () => {
+    const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
+    clock.advance(60);
+    sim.inject('content', { resetAtFraction: 0.4 });
+    const cut = await client.content(id);
+    await expect(collect(cut.stream)).rejects.toThrow();
+    await expect(client.content(id, { offset: sim.video.size })).rejects.toBeInstanceOf(
+      TokenBayProtocolError,
+    );
+  });
+
+  it('classifies a refused connection as certainly not sent', async () => {
+    const port = await closedPort();
+    const offline = new TokenBayClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY });
+    const error = await offline.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' }).catch((e) => e);
+    expect(error).toBeInstanceOf(TokenBayNotSentError);
+    expect(error.code).toBe('ECONNREFUSED');
+  });
+
+  it('classifies a timeout after the body went out as maybe sent (and the task exists)', async () => {
+    sim.inject('submit', 'hang');
+    const impatient = new TokenBayClient({ baseUrl: sim.url, apiKey: KEY, timeoutMs: 200 });
+    const error = await impatient.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' }).catch((e) => e);
+    expect(error).toBeInstanceOf(TokenBayMaybeSentError);
+    expect(error.message).toMatch(/timed out/);
+    expect(sim.taskIds()).toHaveLength(1);
+  });
+
+  it('classifies a connection reset after the body went out as maybe sent', async () => {
+    sim.inject('submit', 'reset-after-body');
+    const error = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' }).catch((e) => e);
+    expect(error).toBeInstanceOf(TokenBayMaybeSentError);
+    expect(sim.submits()).toHaveLength(1);
+  });
+
+  it('answers the documented aliases', async () => {
+    const response = await fetch(`${sim.url}/v1/video/generations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'happyhorse-1.0-t2v', prompt: 'x' }),
+    });
+    const { task_id: id } = (await response.json()) as { task_id: string };
+    const query = await fetch(`${sim.url}/v1/video/generations/${id}`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    expect(await query.json()).toMatchObject({ task_id: id, status: 'QUEUED', progress: '0%' });
+  });
+});
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -1,7 +1,6 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Clock } from '../../functions/core/clock.js';
 import {
   TokenBayAuthError,
   TokenBayMaybeSentError,
@@ -14,15 +13,10 @@ import {
 import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import { TASK_STATUS } from '../../functions/core/tokenbay/task.js';
 import { TokenBaySimulator } from '../../local/simulator/tokenbay-simulator.js';
+import { manualClock } from '../helpers/clock.js';
 import { collect } from '../helpers/streams.js';
 
 const KEY = 'sk-test-0123456789';
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_800_000_000_000): Clock & { advance(seconds: number): void } {
-  let now = start;
-  return { now: () => now, advance: (seconds) => void (now += seconds * 1000) };
-}
 
 describe('TokenBayClient against the simulator', () => {
   let clock: ReturnType<typeof manualClock>;

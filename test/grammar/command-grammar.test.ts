@@ -3,7 +3,8 @@ import {
   parseDiscordOptions,
   type DiscordCommandData,
 } from '../../functions/core/grammar/discord-options.js';
-import { parseSlackCommandText } from '../../functions/core/grammar/slack-text.js';
+import { parseCommandText } from '../../functions/core/grammar/command-text.js';
+import { decodeSlackText } from '../../functions/core/grammar/slack-escapes.js';
 import { buildSubmitBody } from '../../functions/core/request/build-submit-body.js';
 import type { ParsedCommand } from '../../functions/core/request/video-request.js';
 
@@ -443,7 +444,7 @@ const discordCases: [name: string, data: DiscordCommandData, expected: Expectati
 
 describe('Slack command text → TokenBay body', () => {
   it.each(slackCases)('%s', (_name, input, expected) => {
-    expect(outcome(() => parseSlackCommandText(input, defaults))).toEqual(expected);
+    expect(outcome(() => parseCommandText(decodeSlackText(input), defaults))).toEqual(expected);
   });
 });
 
@@ -455,7 +456,7 @@ describe('Discord options → TokenBay body', () => {
 
 describe('one grammar behind both platforms', () => {
   it('gives the same request for the same command on Slack and Discord', () => {
-    const slack = parseSlackCommandText(
+    const slack = parseCommandText(
       'a fox --model happyhorse-1.0-t2v --duration 9 --ratio 3:4 --seed 5',
       defaults,
     );

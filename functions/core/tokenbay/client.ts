@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import type {
-  TokenBayError} from '../errors.js';
+import type { TokenBayError } from '../errors.js';
 import {
   TokenBayAuthError,
   TokenBayMaybeSentError,
@@ -91,7 +90,10 @@ export class TokenBayClient {
 
   /** `GET /v1/videos/{task_id}`, normalized. */
   async get(taskId: string): Promise<Task> {
-    const json = await this.requestJson('GET', `v1/videos/${encodeURIComponent(taskId)}`);
+    // A failed task's body carries `error` beside its status: that is task data, not a rejection.
+    const json = await this.requestJson('GET', `v1/videos/${encodeURIComponent(taskId)}`, undefined, {
+      errorWithStatusIsTaskData: true,
+    });
     const parsed = taskBodySchema.safeParse(json);
     if (!parsed.success)
       throw new TokenBayProtocolError(`TokenBay's answer for task ${taskId} has an unexpected shape.`);
@@ -179,6 +181,7 @@ export class TokenBayClient {
     method: 'GET' | 'POST',
     path: string,
     body?: unknown,
+    options: { errorWithStatusIsTaskData?: boolean } = {},
   ): Promise<Record<string, unknown>> {
     const url = new URL(path, this.baseUrl).toString();
     let response: Response;
@@ -215,7 +218,10 @@ export class TokenBayClient {
     if (!json || typeof json !== 'object' || Array.isArray(json))
       throw new TokenBayProtocolError(`TokenBay answered ${method} ${path} with unexpected JSON.`);
     const record = json as Record<string, unknown>;
-    const apiError = readApiError(record);
+    const apiError =
+      options.errorWithStatusIsTaskData && typeof record.status === 'string'
+        ? undefined
+        : readApiError(record);
     if (apiError) throw new TokenBayRejectedError(apiError.message, { status: response.status, ...apiError });
     return record;
   }

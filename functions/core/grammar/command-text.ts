@@ -1,7 +1,7 @@
 import { Problems } from '../request/problems.js';
 import type { ParsedCommand, RawVideoOptions } from '../request/video-request.js';
 import { validateVideoRequest, type ValidateOptions } from '../request/validate-video-request.js';
-import { tokenize } from './tokenize.js';
+import { tokenize, type Token } from './tokenize.js';
 
 type FlagSpec =
   | {
@@ -29,40 +29,51 @@ const FLAGS: Record<string, FlagSpec> = {
 export const FLAG_NAMES = Object.keys(FLAGS);
 
 /**
- * Slack escapes `&`, `<` and `>` in command text and wraps links and mentions in angle brackets
- * (`<https://x.com/a.png>`, `<https://x.com|x.com>`, `<@U123|ana>`). Turn them back into what
- * the user typed, so the prompt is plain text and image links are plain URLs.
+ * Reads `/video` command text (`a corgi --model veo-3.1… --duration 8`): the grammar of
+ * DESIGN.md, shared by Slack (after `decodeSlackText`) and the CLI.
  */
-export function decodeSlackText(text: string): string {
-  return text
-    .replace(/<([^<>|]+)(?:\|([^<>]*))?>/g, (_m, target: string, label: string | undefined) => {
-      if (target.startsWith('@') || target.startsWith('#')) return label ? `${target[0]}${label}` : target;
-      if (target.startsWith('!')) return `@${label ?? target.slice(1)}`;
-      return target;
-    })
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
+export function parseCommandText(text: string, options: ValidateOptions): ParsedCommand {
+  return parseCommandTokens(tokenize(text), options);
 }
 
-/** Reads the text after `/video` as Slack sends it. */
-export function parseSlackCommandText(text: string, options: ValidateOptions): ParsedCommand {
-  const raw = readSlackText(decodeSlackText(text));
+/** The same grammar over words that are already split (command-line arguments). */
+export function parseCommandArgs(args: readonly string[], options: ValidateOptions): ParsedCommand {
+  return parseCommandTokens(
+    args.map((text) => ({ text, quoted: false })),
+    options,
+  );
+}
+
+function parseCommandTokens(tokens: Token[], options: ValidateOptions): ParsedCommand {
+  const raw = readTokens(tokens);
   if (raw === 'help' || raw === 'models') return { kind: raw };
   return { kind: 'video', request: validateVideoRequest(raw, options) };
 }
 
-function readSlackText(text: string): RawVideoOptions | 'help' | 'models' {
-  const trimmed = text.trim();
-  const keyword = trimmed.toLowerCase();
-  if (keyword === '' || keyword === 'help' || keyword === '--help' || keyword === '-h') return 'help';
-  if (keyword === 'models' || keyword === '--models') return 'models';
+const KEYWORDS: Record<string, 'help' | 'models'> = {
+  '': 'help',
+  help: 'help',
+  '--help': 'help',
+  '-h': 'help',
+  models: 'models',
+  '--models': 'models',
+};
+
+function readTokens(tokens: Token[]): RawVideoOptions | 'help' | 'models' {
+  const keyword =
+    KEYWORDS[
+      tokens
+        .map((t) => t.text)
+        .join(' ')
+        .trim()
+        .toLowerCase()
+    ];
+  if (keyword) return keyword;
 
   const words: string[] = [];
   const raw: RawVideoOptions = { prompt: '' };
   const seen = new Set<string>();
   const problems = new Problems();
-  const tokens = tokenize(trimmed);
 
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;

@@ -1,0 +1,92 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeadlineExceededError, TokenBayAuthError } from '../../functions/core/errors.js';
+import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
+import { waitForTask } from '../../functions/core/tokenbay/wait-for-task.js';
+import { TokenBaySimulator } from '../../local/simulator/tokenbay-simulator.js';
+import { manualClock } from '../helpers/clock.js';
+
+describe('waitForTask', () => {
+  let clock: ReturnType<typeof manualClock>;
+  let sim: TokenBaySimulator;
+  let client: TokenBayClient;
+
+  beforeEach(async () => {
+    clock = manualClock();
+    sim = new TokenBaySimulator({ generationSeconds: 100, clock });
+    client = new TokenBayClient({ baseUrl: await sim.start(), apiKey: 'sk-test' });
+  });
+  afterEach(() => sim.stop());
+
+  it('polls every interval until SUCCESS, never more often', async () => {
+    const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
+    const progress: number[] = [];
+    const task = await waitForTask(client, id, {
+      intervalSeconds: 15,
+      deadlineSeconds: 300,
+      clock,
+      sleep: clock.sleep,
+      onUpdate: (t) => progress.push(t.progress),
+    });
+    expect(task.status).toBe('SUCCESS');
+    expect(progress).toEqual([15, 30, 45, 60, 75, 90, 100]);
+    expect(sim.minPollGapMs()).toBe(15_000);
+  });
+
+  it('keeps polling through 429 and 5xx answers', async () => {
+    const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
+    sim.inject('poll', 'rate-limit', 'server-error', 'reset');
+    const errors: string[] = [];
+    const task = await waitForTask(client, id, {
+      intervalSeconds: 15,
+      deadlineSeconds: 300,
+      clock,
+      sleep: clock.sleep,
+      onPollError: (e) => errors.push(e.name),
+    });
+    expect(task.status).toBe('SUCCESS');
+    expect(errors).toEqual(['TokenBayRateLimitError', 'TokenBayServerError', 'TokenBayMaybeSentError']);
+  });
+
+  it('returns a FAILURE task with its reason', async () => {
+    const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x [fail]' });
+    const task = await waitForTask(client, id, {
+      intervalSeconds: 15,
+      deadlineSeconds: 300,
+      clock,
+      sleep: clock.sleep,
+    });
+    expect(task.status).toBe('FAILURE');
+    expect(task.failReason).toMatch(/content safety/);
+  });
+
+  it('gives up at the deadline with a message for the user', async () => {
+    const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x [never]' });
+    const error = await waitForTask(client, id, {
+      intervalSeconds: 15,
+      deadlineSeconds: 300,
+      clock,
+      sleep: clock.sleep,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    expect(error.message).toBe(`The video was not ready after 5 minutes; TokenBay task ${id} was given up.`);
+    expect(sim.pollTimes(id)).toHaveLength(20);
+  });
+
+  it('stops at once on an error that polling again cannot fix', async () => {
+    const strict = new TokenBaySimulator({ apiKey: 'sk-right', clock });
+    const wrongKey = new TokenBayClient({ baseUrl: await strict.start(), apiKey: 'sk-wrong' });
+    try {
+      await expect(
+        waitForTask(wrongKey, 'task_1', {
+          intervalSeconds: 15,
+          deadlineSeconds: 300,
+          clock,
+          sleep: clock.sleep,
+        }),
+      ).rejects.toBeInstanceOf(TokenBayAuthError);
+      expect(strict.requests).toHaveLength(1);
+    } finally {
+      await strict.stop();
+    }
+  });
+});

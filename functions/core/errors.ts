@@ -127,3 +127,8 @@ export class TransferIntegrityError extends TransferError {
 export class DeadlineExceededError extends ClipbayError {
   override readonly name = 'DeadlineExceededError';
 }
+
+/** Chat could not be reached (Slack or Discord answered 5xx/429, or the network failed). */
+export class NotifyError extends ClipbayError {
+  override readonly name = 'NotifyError';
+}

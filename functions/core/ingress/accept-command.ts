@@ -1,0 +1,48 @@
+import { helpText, modelsText } from '../grammar/help-text.js';
+import type { ParsedCommand, VideoRequest } from '../request/video-request.js';
+import type { ReplyTarget, Requester, WorkflowInput } from '../workflow/execution-state.js';
+
+export interface CommandContext {
+  /** Platform id of this command: Slack trigger_id, Discord interaction id. */
+  id: string;
+  replyTo: ReplyTarget;
+  requestedBy: Requester;
+}
+
+export interface AcceptDeps {
+  startVideo: (input: WorkflowInput) => Promise<'started' | 'duplicate'>;
+  defaultModel: string;
+  now: () => number;
+}
+
+/** What the platform adapter should answer: text only the caller sees, or "queued". */
+export type Acceptance =
+  | { kind: 'private'; text: string }
+  | { kind: 'queued'; request: VideoRequest; requestedBy: Requester; duplicate: boolean };
+
+/**
+ * The one intake behind both platforms: help and model lists are answered privately; a video
+ * request starts the workflow (once per platform id). Usage errors are thrown by the parsers
+ * before this point and answered privately by the adapters.
+ */
+export async function acceptCommand(
+  command: ParsedCommand,
+  context: CommandContext,
+  deps: AcceptDeps,
+): Promise<Acceptance> {
+  if (command.kind === 'help') return { kind: 'private', text: helpText(deps.defaultModel) };
+  if (command.kind === 'models') return { kind: 'private', text: modelsText(deps.defaultModel) };
+  const outcome = await deps.startVideo({
+    id: context.id,
+    request: command.request,
+    replyTo: context.replyTo,
+    requestedBy: context.requestedBy,
+    requestedAt: deps.now(),
+  });
+  return {
+    kind: 'queued',
+    request: command.request,
+    requestedBy: context.requestedBy,
+    duplicate: outcome === 'duplicate',
+  };
+}

@@ -1,0 +1,116 @@
+import type { KeyObject } from 'node:crypto';
+import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { discordCommandDataSchema, parseDiscordOptions } from '../grammar/discord-options.js';
+import { acceptCommand, type AcceptDeps } from './accept-command.js';
+import { isValidDiscordSignature } from './discord-signature.js';
+
+export interface DiscordRequest {
+  rawBody: string;
+  signature: string | undefined;
+  timestamp: string | undefined;
+}
+
+export interface DiscordAnswer {
+  status: number;
+  body: unknown;
+}
+
+export interface DiscordInteractionDeps extends AcceptDeps {
+  publicKey: KeyObject;
+  applicationId: string | undefined;
+}
+
+/** Bodies larger than this are not interactions; refused before parsing. */
+export const MAX_INTERACTION_BYTES = 1024 * 1024;
+
+const userSchema = z.object({
+  id: z.string(),
+  username: z.string().optional(),
+  global_name: z.string().nullish(),
+});
+const interactionSchema = z.object({
+  id: z.string().min(1),
+  type: z.number().int(),
+  application_id: z.string(),
+  token: z.string().optional(),
+  channel_id: z.string().optional(),
+  channel: z.object({ id: z.string() }).optional(),
+  guild_id: z.string().optional(),
+  member: z.object({ user: userSchema }).optional(),
+  user: userSchema.optional(),
+  data: z.unknown().optional(),
+});
+
+const ephemeral = (content: string): DiscordAnswer => ({
+  status: 200,
+  body: {
+    type: InteractionResponseType.ChannelMessageWithSource,
+    data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
+  },
+});
+
+/**
+ * Discord's interactions endpoint: verify, answer PING, map `/video` options with the shared
+ * grammar, start the workflow (named after the interaction id), and answer type 5 (deferred) so
+ * the workflow can edit the response later. Usage errors answer privately and start nothing.
+ */
+export async function handleDiscordInteraction(
+  request: DiscordRequest,
+  deps: DiscordInteractionDeps,
+): Promise<DiscordAnswer> {
+  if (Buffer.byteLength(request.rawBody) > MAX_INTERACTION_BYTES)
+    return { status: 413, body: { error: 'Body too large.' } };
+  if (!isValidDiscordSignature(deps.publicKey, request.rawBody, request.signature, request.timestamp))
+    return { status: 401, body: { error: 'Invalid request signature.' } };
+
+  let json: unknown;
+  try {
+    json = JSON.parse(request.rawBody);
+  } catch {
+    return { status: 400, body: { error: 'Body is not JSON.' } };
+  }
+  const parsed = interactionSchema.safeParse(json);
+  if (!parsed.success) return { status: 400, body: { error: 'Not a Discord interaction.' } };
+  const interaction = parsed.data;
+  if (deps.applicationId && interaction.application_id !== deps.applicationId)
+    return { status: 400, body: { error: 'Interaction for another application.' } };
+
+  if (interaction.type === InteractionType.Ping)
+    return { status: 200, body: { type: InteractionResponseType.Pong } };
+  if (interaction.type !== InteractionType.ApplicationCommand)
+    return ephemeral('clipbay only understands the /video command.');
+
+  const data = discordCommandDataSchema.safeParse(interaction.data);
+  const channelId = interaction.channel_id ?? interaction.channel?.id;
+  const user = interaction.member?.user ?? interaction.user;
+  if (!data.success || data.data.name !== 'video' || !interaction.token || !channelId || !user)
+    return ephemeral('clipbay only understands the /video command.');
+
+  try {
+    const command = parseDiscordOptions(data.data, { defaultModel: deps.defaultModel });
+    const accepted = await acceptCommand(
+      command,
+      {
+        id: interaction.id,
+        replyTo: {
+          platform: 'discord',
+          applicationId: interaction.application_id,
+          interactionToken: interaction.token,
+          channelId,
+          ...(interaction.guild_id ? { guildId: interaction.guild_id } : {}),
+        },
+        requestedBy: { id: user.id, name: user.global_name ?? user.username ?? user.id },
+      },
+      deps,
+    );
+    if (accepted.kind === 'private') return ephemeral(accepted.text);
+    // Deferred: Discord shows "clipbay is thinking…" and the workflow edits it with progress.
+    return { status: 200, body: { type: InteractionResponseType.DeferredChannelMessageWithSource } };
+  } catch (error) {
+    if (error instanceof UsageError)
+      return ephemeral(`${error.message}\nType \`/video prompt:help\` for all options.`);
+    throw error;
+  }
+}

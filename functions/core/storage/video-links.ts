@@ -1,0 +1,52 @@
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { systemClock, type Clock } from '../clock.js';
+import { MAX_LINK_EXPIRY_SECONDS } from '../config.js';
+import { videoKey } from './video-object.js';
+
+export interface PresignedLink {
+  url: string;
+  expiresAt: number;
+  expiresInSeconds: number;
+}
+
+/** A link must stay valid for at least this long to be worth posting. */
+const MIN_USEFUL_SECONDS = 60;
+/** Margin before the signing credentials expire. */
+const CREDENTIAL_MARGIN_SECONDS = 60;
+
+/**
+ * A presigned GET for a clip. The expiry is `requestedSeconds`, capped at SigV4's 7 days and at
+ * what the signing credentials allow: a link signed with a Lambda role's session dies when the
+ * session does, so it is never promised longer than that (the share link covers the rest).
+ */
+export async function presignClip(
+  s3: S3Client,
+  bucket: string,
+  clipId: string,
+  requestedSeconds: number,
+  clock: Clock = systemClock,
+): Promise<PresignedLink> {
+  const credentials = await s3.config.credentials();
+  let expiresInSeconds = Math.min(requestedSeconds, MAX_LINK_EXPIRY_SECONDS);
+  if (credentials.expiration) {
+    const left =
+      Math.floor((credentials.expiration.getTime() - clock.now()) / 1000) - CREDENTIAL_MARGIN_SECONDS;
+    expiresInSeconds = Math.max(MIN_USEFUL_SECONDS, Math.min(expiresInSeconds, left));
+  }
+  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: videoKey(clipId) }), {
+    expiresIn: expiresInSeconds,
+  });
+  return { url, expiresInSeconds, expiresAt: clock.now() + expiresInSeconds * 1000 };
+}
+
+/** The stable share link: `GET /v/{clipId}` redirects to a freshly presigned URL. */
+export function shareLink(shareBaseUrl: string, clipId: string): string {
+  return new URL(`v/${clipId}`, shareBaseUrl.endsWith('/') ? shareBaseUrl : `${shareBaseUrl}/`).toString();
+}
+
+/** For logs: a presigned URL without its query string (the signature is a bearer credential). */
+export function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
+}

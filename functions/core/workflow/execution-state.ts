@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { videoRequestSchema } from '../request/video-request.js';
+
+/**
+ * What travels through the state machine. The ingress builds `WorkflowInput`; each step adds its
+ * result under its own key (`task`, `status`, `video`, `error`), as the ResultPaths in
+ * infra/video-workflow.ts say. Every step validates what it reads with these schemas.
+ */
+
+/** Where to answer: the channel the command came from, in the platform's own terms. */
+export const replyTargetSchema = z.discriminatedUnion('platform', [
+  z.object({
+    platform: z.literal('slack'),
+    responseUrl: z.string().url(),
+    channelId: z.string().min(1),
+    teamId: z.string().optional(),
+  }),
+  z.object({
+    platform: z.literal('discord'),
+    applicationId: z.string().min(1),
+    interactionToken: z.string().min(1),
+    channelId: z.string().min(1),
+    guildId: z.string().optional(),
+  }),
+]);
+export type ReplyTarget = z.infer<typeof replyTargetSchema>;
+
+export const requesterSchema = z.object({ id: z.string().min(1), name: z.string() });
+export type Requester = z.infer<typeof requesterSchema>;
+
+export const workflowInputSchema = z.object({
+  /** The execution name: Slack trigger_id or Discord interaction id. Quoted in error messages. */
+  id: z.string().min(1).max(80),
+  request: videoRequestSchema,
+  replyTo: replyTargetSchema,
+  requestedBy: requesterSchema,
+  /** When the command arrived, ms since the epoch. */
+  requestedAt: z.number().int().nonnegative(),
+});
+export type WorkflowInput = z.infer<typeof workflowInputSchema>;
+
+export const submittedTaskSchema = z.object({
+  taskId: z.string().min(1),
+  /** Our own random id for the clip: the S3 key and the share link use it, never the task id. */
+  clipId: z.string().regex(/^[A-Za-z0-9_-]{22}$/),
+  submittedAt: z.number().int().nonnegative(),
+});
+export type SubmittedTask = z.infer<typeof submittedTaskSchema>;
+
+export const POLL_OUTCOME = {
+  running: 'running',
+  ready: 'ready',
+  failed: 'failed',
+  timedOut: 'timed-out',
+} as const;
+export type PollOutcome = (typeof POLL_OUTCOME)[keyof typeof POLL_OUTCOME];
+
+export const taskStatusSchema = z.object({
+  outcome: z.enum(['running', 'ready', 'failed', 'timed-out']),
+  rawStatus: z.string(),
+  progress: z.number().int().min(0).max(100),
+  action: z.string(),
+  resultUrl: z.string().optional(),
+  reason: z.string().optional(),
+  polls: z.number().int().nonnegative(),
+  /** The progress message being updated in place, once one was posted. */
+  messageId: z.string().optional(),
+});
+export type TaskStatusResult = z.infer<typeof taskStatusSchema>;
+
+export const savedVideoSchema = z.object({
+  key: z.string().min(1),
+  bytes: z.number().int().nonnegative(),
+  resumes: z.number().int().nonnegative(),
+});
+export type SavedVideo = z.infer<typeof savedVideoSchema>;
+
+/** What a Catch puts at `$.error`. In AWS `Cause` is a JSON string with `errorMessage`. */
+export const caughtErrorSchema = z.object({ Error: z.string(), Cause: z.string().optional() });
+export type CaughtError = z.infer<typeof caughtErrorSchema>;
+
+export const afterSubmitSchema = workflowInputSchema.extend({ task: submittedTaskSchema });
+export const afterPollSchema = afterSubmitSchema.extend({ status: taskStatusSchema });
+export const afterSaveSchema = afterPollSchema.extend({ video: savedVideoSchema });
+/** ReportFailure can be reached from any step, so everything but the input is optional. */
+export const failureInputSchema = workflowInputSchema.extend({
+  task: submittedTaskSchema.optional(),
+  status: taskStatusSchema.optional(),
+  error: caughtErrorSchema.optional(),
+});
+
+export type AfterSubmit = z.infer<typeof afterSubmitSchema>;
+export type AfterPoll = z.infer<typeof afterPollSchema>;
+export type AfterSave = z.infer<typeof afterSaveSchema>;
+export type FailureInput = z.infer<typeof failureInputSchema>;

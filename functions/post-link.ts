@@ -1,0 +1,17 @@
+import { postLinkStep } from './core/workflow/post-link-step.js';
+import { chatNotifier } from './runtime/chat-notifier.js';
+import { s3Client } from './runtime/clients.js';
+import { workflowStep } from './runtime/workflow-step.js';
+
+export const handler = workflowStep('PostLink', (config, event) =>
+  postLinkStep(
+    {
+      s3: s3Client(config),
+      bucket: config.videoBucket,
+      notifier: chatNotifier(config),
+      linkExpirySeconds: config.linkExpirySeconds,
+      shareBaseUrl: config.shareBaseUrl,
+    },
+    event,
+  ),
+);

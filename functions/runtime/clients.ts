@@ -1,0 +1,28 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import type { ClipbayConfig } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import { TokenBayClient } from '../core/tokenbay/client.js';
+
+/**
+ * Clients made once per cold start. Each factory lives apart (see chat-notifier.ts) so a step's
+ * bundle holds only the SDKs that step uses: Submit does not carry Slack or Discord code.
+ */
+let tokenBay: TokenBayClient | undefined;
+let s3: S3Client | undefined;
+
+export function tokenBayClient(config: ClipbayConfig): TokenBayClient {
+  if (!config.tokenBay.apiKey)
+    throw new ConfigError('TOKENBAY_API_KEY', 'is not set (in AWS: the TokenBay secret is empty)');
+  // The step Lambdas time out at 30 s: give up on TokenBay well before that.
+  return (tokenBay ??= new TokenBayClient({
+    baseUrl: config.tokenBay.baseUrl,
+    apiKey: config.tokenBay.apiKey,
+    timeoutMs: 20_000,
+  }));
+}
+
+export function s3Client(config: ClipbayConfig): S3Client {
+  return (s3 ??= new S3Client(
+    config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {},
+  ));
+}

@@ -1,0 +1,65 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { fileURLToPath } from 'node:url';
+
+const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
+
+export interface ClipbayFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
+  /** Handler file in functions/, e.g. `submit.ts`. */
+  handlerFile: string;
+  /** Packages to leave out of the bundle beyond the AWS SDK (which the runtime provides). */
+  externalModules?: string[];
+}
+
+/**
+ * clipbay's Lambda defaults in one place: Node.js 24 on arm64 (the code also runs on Node 20, used
+ * locally), esbuild bundle (no Docker), minified with source maps, X-Ray tracing, its own log
+ * group with a retention, and a role that may write only to that log group (no managed policy).
+ */
+export class ClipbayFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: ClipbayFunctionProps) {
+    const { handlerFile, externalModules = [], environment, ...rest } = props;
+    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+    const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn],
+      }),
+    );
+    super(scope, id, {
+      entry: `${FUNCTIONS_DIR}${handlerFile}`,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      role,
+      logGroup,
+      architecture: Architecture.ARM_64,
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'clipbay',
+        ...environment,
+      },
+      bundling: {
+        format: OutputFormat.CJS,
+        minify: true,
+        sourceMap: true,
+        target: 'node20',
+        externalModules: ['@aws-sdk/*', ...externalModules],
+      },
+      ...rest,
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments/PutTelemetryRecords support no resource-level permissions; AWS requires "*".',
+    });
+  }
+}

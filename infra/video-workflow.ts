@@ -1,0 +1,181 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Fail,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  Timeout,
+  Wait,
+  WaitTime,
+  type CatchProps,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+/** The state names, as a person would say them; the local runner binds handlers by these. */
+export const STATE = {
+  submit: 'Submit',
+  wait: 'WaitForVideo',
+  checkStatus: 'CheckStatus',
+  isReady: 'IsVideoReady',
+  saveToS3: 'SaveToS3',
+  postLink: 'PostLink',
+  reportFailure: 'ReportFailure',
+  done: 'Done',
+  failed: 'VideoFailed',
+} as const;
+
+export const MIN_POLL_INTERVAL_SECONDS = 5;
+
+export interface VideoWorkflowProps {
+  submit: IFunction;
+  checkStatus: IFunction;
+  saveToS3: IFunction;
+  postLink: IFunction;
+  reportFailure: IFunction;
+  /** Seconds between polls (DESIGN.md: 15 deployed, never below 5). */
+  pollIntervalSeconds: number;
+  /** The longest deadline (editing tasks); the whole execution is capped a little above it. */
+  editTimeoutSeconds: number;
+  logGroup: ILogGroup;
+}
+
+/**
+ * Submit → WaitForVideo → CheckStatus → IsVideoReady ─ running → WaitForVideo
+ *                                                    ├ ready → SaveToS3 → PostLink → Done
+ *                                                    └ failed / timed out → ReportFailure → VideoFailed
+ * Every Task catches everything into ReportFailure, so no run ends without telling the channel.
+ */
+export class VideoWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: VideoWorkflowProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.pollIntervalSeconds) || props.pollIntervalSeconds < MIN_POLL_INTERVAL_SECONDS)
+      throw new Error(
+        `pollIntervalSeconds must be a whole number of at least ${MIN_POLL_INTERVAL_SECONDS} (got ${props.pollIntervalSeconds})`,
+      );
+    const caught: CatchProps = { errors: ['States.ALL'], resultPath: '$.error' };
+
+    const failed = new Fail(this, STATE.failed, {
+      error: 'VideoFailed',
+      cause: 'The run failed; the channel was told why (see ReportFailure).',
+    });
+    const reportFailure = this.invoke(STATE.reportFailure, props.reportFailure, '$.report', 30);
+    reportFailure.addRetry({
+      errors: ['NotifyError'],
+      interval: Duration.seconds(2),
+      maxAttempts: 4,
+      backoffRate: 2,
+    });
+    reportFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.reportError' });
+    reportFailure.next(failed);
+
+    // Never retried after it may have reached TokenBay. Lambda throttling means the function never
+    // ran, so that is safe; so is TokenBayNotSentError (the request certainly never left).
+    const submit = this.invoke(STATE.submit, props.submit, '$.task', 30, { retryOnServiceExceptions: false });
+    submit.addRetry({
+      errors: ['Lambda.TooManyRequestsException', 'TokenBayNotSentError'],
+      interval: Duration.seconds(2),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
+    submit.addCatch(reportFailure, caught);
+
+    const wait = new Wait(this, STATE.wait, {
+      time: WaitTime.duration(Duration.seconds(props.pollIntervalSeconds)),
+    });
+
+    const checkStatus = this.invoke(STATE.checkStatus, props.checkStatus, '$.status', 30);
+    checkStatus.addRetry({
+      errors: [
+        'TokenBayRateLimitError',
+        'TokenBayServerError',
+        'TokenBayMaybeSentError',
+        'TokenBayNotSentError',
+      ],
+      interval: Duration.seconds(props.pollIntervalSeconds),
+      maxAttempts: 4,
+      backoffRate: 2,
+      maxDelay: Duration.seconds(120),
+    });
+    checkStatus.addCatch(reportFailure, caught);
+
+    const saveToS3 = this.invoke(STATE.saveToS3, props.saveToS3, '$.video', 900);
+    saveToS3.addRetry({
+      errors: ['TransferInterruptedError', 'TokenBayServerError', 'TokenBayMaybeSentError'],
+      interval: Duration.seconds(5),
+      maxAttempts: 2,
+      backoffRate: 2,
+    });
+    saveToS3.addCatch(reportFailure, caught);
+
+    const postLink = this.invoke(STATE.postLink, props.postLink, '$.posted', 30);
+    postLink.addRetry({
+      errors: ['NotifyError'],
+      interval: Duration.seconds(2),
+      maxAttempts: 4,
+      backoffRate: 2,
+    });
+    postLink.addCatch(reportFailure, caught);
+
+    const isReady = new Choice(this, STATE.isReady)
+      .when(
+        Condition.stringEquals('$.status.outcome', 'ready'),
+        saveToS3.next(postLink).next(new Succeed(this, STATE.done)),
+      )
+      .when(
+        Condition.or(
+          Condition.stringEquals('$.status.outcome', 'failed'),
+          Condition.stringEquals('$.status.outcome', 'timed-out'),
+        ),
+        reportFailure,
+      )
+      .otherwise(wait);
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(submit.next(wait).next(checkStatus).next(isReady)),
+      timeout: Duration.seconds(props.editTimeoutSeconds + 30 * 60),
+      tracingEnabled: true,
+      logs: { destination: props.logGroup, level: LogLevel.ALL, includeExecutionData: false },
+    });
+
+    const stack = Stack.of(this);
+    Validations.of(this.stateMachine).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing and CloudWatch Logs delivery for Step Functions support no resource-level permissions.',
+      },
+      ...[props.submit, props.checkStatus, props.saveToS3, props.postLink, props.reportFailure].map((fn) => ({
+        id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
+        reason:
+          'CDK grants invoke on the function and its versions/aliases (`:*`); only clipbay’s own step functions.',
+      })),
+    );
+  }
+
+  private invoke(
+    name: string,
+    fn: IFunction,
+    resultPath: string,
+    timeoutSeconds: number,
+    extra: { retryOnServiceExceptions?: boolean } = {},
+  ): LambdaInvoke {
+    return new LambdaInvoke(this, name, {
+      lambdaFunction: fn,
+      payloadResponseOnly: true,
+      resultPath,
+      taskTimeout: Timeout.duration(Duration.seconds(timeoutSeconds)),
+      ...extra,
+    });
+  }
+}

@@ -1,0 +1,143 @@
+import './promise-with-resolvers.js';
+import { StateMachine } from 'aws-local-stepfunctions';
+
+export type StepHandler = (input: unknown) => Promise<unknown>;
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED' | 'TIMED_OUT';
+
+export interface LocalExecution {
+  executionArn: string;
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate: Date | undefined;
+  output: unknown;
+  error: string | undefined;
+  cause: string | undefined;
+  /** Settles when the execution ends, never rejects. */
+  done: Promise<LocalExecution>;
+}
+
+export interface LocalWorkflowOptions {
+  /** The ASL, as synthesized from the CDK stack. */
+  definition: Record<string, unknown>;
+  /** Task state name → the step function that runs it (the Lambda handlers' cores). */
+  handlers: Record<string, StepHandler>;
+  /** Override every Wait state, in ms (tests run virtual time faster). Default: the definition's seconds. */
+  waitMs?: number;
+  /** Override every retry interval, in ms. Default: the definition's. */
+  retryIntervalMs?: number;
+  stateMachineArn?: string;
+}
+
+/**
+ * The state machine definition run by aws-local-stepfunctions, with each Task bound to its step
+ * handler by state name, and executions kept the way Step Functions keeps them: by name, so that
+ * starting a name twice behaves as StartExecution does.
+ */
+export class LocalWorkflow {
+  readonly stateMachineArn: string;
+  private readonly machine: StateMachine;
+  private readonly executions = new Map<string, LocalExecution>();
+  private readonly aborts = new Map<string, () => void>();
+
+  constructor(private readonly options: LocalWorkflowOptions) {
+    this.stateMachineArn =
+      options.stateMachineArn ?? 'arn:aws:states:us-east-1:000000000000:stateMachine:Clipbay';
+    this.machine = new StateMachine(options.definition as never, { validationOptions: { checkArn: false } });
+  }
+
+  private overrides() {
+    const states = (this.options.definition.States ?? {}) as Record<
+      string,
+      { Type: string; Retry?: unknown[] }
+    >;
+    const byType = (type: string) => Object.keys(states).filter((name) => states[name]!.Type === type);
+    const each = (names: string[], value: number | undefined) =>
+      value === undefined ? undefined : Object.fromEntries(names.map((name) => [name, value]));
+    return {
+      taskResourceLocalHandlers: this.options.handlers as never,
+      waitTimeOverrides: each(byType('Wait'), this.options.waitMs),
+      retryIntervalOverrides: each(
+        Object.keys(states).filter((name) => states[name]!.Retry),
+        this.options.retryIntervalMs,
+      ),
+    };
+  }
+
+  /** Starts an execution, or throws `ExecutionAlreadyExists` as Step Functions does. */
+  start(name: string, input: string): LocalExecution {
+    const existing = this.executions.get(name);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input) return existing;
+      throw Object.assign(new Error(`Execution Already Exists: '${existing.executionArn}'`), {
+        name: 'ExecutionAlreadyExists',
+      });
+    }
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const run = this.machine.run(JSON.parse(input), {
+      overrides: this.overrides(),
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          Input: JSON.parse(input),
+          StartTime: new Date().toISOString(),
+        },
+      } as never,
+    });
+    const execution: LocalExecution = {
+      executionArn,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate: new Date(),
+      stopDate: undefined,
+      output: undefined,
+      error: undefined,
+      cause: undefined,
+      done: undefined as unknown as Promise<LocalExecution>,
+    };
+    execution.done = run.result.then(
+      (output) => Object.assign(execution, { status: 'SUCCEEDED', output, stopDate: new Date() }),
+      (error: Error & { cause?: unknown }) => {
+        const aborted = error.name === 'ExecutionAbortedError';
+        const timedOut = error.name === 'ExecutionTimeoutError';
+        const inner = error.cause as { name?: string; message?: string } | undefined;
+        return Object.assign(execution, {
+          status: aborted ? 'ABORTED' : timedOut ? 'TIMED_OUT' : 'FAILED',
+          error: inner?.name ?? error.name,
+          cause: inner?.message ?? error.message,
+          stopDate: new Date(),
+        });
+      },
+    );
+    this.executions.set(name, execution);
+    this.aborts.set(name, run.abort);
+    return execution;
+  }
+
+  describe(executionArn: string): LocalExecution | undefined {
+    return [...this.executions.values()].find((e) => e.executionArn === executionArn);
+  }
+
+  list(): LocalExecution[] {
+    return [...this.executions.values()];
+  }
+
+  stop(executionArn: string): LocalExecution | undefined {
+    const execution = this.describe(executionArn);
+    if (execution?.status === 'RUNNING') this.aborts.get(execution.name)?.();
+    return execution;
+  }
+
+  /** Waits for every running execution to end. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.executions.values()].map((e) => e.done));
+  }
+
+  stopAll(): void {
+    for (const e of this.executions.values()) if (e.status === 'RUNNING') this.aborts.get(e.name)?.();
+  }
+}

@@ -1,0 +1,139 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ClipbayStack } from '../../infra/clipbay-stack.js';
+import { stateMachineDefinition } from '../../local/workflow/synthesized-definition.js';
+
+type States = Record<
+  string,
+  { Type: string; Next?: string; Seconds?: number; Default?: string; Choices?: { Next: string }[] }
+>;
+
+/** One synth for the whole file (6–9 s), with cdk-nag's AwsSolutions checks as in infra/bin. */
+describe('ClipbayStack template', () => {
+  let template: Template;
+  let json: string;
+
+  beforeAll(() => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new ClipbayStack(app, 'Clipbay');
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    // Throws ValidationFailed if cdk-nag has any unacknowledged finding.
+    const synthesized = app.synth().getStackByName('Clipbay').template as Record<string, unknown>;
+    template = Template.fromJSON(synthesized);
+    json = JSON.stringify(synthesized);
+  });
+
+  it('keeps the video bucket private, encrypted, SSL-only, expiring, with no stale multipart uploads', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({ Prefix: 'clips/', ExpirationInDays: 30, Status: 'Enabled' }),
+          Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Status: 'Enabled' }),
+        ]),
+      },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 'videos/' }),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('waits 15 s per loop: Submit → WaitForVideo → CheckStatus → IsVideoReady → back to WaitForVideo', () => {
+    const resources = JSON.parse(json) as Parameters<typeof stateMachineDefinition>[0];
+    const definition = stateMachineDefinition(resources);
+    const states = definition.States as States;
+    expect(definition.StartAt).toBe('Submit');
+    expect(states.Submit!.Next).toBe('WaitForVideo');
+    expect(states.WaitForVideo).toMatchObject({ Type: 'Wait', Seconds: 15, Next: 'CheckStatus' });
+    expect(states.CheckStatus!.Next).toBe('IsVideoReady');
+    expect(states.IsVideoReady!.Default).toBe('WaitForVideo');
+    expect(states.IsVideoReady!.Choices!.map((c) => c.Next)).toEqual(['SaveToS3', 'ReportFailure']);
+    expect(states.SaveToS3!.Next).toBe('PostLink');
+    // Every Task ends in a message to the user when it fails.
+    for (const [name, state] of Object.entries(states).filter(
+      ([, s]) => s.Type === 'Task' && !s.Type.includes('Report'),
+    ))
+      if (name !== 'ReportFailure')
+        expect((state as { Catch?: { Next: string }[] }).Catch?.[0]?.Next, name).toBe('ReportFailure');
+    // Submit is retried only when the request certainly never reached TokenBay.
+    expect((states.Submit as { Retry: { ErrorEquals: string[] }[] }).Retry).toEqual([
+      expect.objectContaining({ ErrorEquals: ['Lambda.TooManyRequestsException', 'TokenBayNotSentError'] }),
+    ]);
+  });
+
+  it('logs the state machine and traces it', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('holds no secret values: secrets come from Secrets Manager by ARN', () => {
+    expect(json).not.toMatch(/sk-[A-Za-z0-9]{8,}|xox[abp]-|xapp-/);
+    const functions = template.findResources('AWS::Lambda::Function');
+    for (const fn of Object.values(functions)) {
+      const env = (fn.Properties.Environment?.Variables ?? {}) as Record<string, unknown>;
+      for (const name of [
+        'TOKENBAY_API_KEY',
+        'SLACK_SIGNING_SECRET',
+        'SLACK_BOT_TOKEN',
+        'DISCORD_BOT_TOKEN',
+        'DISCORD_PUBLIC_KEY',
+      ])
+        expect(env).not.toHaveProperty(name);
+      expect(env).toHaveProperty('TOKENBAY_SECRET_ARN');
+    }
+    template.resourceCountIs('AWS::SecretsManager::Secret', 3);
+  });
+
+  it('grants no IAM action with a wildcard', () => {
+    const policies = template.findResources('AWS::IAM::Policy');
+    const actions = Object.values(policies).flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((s) =>
+        [s.Action].flat(),
+      ),
+    );
+    expect(actions.length).toBeGreaterThan(10);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    template.resourcePropertiesCountIs('AWS::IAM::Role', { ManagedPolicyArns: Match.anyValue() }, 0);
+  });
+
+  it('runs Node.js 24 on arm64, and serves the three routes with throttling', () => {
+    template.allResourcesProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+    });
+    for (const route of ['POST /slack/events', 'POST /discord/interactions', 'GET /v/{id}'])
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: route });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingBurstLimit: 50, ThrottlingRateLimit: 20 },
+    });
+    for (const output of ['SlackRequestUrl', 'DiscordInteractionsUrl', 'ShareBaseUrl'])
+      template.hasOutput(output, {});
+  });
+
+  it('refuses a poll interval under 5 s', () => {
+    expect(() => new ClipbayStack(new App(), 'Fast', { pollIntervalSeconds: 4 })).toThrow(
+      'pollIntervalSeconds must be a whole number of at least 5 (got 4)',
+    );
+  });
+});

@@ -1,0 +1,85 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shareRedirect } from '../../functions/core/storage/share-redirect.js';
+import { presignClip, redactUrl, shareLink } from '../../functions/core/storage/video-links.js';
+import { downloadFilename, videoKey } from '../../functions/core/storage/video-object.js';
+import { startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
+import { manualClock } from '../helpers/clock.js';
+
+const CLIP = 'AbCdEfGhIjKlMnOpQrStUv';
+
+describe('links to clips', () => {
+  let s3: LocalS3;
+  let directory: string;
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'clipbay-links-'));
+    s3 = await startLocalS3({ directory, bucket: 'clipbay-videos' });
+    await s3.client.send(
+      new PutObjectCommand({
+        Bucket: s3.bucket,
+        Key: videoKey(CLIP),
+        Body: Buffer.from('mp4 bytes'),
+        ContentType: 'video/mp4',
+      }),
+    );
+  });
+  afterAll(async () => {
+    await s3.close();
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('presigns for the requested time when the credentials last longer', async () => {
+    const link = await presignClip(s3.client, s3.bucket, CLIP, 604_800);
+    expect(link.expiresInSeconds).toBe(604_800);
+    const response = await fetch(link.url);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe('mp4 bytes');
+  });
+
+  it('caps the expiry at what temporary credentials allow (a Lambda role session)', async () => {
+    const clock = manualClock();
+    const expiration = new Date(clock.now() + 6 * 3600 * 1000);
+    const session = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken: 'token', expiration },
+    });
+    const link = await presignClip(session, s3.bucket, CLIP, 604_800, clock);
+    expect(link.expiresInSeconds).toBe(6 * 3600 - 60);
+    expect(new URL(link.url).searchParams.get('X-Amz-Expires')).toBe(String(6 * 3600 - 60));
+  });
+
+  it('redirects a share link to a fresh presigned URL that plays', async () => {
+    const answer = await shareRedirect(s3.client, s3.bucket, CLIP);
+    expect(answer.statusCode).toBe(302);
+    expect(answer.headers['cache-control']).toBe('no-store');
+    const video = await fetch(answer.headers.location!);
+    expect(await video.text()).toBe('mp4 bytes');
+  });
+
+  it.each([
+    ['unknown clip', 'ZZZZZZZZZZZZZZZZZZZZZZ', 'This clip has expired or never existed.'],
+    ['path traversal', '../../secret', 'No such clip.'],
+    ['another prefix', 'other/key', 'No such clip.'],
+    ['empty', undefined, 'No such clip.'],
+  ])('answers 404 for %s, never another object', async (_name, id, body) => {
+    expect(await shareRedirect(s3.client, s3.bucket, id)).toMatchObject({ statusCode: 404, body });
+  });
+
+  it('names things safely', () => {
+    expect(shareLink('https://abc.execute-api.eu-west-1.amazonaws.com', CLIP)).toBe(
+      `https://abc.execute-api.eu-west-1.amazonaws.com/v/${CLIP}`,
+    );
+    expect(downloadFilename('Ein Café am Meer — “sunset”!')).toBe('ein-cafe-am-meer-sunset.mp4');
+    expect(downloadFilename('🎬🎬')).toBe('clipbay-video.mp4');
+    expect(redactUrl('http://127.0.0.1:4568/b/clips/x.mp4?X-Amz-Signature=abc')).toBe(
+      'http://127.0.0.1:4568/b/clips/x.mp4?…',
+    );
+    expect(() => videoKey('../x')).toThrow();
+  });
+});

@@ -1,0 +1,267 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { HTTPReceiver } from '@slack/bolt';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createSlackApp } from '../../bots/slack/slack-app.js';
+import { systemClock, type Clock } from '../../functions/core/clock.js';
+import type { ClipbayConfig } from '../../functions/core/config.js';
+import type { AcceptDeps } from '../../functions/core/ingress/accept-command.js';
+import {
+  handleDiscordInteraction,
+  MAX_INTERACTION_BYTES,
+} from '../../functions/core/ingress/discord-interaction.js';
+import { discordPublicKey } from '../../functions/core/ingress/discord-signature.js';
+import { startVideo } from '../../functions/core/ingress/start-video.js';
+import { ChatNotifier } from '../../functions/core/notify/chat-notifier.js';
+import { DiscordNotifier } from '../../functions/core/notify/discord-notifier.js';
+import type { Notifier } from '../../functions/core/notify/notifier.js';
+import { SlackNotifier } from '../../functions/core/notify/slack-notifier.js';
+import { shareRedirect } from '../../functions/core/storage/share-redirect.js';
+import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
+import { startLocalS3, type LocalS3 } from '../s3/local-s3.js';
+import { TokenBaySimulator, type SimulatorOptions } from '../simulator/tokenbay-simulator.js';
+import { LocalWorkflow } from '../workflow/local-workflow.js';
+import { localStepHandlers } from '../workflow/local-steps.js';
+import { stepFunctionsHandler } from '../workflow/step-functions-endpoint.js';
+import { stateMachineDefinition, synthesizeTemplate } from '../workflow/synthesized-definition.js';
+import { loadLocalKeys, type LocalKeys } from './local-keys.js';
+
+export const STEP_FUNCTIONS_PATH = '/_aws/stepfunctions';
+const LOCAL_TOKENBAY_KEY = 'sk-local-simulator';
+
+export interface LocalStackOptions {
+  config: ClipbayConfig;
+  /** Where clips and local keys live (`./.clipbay`). */
+  dataDir: string;
+  /** Virtual time (tests, benchmarks): Wait and retry intervals shrink by `speed`. */
+  clock?: Clock;
+  speed?: number;
+  simulator?: SimulatorOptions;
+  /** Replace the chat notifier (tests of the workflow alone). */
+  notifier?: Notifier;
+  log?: (line: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  s3: LocalS3;
+  simulator: TokenBaySimulator | undefined;
+  tokenBayUrl: string;
+  workflow: LocalWorkflow;
+  keys: LocalKeys;
+  /** The Slack signing secret and Discord key in force (the user's own, or the local ones). */
+  slackSigningSecret: string;
+  discordPublicKeyHex: string;
+  discordApplicationId: string;
+  close(): Promise<void>;
+}
+
+type Route = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> | boolean;
+
+/**
+ * Everything of DESIGN.md's "local stack" in one process: the HTTP server on PORT (Slack events
+ * through Bolt's HTTP receiver, Discord interactions, share links, health, and a Step Functions
+ * endpoint), the embedded S3 server, the synthesized state machine in the local interpreter, and
+ * the TokenBay simulator unless TOKENBAY_API_KEY is set.
+ */
+export async function startLocalStack(
+  options: LocalStackOptions,
+  extraRoutes: Route[] = [],
+): Promise<LocalStack> {
+  const { config, dataDir } = options;
+  const clock = options.clock ?? systemClock;
+  const speed = options.speed ?? 1;
+  const log = options.log ?? (() => undefined);
+  const keys = await loadLocalKeys(dataDir);
+  const slackSigningSecret = config.slack.signingSecret ?? keys.slackSigningSecret;
+  const discordKeyHex = config.discord.publicKey ?? keys.discordPublicKeyHex;
+  const discordApplicationId = config.discord.applicationId ?? keys.discordApplicationId;
+
+  const server = createServer();
+  await listen(server, config.port);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  const closers: (() => Promise<void> | void)[] = [() => closeServer(server)];
+
+  try {
+    let simulator: TokenBaySimulator | undefined;
+    let tokenBay: TokenBayClient;
+    if (config.tokenBay.apiKey) {
+      tokenBay = new TokenBayClient({ baseUrl: config.tokenBay.baseUrl, apiKey: config.tokenBay.apiKey });
+    } else {
+      simulator = new TokenBaySimulator({ generationSeconds: 20, clock, ...options.simulator });
+      closers.push(() => simulator!.stop());
+      tokenBay = new TokenBayClient({ baseUrl: await simulator.start(), apiKey: LOCAL_TOKENBAY_KEY });
+    }
+
+    const s3 = await startLocalS3({
+      directory: join(dataDir, 's3'),
+      bucket: config.videoBucket,
+      port: config.port === 0 ? 0 : config.port + 1,
+    });
+    closers.push(() => s3.close());
+
+    const notifier =
+      options.notifier ??
+      new ChatNotifier({
+        slack: new SlackNotifier({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken, clock }),
+        discord: new DiscordNotifier({
+          apiBase: config.discord.apiBase,
+          botToken: config.discord.botToken,
+          clock,
+        }),
+      });
+
+    const definition = stateMachineDefinition(
+      synthesizeTemplate({ pollIntervalSeconds: config.pollIntervalSeconds }),
+    );
+    const workflow = new LocalWorkflow({
+      definition,
+      ...(speed === 1
+        ? {}
+        : { waitMs: (config.pollIntervalSeconds * 1000) / speed, retryIntervalMs: 2000 / speed }),
+      handlers: localStepHandlers({
+        tokenBay,
+        s3: s3.client,
+        notifier,
+        bucket: config.videoBucket,
+        clock,
+        generationTimeoutSeconds: config.generationTimeoutSeconds,
+        editTimeoutSeconds: config.editTimeoutSeconds,
+        linkExpirySeconds: config.linkExpirySeconds,
+        shareBaseUrl: `${url}/`,
+        log,
+      }),
+    });
+    closers.unshift(() => workflow.stopAll());
+
+    const sfn = new SFNClient({
+      endpoint: `${url}${STEP_FUNCTIONS_PATH}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const accept: AcceptDeps = {
+      defaultModel: config.defaultModel,
+      now: () => clock.now(),
+      startVideo: (input) => startVideo({ sfn, stateMachineArn: workflow.stateMachineArn }, input),
+    };
+
+    const slackReceiver = new HTTPReceiver({ signingSecret: slackSigningSecret, endpoints: '/slack/events' });
+    createSlackApp(slackReceiver, accept);
+    const discordKey = discordPublicKey(discordKeyHex);
+    const sfnEndpoint = stepFunctionsHandler(workflow);
+
+    const routes: Route[] = [
+      (req, res, path) => {
+        if (path !== '/healthz') return false;
+        sendJson(res, 200, { ok: true, tokenBay: simulator ? 'simulator' : 'real' });
+        return true;
+      },
+      (req, res, path) => {
+        if (!path.startsWith(STEP_FUNCTIONS_PATH)) return false;
+        void sfnEndpoint(req, res);
+        return true;
+      },
+      (req, res, path) => {
+        if (path !== '/slack/events') return false;
+        slackReceiver.requestListener(req, res);
+        return true;
+      },
+      async (req, res, path) => {
+        if (path !== '/discord/interactions' || req.method !== 'POST') return false;
+        const body = await readBody(req, MAX_INTERACTION_BYTES);
+        if (body === undefined) {
+          sendJson(res, 413, { error: 'Body too large.' });
+          return true;
+        }
+        const answer = await handleDiscordInteraction(
+          {
+            rawBody: body,
+            signature: header(req, 'x-signature-ed25519'),
+            timestamp: header(req, 'x-signature-timestamp'),
+          },
+          { ...accept, publicKey: discordKey, applicationId: discordApplicationId },
+        );
+        sendJson(res, answer.status, answer.body);
+        return true;
+      },
+      async (req, res, path) => {
+        const match = /^\/v\/([^/]*)$/.exec(path);
+        if (!match || req.method !== 'GET') return false;
+        const answer = await shareRedirect(s3.client, config.videoBucket, decodeURIComponent(match[1]!));
+        res.writeHead(answer.statusCode, answer.headers).end(answer.body);
+        return true;
+      },
+      ...extraRoutes,
+    ];
+
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const path = new URL(req.url ?? '/', url).pathname;
+      void (async () => {
+        for (const route of routes) if (await route(req, res, path)) return;
+        sendJson(res, 404, { error: `No route for ${req.method} ${path}` });
+      })().catch((error: unknown) => {
+        log(`request ${req.method} ${path} failed: ${(error as Error).message}`);
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error.' });
+        else res.destroy();
+      });
+    });
+
+    return {
+      url,
+      port,
+      s3,
+      simulator,
+      tokenBayUrl: simulator?.url ?? config.tokenBay.baseUrl,
+      workflow,
+      keys,
+      slackSigningSecret,
+      discordPublicKeyHex: discordKeyHex,
+      discordApplicationId,
+      close: async () => {
+        for (const close of closers) await close();
+      },
+    };
+  } catch (error) {
+    for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
+    throw error;
+  }
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** The body as text, or undefined when it is larger than `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function listen(server: ReturnType<typeof createServer>, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: ReturnType<typeof createServer>): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

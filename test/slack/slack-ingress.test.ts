@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slackHeaders } from '../../local/stack/request-signing.js';
+import type { FakeChatServer } from '../helpers/fake-chat-server.js';
+import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
+import type { LocalStack } from '../../local/stack/local-stack.js';
+
+const SECRET = 'test-signing-secret-0123456789';
+
+/** The POST body Slack sends for `/video <text>`. */
+function commandBody(text: string, triggerId: string, responseUrl: string): string {
+  return new URLSearchParams({
+    token: 'deprecated',
+    team_id: 'T1',
+    team_domain: 'acme',
+    channel_id: `C-${triggerId}`,
+    channel_name: 'general',
+    user_id: 'U123',
+    user_name: 'ana',
+    command: '/video',
+    text,
+    api_app_id: 'A1',
+    response_url: responseUrl,
+    trigger_id: triggerId,
+  }).toString();
+}
+
+describe('Slack /video through the real HTTP path', () => {
+  let stack: LocalStack;
+  let chat: FakeChatServer;
+  let close: () => Promise<void>;
+  let n = 0;
+
+  beforeAll(async () => {
+    ({ stack, chat, close } = await startStackWithFakeChat({ SLACK_SIGNING_SECRET: SECRET }));
+  });
+  afterAll(() => close());
+
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(`${stack.url}/slack/events`, { method: 'POST', headers, body });
+  const newTrigger = () => `${Date.now()}.${++n}.abcdef`;
+  const executions = () => stack.workflow.list().length;
+
+  it('acks a valid signed command fast, in channel, and starts exactly one execution', async () => {
+    const trigger = newTrigger();
+    const body = commandBody('a corgi surfing --duration 8', trigger, `${chat.url}/hooks/${trigger}`);
+    const before = executions();
+    const started = performance.now();
+    const response = await post(body, slackHeaders(SECRET, body));
+    const elapsedMs = performance.now() - started;
+    expect(response.status).toBe(200);
+    expect(elapsedMs).toBeLessThan(1500);
+    const ack = (await response.json()) as { response_type: string; text: string };
+    expect(ack.response_type).toBe('in_channel');
+    expect(ack.text).toBe('Queued: a corgi surfing');
+    expect(executions()).toBe(before + 1);
+    expect(stack.workflow.list().at(-1)!.name).toBe(trigger);
+  });
+
+  it.each([
+    [
+      'a tampered body',
+      (body: string) => ({ body: body.replace('corgi', 'cat'), headers: slackHeaders(SECRET, body) }),
+    ],
+    ['the wrong secret', (body: string) => ({ body, headers: slackHeaders('not-the-secret', body) })],
+    [
+      'a stale timestamp (6 minutes old)',
+      (body: string) => ({ body, headers: slackHeaders(SECRET, body, Math.floor(Date.now() / 1000) - 360) }),
+    ],
+    [
+      'missing headers',
+      (body: string) => ({ body, headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+    ],
+  ])('refuses %s with 401 and starts nothing', async (_name, forge) => {
+    const trigger = newTrigger();
+    const { body, headers } = forge(commandBody('a corgi', trigger, `${chat.url}/hooks/${trigger}`));
+    const before = executions();
+    const response = await post(body, headers);
+    expect(response.status).toBe(401);
+    expect(executions()).toBe(before);
+    expect(stack.simulator!.submits().filter((r) => JSON.stringify(r.body).includes(trigger))).toHaveLength(
+      0,
+    );
+  });
+
+  it('starts one execution when the same trigger_id arrives twice', async () => {
+    const trigger = newTrigger();
+    const body = commandBody('a fox', trigger, `${chat.url}/hooks/${trigger}`);
+    const before = executions();
+    const first = await post(body, slackHeaders(SECRET, body));
+    const again = await post(body, {
+      ...slackHeaders(SECRET, body),
+      'x-slack-retry-num': '1',
+      'x-slack-retry-reason': 'http_timeout',
+    });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(executions()).toBe(before + 1);
+  });
+
+  it('answers usage errors, help and models privately and starts nothing', async () => {
+    const before = executions();
+    for (const text of ['a fox --duration 7', 'help', 'models']) {
+      const trigger = newTrigger();
+      const body = commandBody(text, trigger, `${chat.url}/hooks/${trigger}`);
+      const response = await post(body, slackHeaders(SECRET, body));
+      const answer = (await response.json()) as { response_type: string; text: string };
+      expect(answer.response_type).toBe('ephemeral');
+    }
+    expect(executions()).toBe(before);
+  });
+
+  it('ends in an in_channel message whose link downloads the exact MP4 the simulator served', async () => {
+    const trigger = newTrigger();
+    const body = commandBody('a lighthouse at dawn --duration 4', trigger, `${chat.url}/hooks/${trigger}`);
+    await post(body, slackHeaders(SECRET, body));
+    const execution = stack.workflow.list().find((e) => e.name === trigger)!;
+    expect((await execution.done).status).toBe('SUCCEEDED');
+
+    const posts = chat.to(`/hooks/${trigger}`);
+    expect(posts.length).toBeGreaterThanOrEqual(2);
+    expect(posts.length).toBeLessThanOrEqual(5); // response_url allows 5 posts in 30 minutes
+    const final = posts.at(-1)!.body as {
+      response_type: string;
+      replace_original: boolean;
+      blocks: { type: string; elements?: { url?: string }[] }[];
+    };
+    expect(final.response_type).toBe('in_channel');
+    expect(final.replace_original).toBe(true);
+    const watch = final.blocks.find((b) => b.type === 'actions')!.elements![0]!.url!;
+    const video = Buffer.from(await (await fetch(watch)).arrayBuffer());
+    expect(video.equals(stack.simulator!.video.bytes())).toBe(true);
+    const share = final.blocks.find((b) => b.type === 'actions')!.elements![1]!.url!;
+    const viaShare = Buffer.from(await (await fetch(share)).arrayBuffer());
+    expect(viaShare.equals(stack.simulator!.video.bytes())).toBe(true);
+  });
+});

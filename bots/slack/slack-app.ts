@@ -51,5 +51,11 @@ export function createSlackApp(receiver: Receiver, deps: AcceptDeps): App {
     }
   });
 
+  // Link buttons (Watch, Share link) open their URL in the browser, but Slack still sends an
+  // action to the request URL; acknowledge it so no warning shows next to the button.
+  app.action(/^clipbay_(watch|share)$/, async ({ ack }) => {
+    await ack();
+  });
+
   return app;
 }

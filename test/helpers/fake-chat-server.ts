@@ -24,7 +24,7 @@ export class FakeChatServer {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        const path = req.url ?? '/';
+        const path = decodeURIComponent(req.url ?? '/');
         let body: Record<string, unknown>;
         try {
           body = text ? (JSON.parse(text) as Record<string, unknown>) : {};

@@ -1,5 +1,5 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { HTTPReceiver } from '@slack/bolt';
+import { HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -55,6 +55,8 @@ export interface LocalStack {
   slackSigningSecret: string;
   discordPublicKeyHex: string;
   discordApplicationId: string;
+  /** Whether a Slack Socket Mode connection is open (SLACK_APP_TOKEN set). */
+  socketMode: 'off' | 'connected';
   close(): Promise<void>;
 }
 
@@ -150,6 +152,15 @@ export async function startLocalStack(
 
     const slackReceiver = new HTTPReceiver({ signingSecret: slackSigningSecret, endpoints: '/slack/events' });
     createSlackApp(slackReceiver, accept);
+    let socketMode: 'off' | 'connected' = 'off';
+    if (config.slack.appToken) {
+      // A real workspace from a laptop with no public URL: the same listener over Socket Mode.
+      const socket = new SocketModeReceiver({ appToken: config.slack.appToken });
+      createSlackApp(socket, accept);
+      await socket.start();
+      closers.unshift(() => socket.stop());
+      socketMode = 'connected';
+    }
     const discordKey = discordPublicKey(discordKeyHex);
     const sfnEndpoint = stepFunctionsHandler(workflow);
 
@@ -220,6 +231,7 @@ export async function startLocalStack(
       slackSigningSecret,
       discordPublicKeyHex: discordKeyHex,
       discordApplicationId,
+      socketMode,
       close: async () => {
         for (const close of closers) await close();
       },

@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { VIDEO_COMMAND } from '../../bots/slack/slack-app.js';
+
+type Manifest = {
+  features: { slash_commands: { command: string; url?: string }[] };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { socket_mode_enabled: boolean; interactivity: { request_url?: string } };
+};
+
+const read = async (file: string) =>
+  parse(await readFile(new URL(`../../bots/slack/${file}`, import.meta.url), 'utf8')) as Manifest;
+
+describe('Slack app manifests', () => {
+  it('declare /video with the scopes clipbay uses, pointing at the stack output', async () => {
+    const manifest = await read('manifest.yaml');
+    expect(manifest.features.slash_commands).toEqual([
+      expect.objectContaining({ command: VIDEO_COMMAND, url: 'REPLACE_WITH_SlackRequestUrl' }),
+    ]);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'files:write']);
+    expect(manifest.settings.interactivity.request_url).toBe('REPLACE_WITH_SlackRequestUrl');
+    expect(manifest.settings.socket_mode_enabled).toBe(false);
+  });
+
+  it('has a Socket Mode variant with no request URLs', async () => {
+    const manifest = await read('manifest.socket-mode.yaml');
+    expect(manifest.settings.socket_mode_enabled).toBe(true);
+    expect(manifest.features.slash_commands[0]).not.toHaveProperty('url');
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'files:write']);
+  });
+});

@@ -1,0 +1,175 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { InteractionResponseType, InteractionType } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack/local-stack.js';
+import { discordHeaders } from '../../local/stack/request-signing.js';
+import type { FakeChatServer } from '../helpers/fake-chat-server.js';
+import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
+
+let sequence = 0;
+const snowflake = () => `${Date.now()}${String(++sequence).padStart(5, '0')}`;
+
+function commandInteraction(
+  applicationId: string,
+  prompt: string,
+  id = snowflake(),
+  extra: { name: string; type: number; value: unknown }[] = [],
+) {
+  return {
+    id,
+    type: InteractionType.ApplicationCommand,
+    application_id: applicationId,
+    token: `token-${id}`,
+    channel_id: '200000000000000002',
+    guild_id: '300000000000000003',
+    member: { user: { id: '123456789012345678', username: 'ana', global_name: 'Ana' } },
+    data: {
+      id: '1',
+      name: 'video',
+      type: 1,
+      options: [{ name: 'prompt', type: 3, value: prompt }, ...extra],
+    },
+  };
+}
+
+describe('Discord /video through the real HTTP path', () => {
+  let stack: LocalStack;
+  let chat: FakeChatServer;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ stack, chat, close } = await startStackWithFakeChat({ DISCORD_BOT_TOKEN: 'bot-token' }));
+  });
+  afterAll(() => close());
+
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(`${stack.url}/discord/interactions`, { method: 'POST', headers, body });
+  const signed = (payload: unknown) => {
+    const body = JSON.stringify(payload);
+    return post(body, discordHeaders(stack.keys.discordPrivateKey, body));
+  };
+  const executions = () => stack.workflow.list().length;
+
+  it('answers PING with PONG', async () => {
+    const response = await signed({
+      id: snowflake(),
+      type: InteractionType.Ping,
+      application_id: stack.discordApplicationId,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ type: InteractionResponseType.Pong });
+  });
+
+  it('defers a valid command (type 5) and starts exactly one execution', async () => {
+    const before = executions();
+    const interaction = commandInteraction(stack.discordApplicationId, 'a corgi surfing');
+    const response = await signed(interaction);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource });
+    expect(executions()).toBe(before + 1);
+    expect(stack.workflow.list().at(-1)!.name).toBe(interaction.id);
+  });
+
+  it.each([
+    [
+      'a signature from another key',
+      (body: string) => discordHeaders(generateKeyPairSync('ed25519').privateKey, body),
+      (body: string) => body,
+    ],
+    [
+      'a tampered body',
+      (body: string, key: LocalStack['keys']) => discordHeaders(key.discordPrivateKey, body),
+      (body: string) => body.replace('corgi', 'cat'),
+    ],
+    [
+      'an altered timestamp',
+      (body: string, key: LocalStack['keys']) => ({
+        ...discordHeaders(key.discordPrivateKey, body),
+        'x-signature-timestamp': '1700000000',
+      }),
+      (body: string) => body,
+    ],
+    ['missing headers', () => ({ 'content-type': 'application/json' }), (body: string) => body],
+  ])('refuses %s with 401 and starts nothing', async (_name, headersFor, alter) => {
+    const body = JSON.stringify(commandInteraction(stack.discordApplicationId, 'a corgi'));
+    const before = executions();
+    const response = await post(alter(body), headersFor(body, stack.keys));
+    expect(response.status).toBe(401);
+    expect(executions()).toBe(before);
+  });
+
+  it('starts one execution when the same interaction arrives twice', async () => {
+    const interaction = commandInteraction(stack.discordApplicationId, 'a fox');
+    const before = executions();
+    const first = await signed(interaction);
+    const again = await signed(interaction);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(executions()).toBe(before + 1);
+  });
+
+  it('answers usage errors privately (ephemeral) and starts nothing', async () => {
+    const before = executions();
+    const response = await signed(
+      commandInteraction(stack.discordApplicationId, 'a fox', snowflake(), [
+        { name: 'duration', type: 4, value: 7 },
+      ]),
+    );
+    expect(await response.json()).toEqual({
+      type: InteractionResponseType.ChannelMessageWithSource,
+      data: {
+        content:
+          'Duration 7 s is not available for Veo 3.1: use 4, 6, 8 seconds.\nType `/video prompt:help` for all options.',
+        flags: 64,
+        allowed_mentions: { parse: [] },
+      },
+    });
+    expect(executions()).toBe(before);
+  });
+
+  it('ends in an edit of @original whose link downloads the exact MP4 the simulator served', async () => {
+    const interaction = commandInteraction(stack.discordApplicationId, 'a lighthouse @everyone --duration 4');
+    await signed(interaction);
+    const execution = stack.workflow.list().find((e) => e.name === interaction.id)!;
+    expect((await execution.done).status).toBe('SUCCEEDED');
+
+    const edits = chat.to(`/webhooks/${stack.discordApplicationId}/${interaction.token}/messages/@original`);
+    expect(edits.length).toBeGreaterThanOrEqual(2);
+    expect(edits.every((e) => e.method === 'PATCH')).toBe(true);
+    const final = edits.at(-1)!.body as {
+      embeds: { url: string; description: string }[];
+      allowed_mentions: unknown;
+      components: { components: { url: string }[] }[];
+    };
+    expect(final.allowed_mentions).toEqual({ parse: [], users: ['123456789012345678'] });
+    const link = /\[Download MP4\]\((http[^)]+)\)/.exec(final.embeds[0]!.description)![1]!;
+    expect(Buffer.from(await (await fetch(link)).arrayBuffer()).equals(stack.simulator!.video.bytes())).toBe(
+      true,
+    );
+    const watch = final.components[0]!.components[0]!.url;
+    expect(Buffer.from(await (await fetch(watch)).arrayBuffer()).equals(stack.simulator!.video.bytes())).toBe(
+      true,
+    );
+  });
+
+  it('posts to the channel with the bot token when the interaction token has expired (401/404)', async () => {
+    const interaction = commandInteraction(stack.discordApplicationId, 'a late train');
+    chat.answer(new RegExp(`PATCH .*/webhooks/.*/${interaction.token}/`), 404, {
+      message: 'Unknown Webhook',
+      code: 10015,
+    });
+    await signed(interaction);
+    const execution = stack.workflow.list().find((e) => e.name === interaction.id)!;
+    expect((await execution.done).status).toBe('SUCCEEDED');
+    const posts = chat.requests.filter(
+      (r) => r.path === '/discord/api/v10/channels/200000000000000002/messages',
+    );
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.headers.authorization).toBe('Bot bot-token');
+    const updates = chat.requests.filter(
+      (r) =>
+        r.method === 'PATCH' && r.path.startsWith('/discord/api/v10/channels/200000000000000002/messages/'),
+    );
+    const final = (updates.at(-1) ?? posts[0])!.body as { embeds: { title: string }[] };
+    expect(final.embeds[0]!.title).toBe('Your video is ready');
+  });
+});

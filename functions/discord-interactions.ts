@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { ConfigError } from './core/errors.js';
 import { handleDiscordInteraction, type DiscordInteractionDeps } from './core/ingress/discord-interaction.js';
 import { discordPublicKey } from './core/ingress/discord-signature.js';
+import { requestFinder } from './core/ingress/rerun-video.js';
 import { startVideo } from './core/ingress/start-video.js';
 import { lambdaConfig } from './runtime/lambda-config.js';
 import { logger } from './runtime/logger.js';
@@ -22,6 +23,7 @@ async function createDeps(): Promise<DiscordInteractionDeps> {
     defaultModel: config.defaultModel,
     now: Date.now,
     startVideo: (input) => startVideo({ sfn, stateMachineArn }, input),
+    findRequest: requestFinder(sfn, stateMachineArn),
   };
 }
 

@@ -4,6 +4,7 @@ import type { AwsEvent } from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import type { Context } from 'aws-lambda';
 import { createSlackApp } from '../bots/slack/slack-app.js';
 import { ConfigError } from './core/errors.js';
+import { requestFinder } from './core/ingress/rerun-video.js';
 import { startVideo } from './core/ingress/start-video.js';
 import { lambdaConfig } from './runtime/lambda-config.js';
 
@@ -22,6 +23,7 @@ async function createHandler(): Promise<BoltHandler> {
     defaultModel: config.defaultModel,
     now: Date.now,
     startVideo: (input) => startVideo({ sfn, stateMachineArn }, input),
+    findRequest: requestFinder(sfn, stateMachineArn),
   });
   return receiver.toHandler();
 }

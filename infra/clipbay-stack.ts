@@ -2,7 +2,6 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps
 import { CorsHttpMethod, HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   BlockPublicAccess,
@@ -12,6 +11,7 @@ import {
   type CfnBucket,
 } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { ClipbayFunction } from './clipbay-function.js';
 import { VideoWorkflow } from './video-workflow.js';
@@ -166,13 +166,21 @@ export class ClipbayStack extends Stack {
       logGroup: new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.ONE_MONTH }),
     });
 
-    const ingress = (id: string, handlerFile: string, secret: Secret): IFunction => {
+    const ingress = (id: string, handlerFile: string, secret: Secret): ClipbayFunction => {
       const f = fn(id, handlerFile, {
         timeout: Duration.seconds(10),
         memorySize: 512,
         environment: { STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn },
       });
       workflow.stateMachine.grantStartExecution(f);
+      // Re-roll / Vertical read the original request back from its execution.
+      workflow.stateMachine.grantExecution(f, 'states:DescribeExecution');
+      const machineId = this.getLogicalId(workflow.stateMachine.node.defaultChild as CfnStateMachine);
+      Validations.of(f.role!).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}:*]`,
+        reason:
+          'DescribeExecution on the executions of clipbay’s own state machine (execution names are not known in advance).',
+      });
       secret.grantRead(f);
       return f;
     };

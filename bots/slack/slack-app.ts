@@ -1,9 +1,14 @@
-import { App, LogLevel, type Receiver } from '@slack/bolt';
+import { App, LogLevel, type BlockAction, type ButtonAction, type Receiver } from '@slack/bolt';
 import { UsageError } from '../../functions/core/errors.js';
 import { parseCommandText } from '../../functions/core/grammar/command-text.js';
 import { decodeSlackText } from '../../functions/core/grammar/slack-escapes.js';
-import { acceptCommand, type AcceptDeps } from '../../functions/core/ingress/accept-command.js';
-import { slackEphemeral, slackQueuedMessage } from '../../functions/core/messages/slack-messages.js';
+import { acceptCommand } from '../../functions/core/ingress/accept-command.js';
+import { RERUN, rerunVideo, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
+import {
+  SLACK_ACTION,
+  slackEphemeral,
+  slackQueuedMessage,
+} from '../../functions/core/messages/slack-messages.js';
 
 export const VIDEO_COMMAND = '/video';
 
@@ -13,7 +18,7 @@ export const VIDEO_COMMAND = '/video';
  * (missing, wrong or older than 5 minutes → 401). The listener parses with the shared grammar,
  * starts the workflow named after `trigger_id`, then acks: no work happens after the ack.
  */
-export function createSlackApp(receiver: Receiver, deps: AcceptDeps): App {
+export function createSlackApp(receiver: Receiver, deps: RerunDeps): App {
   const app = new App({
     receiver,
     // Slash commands need no token to be answered: replies go to response_url or use the bot
@@ -49,6 +54,39 @@ export function createSlackApp(receiver: Receiver, deps: AcceptDeps): App {
       if (!(error instanceof UsageError)) throw error;
       await ack(slackEphemeral(`${error.message}\nType \`/video help\` for all options.`));
     }
+  });
+
+  // Re-roll: the same request with a new seed, as a new task. The button holds only the original
+  // execution's name; the request is read back from it. Answered like a command, then acked.
+  app.action<BlockAction<ButtonAction>>(SLACK_ACTION.reroll, async ({ body, action, ack, respond }) => {
+    try {
+      const accepted = await rerunVideo(
+        RERUN.reroll,
+        action.value ?? '',
+        {
+          id: body.trigger_id,
+          replyTo: {
+            platform: 'slack',
+            responseUrl: body.response_url,
+            channelId: body.channel?.id ?? body.container.channel_id ?? '',
+            teamId: body.team?.id,
+            keepOriginal: true,
+          },
+          requestedBy: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
+        },
+        deps,
+      );
+      if (accepted.kind === 'queued' && !accepted.duplicate)
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `Re-rolling with seed ${accepted.request.seed}…`,
+        });
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      await respond({ response_type: 'ephemeral', replace_original: false, text: error.message });
+    }
+    await ack();
   });
 
   // Link buttons (Watch, Share link) open their URL in the browser, but Slack still sends an

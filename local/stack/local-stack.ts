@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createSlackApp } from '../../bots/slack/slack-app.js';
 import { systemClock, type Clock } from '../../functions/core/clock.js';
 import type { ClipbayConfig } from '../../functions/core/config.js';
-import type { AcceptDeps } from '../../functions/core/ingress/accept-command.js';
+import { requestFinder, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import {
   handleDiscordInteraction,
   MAX_INTERACTION_BYTES,
@@ -144,7 +144,8 @@ export async function startLocalStack(
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
-    const accept: AcceptDeps = {
+    const accept: RerunDeps = {
+      findRequest: requestFinder(sfn, workflow.stateMachineArn),
       defaultModel: config.defaultModel,
       now: () => clock.now(),
       startVideo: (input) => startVideo({ sfn, stateMachineArn: workflow.stateMachineArn }, input),

@@ -172,4 +172,47 @@ describe('Discord /video through the real HTTP path', () => {
     const final = (updates.at(-1) ?? posts[0])!.body as { embeds: { title: string }[] };
     expect(final.embeds[0]!.title).toBe('Your video is ready');
   });
+
+  it('makes a vertical version from the button under a finished clip', async () => {
+    const original = stack.workflow.list().find((e) => e.status === 'SUCCEEDED')!;
+    const id = snowflake();
+    const response = await signed({
+      id,
+      type: InteractionType.MessageComponent,
+      application_id: stack.discordApplicationId,
+      token: `token-${id}`,
+      channel_id: '200000000000000002',
+      member: { user: { id: '876543210987654321', username: 'bo' } },
+      data: { custom_id: `clipbay:vertical:${original.name}`, component_type: 2 },
+    });
+    expect(await response.json()).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource });
+    const rerun = stack.workflow.list().find((e) => e.name === id)!;
+    const input = JSON.parse(rerun.input) as {
+      request: { ratio: string; prompt: string };
+      requestedBy: { id: string };
+    };
+    expect(input.request.ratio).toBe('9:16');
+    expect(input.request.prompt).toBe(
+      (JSON.parse(original.input) as { request: { prompt: string } }).request.prompt,
+    );
+    expect(input.requestedBy.id).toBe('876543210987654321');
+    expect((await rerun.done).status).toBe('SUCCEEDED');
+  });
+
+  it('says so when the clip behind a button is unknown', async () => {
+    const id = snowflake();
+    const response = await signed({
+      id,
+      type: InteractionType.MessageComponent,
+      application_id: stack.discordApplicationId,
+      token: `token-${id}`,
+      channel_id: '200000000000000002',
+      member: { user: { id: '876543210987654321', username: 'bo' } },
+      data: { custom_id: 'clipbay:reroll:nope', component_type: 2 },
+    });
+    const answer = (await response.json()) as { type: number; data: { content: string; flags: number } };
+    expect(answer.type).toBe(InteractionResponseType.ChannelMessageWithSource);
+    expect(answer.data.flags).toBe(64);
+    expect(answer.data.content).toMatch(/^That video is too old to re-run/);
+  });
 });

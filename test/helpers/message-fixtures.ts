@@ -38,6 +38,7 @@ export function progress(prompt: string, requestedBy = slackRequester): Progress
 
 export function finished(prompt: string, requestedBy = slackRequester): FinishedVideo {
   return {
+    executionId: '13345224609.738474920.8088930838d88f008e0',
     request: request(prompt),
     requestedBy,
     link: 'https://clipbay-videos.s3.amazonaws.com/clips/AbCdEfGhIjKlMnOpQrStUv.mp4?X-Amz-Signature=redacted',

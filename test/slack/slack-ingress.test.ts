@@ -132,4 +132,49 @@ describe('Slack /video through the real HTTP path', () => {
     const viaShare = Buffer.from(await (await fetch(share)).arrayBuffer());
     expect(viaShare.equals(stack.simulator!.video.bytes())).toBe(true);
   });
+
+  it('re-rolls a finished clip from its button: same request, new seed, a new task, original kept', async () => {
+    const original = stack.workflow.list().find((e) => e.status === 'SUCCEEDED')!;
+    const originalInput = JSON.parse(original.input) as { request: { prompt: string; seed?: number } };
+    const trigger = newTrigger();
+    const payload = {
+      type: 'block_actions',
+      trigger_id: trigger,
+      response_url: `${chat.url}/hooks/${trigger}`,
+      user: { id: 'U999', username: 'bo', name: 'bo', team_id: 'T1' },
+      team: { id: 'T1', domain: 'acme' },
+      channel: { id: 'C-reroll', name: 'general' },
+      container: { type: 'message', channel_id: 'C-reroll', message_ts: '1.2' },
+      api_app_id: 'A1',
+      token: 'deprecated',
+      actions: [
+        {
+          type: 'button',
+          action_id: 'clipbay_reroll',
+          block_id: 'b',
+          value: original.name,
+          action_ts: '1.3',
+        },
+      ],
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    const before = executions();
+    const response = await post(body, slackHeaders(SECRET, body));
+    expect(response.status).toBe(200);
+    expect(executions()).toBe(before + 1);
+
+    const rerun = stack.workflow.list().find((e) => e.name === trigger)!;
+    const input = JSON.parse(rerun.input) as {
+      request: { prompt: string; seed: number };
+      replyTo: { keepOriginal: boolean };
+    };
+    expect(input.request.prompt).toBe(originalInput.request.prompt);
+    expect(input.request.seed).toBeTypeOf('number');
+    expect(input.request.seed).not.toBe(originalInput.request.seed);
+    expect(input.replyTo.keepOriginal).toBe(true);
+    expect((await rerun.done).status).toBe('SUCCEEDED');
+    const posts = chat.to(`/hooks/${trigger}`);
+    expect(posts.every((p) => p.body.replace_original === false)).toBe(true);
+    expect(posts.at(-1)!.body.response_type).toBe('in_channel');
+  });
 });

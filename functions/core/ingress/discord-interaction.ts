@@ -3,8 +3,10 @@ import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-
 import { z } from 'zod';
 import { UsageError } from '../errors.js';
 import { discordCommandDataSchema, parseDiscordOptions } from '../grammar/discord-options.js';
-import { acceptCommand, type AcceptDeps } from './accept-command.js';
+import { parseDiscordRerunId } from '../messages/discord-messages.js';
+import { acceptCommand, type Acceptance, type CommandContext } from './accept-command.js';
 import { isValidDiscordSignature } from './discord-signature.js';
+import { rerunVideo, type RerunDeps } from './rerun-video.js';
 
 export interface DiscordRequest {
   rawBody: string;
@@ -17,7 +19,7 @@ export interface DiscordAnswer {
   body: unknown;
 }
 
-export interface DiscordInteractionDeps extends AcceptDeps {
+export interface DiscordInteractionDeps extends RerunDeps {
   publicKey: KeyObject;
   applicationId: string | undefined;
 }
@@ -31,7 +33,7 @@ const userSchema = z.object({
   global_name: z.string().nullish(),
 });
 const interactionSchema = z.object({
-  id: z.string().min(1),
+  id: z.string().min(1).max(32),
   type: z.number().int(),
   application_id: z.string(),
   token: z.string().optional(),
@@ -42,6 +44,7 @@ const interactionSchema = z.object({
   user: userSchema.optional(),
   data: z.unknown().optional(),
 });
+const componentSchema = z.object({ custom_id: z.string().max(100) });
 
 const ephemeral = (content: string): DiscordAnswer => ({
   status: 200,
@@ -50,11 +53,13 @@ const ephemeral = (content: string): DiscordAnswer => ({
     data: { content, flags: MessageFlags.Ephemeral, allowed_mentions: { parse: [] } },
   },
 });
+const UNKNOWN = 'clipbay only understands the /video command and its buttons.';
 
 /**
  * Discord's interactions endpoint: verify, answer PING, map `/video` options with the shared
- * grammar, start the workflow (named after the interaction id), and answer type 5 (deferred) so
- * the workflow can edit the response later. Usage errors answer privately and start nothing.
+ * grammar (or a Re-roll / Vertical button click), start the workflow named after the interaction
+ * id, and answer type 5 (deferred) so the workflow can edit the response later. Usage errors
+ * answer privately and start nothing.
  */
 export async function handleDiscordInteraction(
   request: DiscordRequest,
@@ -76,35 +81,42 @@ export async function handleDiscordInteraction(
   const interaction = parsed.data;
   if (deps.applicationId && interaction.application_id !== deps.applicationId)
     return { status: 400, body: { error: 'Interaction for another application.' } };
-
   if (interaction.type === InteractionType.Ping)
     return { status: 200, body: { type: InteractionResponseType.Pong } };
-  if (interaction.type !== InteractionType.ApplicationCommand)
-    return ephemeral('clipbay only understands the /video command.');
 
-  const data = discordCommandDataSchema.safeParse(interaction.data);
   const channelId = interaction.channel_id ?? interaction.channel?.id;
   const user = interaction.member?.user ?? interaction.user;
-  if (!data.success || data.data.name !== 'video' || !interaction.token || !channelId || !user)
-    return ephemeral('clipbay only understands the /video command.');
+  if (!interaction.token || !channelId || !user) return ephemeral(UNKNOWN);
+  const context: CommandContext = {
+    id: interaction.id,
+    replyTo: {
+      platform: 'discord',
+      applicationId: interaction.application_id,
+      interactionToken: interaction.token,
+      channelId,
+      ...(interaction.guild_id ? { guildId: interaction.guild_id } : {}),
+    },
+    requestedBy: { id: user.id, name: user.global_name ?? user.username ?? user.id },
+  };
 
   try {
-    const command = parseDiscordOptions(data.data, { defaultModel: deps.defaultModel });
-    const accepted = await acceptCommand(
-      command,
-      {
-        id: interaction.id,
-        replyTo: {
-          platform: 'discord',
-          applicationId: interaction.application_id,
-          interactionToken: interaction.token,
-          channelId,
-          ...(interaction.guild_id ? { guildId: interaction.guild_id } : {}),
-        },
-        requestedBy: { id: user.id, name: user.global_name ?? user.username ?? user.id },
-      },
-      deps,
-    );
+    let accepted: Acceptance;
+    if (interaction.type === InteractionType.MessageComponent) {
+      // Re-roll / Vertical under a finished clip: a new task from the original request.
+      const button = parseDiscordRerunId(componentSchema.safeParse(interaction.data).data?.custom_id ?? '');
+      if (!button) return ephemeral(UNKNOWN);
+      accepted = await rerunVideo(button.kind, button.executionId, context, deps);
+    } else if (interaction.type === InteractionType.ApplicationCommand) {
+      const data = discordCommandDataSchema.safeParse(interaction.data);
+      if (!data.success || data.data.name !== 'video') return ephemeral(UNKNOWN);
+      accepted = await acceptCommand(
+        parseDiscordOptions(data.data, { defaultModel: deps.defaultModel }),
+        context,
+        deps,
+      );
+    } else {
+      return ephemeral(UNKNOWN);
+    }
     if (accepted.kind === 'private') return ephemeral(accepted.text);
     // Deferred: Discord shows "clipbay is thinking…" and the workflow edits it with progress.
     return { status: 200, body: { type: InteractionResponseType.DeferredChannelMessageWithSource } };

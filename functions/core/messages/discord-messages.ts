@@ -21,6 +21,18 @@ export interface DiscordMessage {
   allowed_mentions: { parse: []; users?: string[] };
 }
 
+/** `clipbay:reroll:<execution id>`: what a button click carries back (at most 100 characters). */
+export function discordRerunId(kind: 'reroll' | 'vertical', executionId: string): string {
+  return `clipbay:${kind}:${executionId}`.slice(0, 100);
+}
+
+export function parseDiscordRerunId(
+  customId: string,
+): { kind: 'reroll' | 'vertical'; executionId: string } | undefined {
+  const match = /^clipbay:(reroll|vertical):(.+)$/.exec(customId);
+  return match ? { kind: match[1] as 'reroll' | 'vertical', executionId: match[2]! } : undefined;
+}
+
 const COLOR = { working: 0x5865f2, ready: 0x57f287, failed: 0xed4245 } as const;
 const DESCRIPTION_LIMIT = 4000;
 /** Discord refuses link buttons with URLs over 512 characters; presigned URLs often are. */
@@ -90,6 +102,8 @@ export function discordFinishedMessage(video: FinishedVideo, now: number): Disco
   const buttons = [
     ...linkButton(WORDING.watch, video.shareLink),
     ...linkButton(WORDING.download, video.link),
+    { type: 2, style: 2, label: WORDING.reroll, custom_id: discordRerunId('reroll', video.executionId) },
+    { type: 2, style: 2, label: WORDING.vertical, custom_id: discordRerunId('vertical', video.executionId) },
   ];
   return {
     content: `${WORDING.ready}, ${who(video.requestedBy)}!${player}`,

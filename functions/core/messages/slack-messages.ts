@@ -12,6 +12,9 @@ import {
   type Fact,
 } from './wording.js';
 
+/** Action ids of the buttons clipbay handles. */
+export const SLACK_ACTION = { reroll: 'clipbay_reroll' } as const;
+
 /** A Slack message body: Block Kit plus the plain-text fallback used in notifications. */
 export interface SlackMessage {
   text: string;
@@ -111,6 +114,12 @@ export function slackFinishedMessage(video: FinishedVideo, now: number): SlackMe
             action_id: 'clipbay_share',
             text: { type: 'plain_text', text: WORDING.share },
             url: video.shareLink,
+          },
+          {
+            type: 'button',
+            action_id: SLACK_ACTION.reroll,
+            text: { type: 'plain_text', text: WORDING.reroll },
+            value: video.executionId,
           },
         ],
       },

@@ -46,6 +46,8 @@ export const WORDING = {
   share: 'Share link',
   download: 'Download MP4',
   reference: 'Reference',
+  reroll: 'Re-roll',
+  vertical: 'Vertical',
   shareNote: 'The share link keeps working after this link expires.',
 } as const;
 

@@ -14,6 +14,8 @@ export interface ProgressUpdate {
 
 /** The clip is ready. */
 export interface FinishedVideo {
+  /** The execution that made it: the Re-roll and Vertical buttons name it. */
+  executionId: string;
   request: VideoRequest;
   requestedBy: Requester;
   /** Presigned GET of the MP4. */

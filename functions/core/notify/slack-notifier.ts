@@ -54,6 +54,9 @@ export class SlackNotifier implements Notifier {
     const slack = asSlack(target);
     const message = slackProgressMessage(update);
     if (this.web) return this.upsert(slack, message, messageId);
+    // A re-run must not replace the finished clip it was started from; without a bot token it
+    // would take a new message per update, so it shows only its result.
+    if (slack.keepOriginal) return undefined;
     if (update.previous && milestone(update.previous) === milestone(update)) return undefined;
     await this.respond(slack, message);
     return undefined;
@@ -110,7 +113,11 @@ export class SlackNotifier implements Notifier {
       response = await this.fetchImpl(target.responseUrl, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ response_type: 'in_channel', replace_original: true, ...message }),
+        body: JSON.stringify({
+          response_type: 'in_channel',
+          replace_original: !target.keepOriginal,
+          ...message,
+        }),
         signal: AbortSignal.timeout(10_000),
       });
     } catch (error) {

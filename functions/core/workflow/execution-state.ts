@@ -14,6 +14,8 @@ export const replyTargetSchema = z.discriminatedUnion('platform', [
     responseUrl: z.string().url(),
     channelId: z.string().min(1),
     teamId: z.string().optional(),
+    /** Post new messages instead of replacing the one the response_url belongs to (re-runs). */
+    keepOriginal: z.boolean().optional(),
   }),
   z.object({
     platform: z.literal('discord'),

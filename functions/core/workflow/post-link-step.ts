@@ -25,6 +25,7 @@ export async function postLinkStep(
   await deps.notifier.finished(
     input.replyTo,
     {
+      executionId: input.id,
       request: input.request,
       requestedBy: input.requestedBy,
       link: link.url,

@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -12,6 +13,10 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
+  },
+  {
+    files: ['local/playground/page/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['local/**', 'bench/**', 'bots/**/register*.ts', 'bots/**/socket-mode.ts', 'infra/bin/**'],

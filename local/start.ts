@@ -5,8 +5,10 @@
 import { resolve } from 'node:path';
 import { loadConfig } from '../functions/core/config.js';
 import { ClipbayError, ConfigError } from '../functions/core/errors.js';
-import { startLocalStack, type LocalStack } from './stack/local-stack.js';
+import { PLAYGROUND_DISCORD_API, playgroundRoutes } from './playground/playground-routes.js';
+import { PlaygroundStore } from './playground/playground-store.js';
 import { banner } from './stack/banner.js';
+import { startLocalStack, type LocalStack } from './stack/local-stack.js';
 
 const DATA_DIR = resolve(process.env.CLIPBAY_DATA_DIR ?? '.clipbay');
 // The AWS SDK warns that releases after January 2027 will need Node 22; the lockfile pins today's,
@@ -20,11 +22,20 @@ async function main(): Promise<LocalStack> {
       'SLACK_APP_TOKEN',
       'is required for Socket Mode (an xapp- token with connections:write)',
     );
+  const simulatorSeconds = Number(process.env.CLIPBAY_SIMULATOR_SECONDS ?? 20);
   const stack = await startLocalStack({
     config,
     dataDir: DATA_DIR,
+    simulator: { generationSeconds: Number.isFinite(simulatorSeconds) ? simulatorSeconds : 20 },
+    // With no Discord app configured, Discord replies go to the playground's stand-in API.
+    ...(process.env.DISCORD_API_BASE || config.discord.publicKey
+      ? {}
+      : { discordApiBase: (url: string) => `${url}${PLAYGROUND_DISCORD_API}` }),
     log: (line) => console.log(`[clipbay] ${line}`),
   });
+  const store = new PlaygroundStore(DATA_DIR);
+  await store.load();
+  stack.addRoutes(playgroundRoutes(stack, store));
   console.log(banner(stack, config, DATA_DIR));
   return stack;
 }

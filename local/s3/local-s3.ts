@@ -1,4 +1,5 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { createServer } from 'node:net';
 import S3rver from 's3rver';
 
 /**
@@ -24,14 +25,18 @@ export function localS3Client(endpoint: string): S3Client {
   });
 }
 
+/**
+ * Starts s3rver on `preferredPort` when it is free (so presigned links stay stable across
+ * restarts), else on a port the OS picks: s3rver itself would crash on a busy port.
+ */
 export async function startLocalS3(options: {
   directory: string;
   bucket: string;
-  port?: number;
+  preferredPort?: number;
 }): Promise<LocalS3> {
   const server = new S3rver({
     address: '127.0.0.1',
-    port: options.port ?? 0,
+    port: options.preferredPort ? await freeOrAny(options.preferredPort) : 0,
     silent: true,
     directory: options.directory,
     configureBuckets: [{ name: options.bucket, configs: [] }],
@@ -39,4 +44,12 @@ export async function startLocalS3(options: {
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
   return { endpoint, bucket: options.bucket, client: localS3Client(endpoint), close: () => server.close() };
+}
+
+function freeOrAny(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(0));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(port)));
+  });
 }

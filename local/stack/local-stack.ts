@@ -25,6 +25,7 @@ import { LocalWorkflow } from '../workflow/local-workflow.js';
 import { localStepHandlers } from '../workflow/local-steps.js';
 import { stepFunctionsHandler } from '../workflow/step-functions-endpoint.js';
 import { stateMachineDefinition, synthesizeTemplate } from '../workflow/synthesized-definition.js';
+import { header, readBody, sendJson } from './http.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
 
 export const STEP_FUNCTIONS_PATH = '/_aws/stepfunctions';
@@ -32,6 +33,8 @@ const LOCAL_TOKENBAY_KEY = 'sk-local-simulator';
 
 export interface LocalStackOptions {
   config: ClipbayConfig;
+  /** Where the Discord notifier sends edits, if not `config.discord.apiBase` (the playground's stand-in). */
+  discordApiBase?: (url: string) => string;
   /** Where clips and local keys live (`./.clipbay`). */
   dataDir: string;
   /** Virtual time (tests, benchmarks): Wait and retry intervals shrink by `speed`. */
@@ -55,12 +58,15 @@ export interface LocalStack {
   slackSigningSecret: string;
   discordPublicKeyHex: string;
   discordApplicationId: string;
+  /** Adds routes after the built-in ones (the playground). */
+  addRoutes(routes: Route[]): void;
   /** Whether a Slack Socket Mode connection is open (SLACK_APP_TOKEN set). */
   socketMode: 'off' | 'connected';
   close(): Promise<void>;
 }
 
-type Route = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> | boolean;
+/** A request handler that answers and returns true, or returns false to pass. */
+export type Route = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> | boolean;
 
 /**
  * Everything of DESIGN.md's "local stack" in one process: the HTTP server on PORT (Slack events
@@ -68,10 +74,7 @@ type Route = (req: IncomingMessage, res: ServerResponse, path: string) => Promis
  * endpoint), the embedded S3 server, the synthesized state machine in the local interpreter, and
  * the TokenBay simulator unless TOKENBAY_API_KEY is set.
  */
-export async function startLocalStack(
-  options: LocalStackOptions,
-  extraRoutes: Route[] = [],
-): Promise<LocalStack> {
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { config, dataDir } = options;
   const clock = options.clock ?? systemClock;
   const speed = options.speed ?? 1;
@@ -101,7 +104,7 @@ export async function startLocalStack(
     const s3 = await startLocalS3({
       directory: join(dataDir, 's3'),
       bucket: config.videoBucket,
-      port: config.port === 0 ? 0 : config.port + 1,
+      preferredPort: config.port === 0 ? undefined : config.port + 1,
     });
     closers.push(() => s3.close());
 
@@ -110,7 +113,7 @@ export async function startLocalStack(
       new ChatNotifier({
         slack: new SlackNotifier({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken, clock }),
         discord: new DiscordNotifier({
-          apiBase: config.discord.apiBase,
+          apiBase: options.discordApiBase?.(url) ?? config.discord.apiBase,
           botToken: config.discord.botToken,
           clock,
         }),
@@ -206,7 +209,6 @@ export async function startLocalStack(
         res.writeHead(answer.statusCode, answer.headers).end(answer.body);
         return true;
       },
-      ...extraRoutes,
     ];
 
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -233,6 +235,7 @@ export async function startLocalStack(
       discordPublicKeyHex: discordKeyHex,
       discordApplicationId,
       socketMode,
+      addRoutes: (more) => void routes.push(...more),
       close: async () => {
         for (const close of closers) await close();
       },
@@ -241,27 +244,6 @@ export async function startLocalStack(
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     throw error;
   }
-}
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-/** The body as text, or undefined when it is larger than `limit` bytes. */
-export async function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 function listen(server: ReturnType<typeof createServer>, port: number): Promise<void> {

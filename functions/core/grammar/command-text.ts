@@ -59,6 +59,11 @@ const KEYWORDS: Record<string, 'help' | 'models'> = {
   '--models': 'models',
 };
 
+/** The command's words as options, before validation (the playground maps them to Discord options). */
+export function readCommandText(text: string): RawVideoOptions | 'help' | 'models' {
+  return readTokens(tokenize(text));
+}
+
 function readTokens(tokens: Token[]): RawVideoOptions | 'help' | 'models' {
   const keyword =
     KEYWORDS[

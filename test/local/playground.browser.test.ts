@@ -1,0 +1,150 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceleratedClock } from '../../functions/core/clock.js';
+import { loadConfig } from '../../functions/core/config.js';
+import { PLAYGROUND_DISCORD_API, playgroundRoutes } from '../../local/playground/playground-routes.js';
+import { PlaygroundStore } from '../../local/playground/playground-store.js';
+import { startLocalStack, type LocalStack } from '../../local/stack/local-stack.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = join(import.meta.dirname, '../../test-results');
+const SPEED = 10;
+
+/** The part of HTMLVideoElement the test reads (the project's TypeScript has no DOM library). */
+interface VideoElement {
+  readyState: number;
+  duration: number;
+  currentTime: number;
+  src: string;
+  play(): Promise<void>;
+  addEventListener(type: string, listener: () => void, options?: { once: boolean }): void;
+}
+
+/**
+ * The playground in headless Chromium (Debian's, installed by .ci/run): type a command, watch the
+ * ack and the progress message being edited, then the clip load and play from its presigned link.
+ */
+describe('playground in a browser', () => {
+  let stack: LocalStack;
+  let browser: Browser;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
+    await mkdir(ARTIFACTS, { recursive: true });
+    dataDir = await mkdtemp(join(tmpdir(), 'clipbay-playground-'));
+    stack = await startLocalStack({
+      config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '5' }),
+      dataDir,
+      clock: acceleratedClock(SPEED),
+      speed: SPEED,
+      simulator: { generationSeconds: 40 },
+      discordApiBase: (url) => `${url}${PLAYGROUND_DISCORD_API}`,
+    });
+    const store = new PlaygroundStore(dataDir);
+    stack.addRoutes(playgroundRoutes(stack, store));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--headless',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function makeVideo(page: Page, platform: 'slack' | 'discord', command: string) {
+    await page.check(`input[name="platform"][value="${platform}"]`);
+    await page.fill('#command', command);
+    await page.click('button[type="submit"]');
+    const conversation = page.locator('article.conv').last();
+    // Progress: the answer is edited in place while TokenBay works.
+    await conversation
+      .getByText(/\d+% done|queued at TokenBay/)
+      .first()
+      .waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(ARTIFACTS, `playground-${platform}-progress.png`) });
+    const video = conversation.locator('video');
+    await video.waitFor({ timeout: 30_000 });
+    const state = await video.evaluate(async (node) => {
+      const element = node as unknown as VideoElement;
+      if (element.readyState < 2)
+        await new Promise((resolve) =>
+          element.addEventListener('loadeddata', () => resolve(undefined), { once: true }),
+        );
+      await element.play();
+      const start = element.currentTime;
+      await new Promise((resolve) =>
+        element.addEventListener('timeupdate', () => resolve(undefined), { once: true }),
+      );
+      return {
+        readyState: element.readyState,
+        duration: element.duration,
+        advanced: element.currentTime > start,
+        src: element.src,
+      };
+    });
+    await page.screenshot({ path: join(ARTIFACTS, `playground-${platform}-done.png`) });
+    const edits = Number(
+      await conversation.locator('.msg:not(.ephemeral)').last().getAttribute('data-edits'),
+    );
+    return { state, edits, text: await conversation.innerText() };
+  }
+
+  it('Slack view: command → progress → a clip that plays', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${stack.url}/`);
+    const { state, edits, text } = await makeVideo(
+      page,
+      'slack',
+      'a corgi & <@U123> surfing *at* sunset --duration 4',
+    );
+    expect(state.readyState).toBeGreaterThanOrEqual(2);
+    expect(state.duration).toBeCloseTo(2, 0);
+    expect(state.advanced).toBe(true);
+    expect(state.src).toContain('/clips/');
+    expect(edits).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('Your video is ready');
+    expect(text).toContain('a corgi & @U123 surfing *at* sunset');
+    await page.close();
+  });
+
+  it('Discord view: command → progress → a clip that plays', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${stack.url}/`);
+    const { state, edits, text } = await makeVideo(
+      page,
+      'discord',
+      'a fox @everyone --duration 4 --ratio 9:16',
+    );
+    expect(state.readyState).toBeGreaterThanOrEqual(2);
+    expect(state.duration).toBeCloseTo(2, 0);
+    expect(state.advanced).toBe(true);
+    expect(edits).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('Your video is ready');
+    expect(text).toContain('9:16');
+    await page.close();
+  });
+
+  it('answers help privately, as the platform would', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${stack.url}/`);
+    await page.fill('#command', 'help');
+    await page.click('button[type="submit"]');
+    await page.locator('article.conv').last().getByText('Only visible to you').waitFor({ timeout: 10_000 });
+    expect(await page.locator('article.conv').last().innerText()).toContain('--duration N');
+    await page.close();
+  });
+});

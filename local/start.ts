@@ -22,6 +22,8 @@ async function main(): Promise<LocalStack> {
       'SLACK_APP_TOKEN',
       'is required for Socket Mode (an xapp- token with connections:write)',
     );
+  const store = new PlaygroundStore(DATA_DIR);
+  await store.load();
   const simulatorSeconds = Number(process.env.CLIPBAY_SIMULATOR_SECONDS ?? 20);
   const stack = await startLocalStack({
     config,
@@ -31,11 +33,9 @@ async function main(): Promise<LocalStack> {
     ...(process.env.DISCORD_API_BASE || config.discord.publicKey
       ? {}
       : { discordApiBase: (url: string) => `${url}${PLAYGROUND_DISCORD_API}` }),
+    extraRoutes: (running) => playgroundRoutes(running, store),
     log: (line) => console.log(`[clipbay] ${line}`),
   });
-  const store = new PlaygroundStore(DATA_DIR);
-  await store.load();
-  stack.addRoutes(playgroundRoutes(stack, store));
   console.log(banner(stack, config, DATA_DIR));
   return stack;
 }

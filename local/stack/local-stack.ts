@@ -33,6 +33,8 @@ const LOCAL_TOKENBAY_KEY = 'sk-local-simulator';
 
 export interface LocalStackOptions {
   config: ClipbayConfig;
+  /** More routes (the playground), in place before the server answers its first request. */
+  extraRoutes?: (stack: LocalStack) => Route[];
   /** Where the Discord notifier sends edits, if not `config.discord.apiBase` (the playground's stand-in). */
   discordApiBase?: (url: string) => string;
   /** Where clips and local keys live (`./.clipbay`). */
@@ -58,8 +60,6 @@ export interface LocalStack {
   slackSigningSecret: string;
   discordPublicKeyHex: string;
   discordApplicationId: string;
-  /** Adds routes after the built-in ones (the playground). */
-  addRoutes(routes: Route[]): void;
   /** Whether a Slack Socket Mode connection is open (SLACK_APP_TOKEN set). */
   socketMode: 'off' | 'connected';
   close(): Promise<void>;
@@ -84,7 +84,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const discordKeyHex = config.discord.publicKey ?? keys.discordPublicKeyHex;
   const discordApplicationId = config.discord.applicationId ?? keys.discordApplicationId;
 
-  const server = createServer();
+  // Listens first (share links need the URL); answers 503 until every part is up.
+  let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const server = createServer((req, res) =>
+    handle ? handle(req, res) : sendJson(res, 503, { ok: false, status: 'starting' }),
+  );
   await listen(server, config.port);
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
@@ -211,19 +215,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     ];
 
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      const path = new URL(req.url ?? '/', url).pathname;
-      void (async () => {
-        for (const route of routes) if (await route(req, res, path)) return;
-        sendJson(res, 404, { error: `No route for ${req.method} ${path}` });
-      })().catch((error: unknown) => {
-        log(`request ${req.method} ${path} failed: ${(error as Error).message}`);
-        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error.' });
-        else res.destroy();
-      });
-    });
-
-    return {
+    const stack: LocalStack = {
       url,
       port,
       s3,
@@ -235,11 +227,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       discordPublicKeyHex: discordKeyHex,
       discordApplicationId,
       socketMode,
-      addRoutes: (more) => void routes.push(...more),
       close: async () => {
         for (const close of closers) await close();
       },
     };
+
+    routes.push(...(options.extraRoutes?.(stack) ?? []));
+    handle = (req, res) => {
+      const path = new URL(req.url ?? '/', url).pathname;
+      void (async () => {
+        for (const route of routes) if (await route(req, res, path)) return;
+        sendJson(res, 404, { error: `No route for ${req.method} ${path}` });
+      })().catch((error: unknown) => {
+        log(`request ${req.method} ${path} failed: ${(error as Error).message}`);
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error.' });
+        else res.destroy();
+      });
+    };
+
+    return stack;
   } catch (error) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     throw error;

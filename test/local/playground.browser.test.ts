@@ -45,9 +45,8 @@ describe('playground in a browser', () => {
       speed: SPEED,
       simulator: { generationSeconds: 40 },
       discordApiBase: (url) => `${url}${PLAYGROUND_DISCORD_API}`,
+      extraRoutes: (running) => playgroundRoutes(running, new PlaygroundStore(dataDir)),
     });
-    const store = new PlaygroundStore(dataDir);
-    stack.addRoutes(playgroundRoutes(stack, store));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

@@ -192,8 +192,13 @@ function mrkdwn(text) {
     const special = /^<([^|>]+)(?:\|([^>]*))?>$/.exec(part);
     if (special) {
       const [, target, label] = special;
+      // The playground's own user shows as "you", as Slack shows your own mention by name.
       if (target.startsWith('@'))
-        nodes.push(el('span', { class: 'mention' }, [`@${label ?? target.slice(1)}`]));
+        nodes.push(
+          el('span', { class: 'mention' }, [
+            target === '@UPLAYGROUND' ? '@you' : `@${label ?? target.slice(1)}`,
+          ]),
+        );
       else if (target.startsWith('!')) nodes.push(el('span', { class: 'mention' }, [`@${target.slice(1)}`]));
       else
         nodes.push(

@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { createSlackApp } from '../bots/slack/slack-app.js';
 import { ConfigError } from './core/errors.js';
 import { requestFinder } from './core/ingress/rerun-video.js';
+import { slackRequestProblem } from './core/ingress/slack-request-guard.js';
 import { startVideo } from './core/ingress/start-video.js';
 import { lambdaConfig } from './runtime/lambda-config.js';
 
@@ -29,5 +30,16 @@ async function createHandler(): Promise<BoltHandler> {
 }
 
 /** `POST /slack/events` on the HTTP API: Bolt's Lambda receiver (verify, parse, ack). */
-export const handler = async (event: AwsEvent, context: Context) =>
-  (await (ready ??= createHandler()))(event, context);
+export const handler = async (event: AwsEvent, context: Context) => {
+  const headers = Object.fromEntries(
+    Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  const bytes = event.body ? Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : 0;
+  const problem = slackRequestProblem(
+    headers['x-slack-request-timestamp'] as string | undefined,
+    bytes,
+    Date.now(),
+  );
+  if (problem) return { statusCode: problem.status, body: problem.reason };
+  return (await (ready ??= createHandler()))(event, context);
+};

@@ -17,7 +17,7 @@ export function workflowStep<T>(
     logger.appendKeys({ step: name, correlation_id: typeof id === 'string' ? id : undefined });
     try {
       const result = await step(config, event);
-      logger.info(`${name} done`);
+      logger.info(`${name} done`, { result: summarize(result) });
       return result;
     } catch (error) {
       logger.warn(`${name} failed`, {
@@ -27,4 +27,17 @@ export function workflowStep<T>(
       throw error;
     }
   };
+}
+
+/** A step's result for the log: scalar fields only, and nothing that is or holds a URL. */
+export function summarize(result: unknown): Record<string, string | number | boolean> {
+  if (!result || typeof result !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(result).filter(
+      (entry): entry is [string, string | number | boolean] =>
+        ['string', 'number', 'boolean'].includes(typeof entry[1]) &&
+        !/url|link/i.test(entry[0]) &&
+        !(typeof entry[1] === 'string' && /^https?:/i.test(entry[1])),
+    ),
+  );
 }

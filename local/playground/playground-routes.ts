@@ -4,11 +4,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { InteractionType } from 'discord-api-types/v10';
 import { z } from 'zod';
-import { readCommandText } from '../../functions/core/grammar/command-text.js';
-import { DISCORD_OPTION } from '../../functions/core/grammar/discord-options.js';
 import { readBody, sendJson } from '../stack/http.js';
 import type { LocalStack, Route } from '../stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../stack/request-signing.js';
+import { discordOptionsFromText } from './discord-options-from-text.js';
 import type { Platform, PlaygroundStore } from './playground-store.js';
 
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
@@ -100,7 +99,7 @@ export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Rou
         trigger_id: id,
       });
     } else {
-      const options = discordOptions(text);
+      const options = discordOptionsFromText(text);
       if (typeof options === 'string') {
         store.post(id, { content: options, flags: 64 }, { replace: false, ephemeral: true });
         return id;
@@ -213,41 +212,6 @@ export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Rou
       return answer(res, conversation ? 200 : 404, conversation ?? { error: 'No such conversation.' });
     },
   ];
-}
-
-/** Maps `/video` text to Discord's typed options, or returns what Discord's client would refuse. */
-function discordOptions(
-  text: string,
-): { name: string; type: number; value: string | number | boolean }[] | string {
-  let raw;
-  try {
-    raw = readCommandText(text);
-  } catch (error) {
-    return (error as Error).message;
-  }
-  if (raw === 'help' || raw === 'models') return [{ name: DISCORD_OPTION.prompt, type: 3, value: raw }];
-  const options: { name: string; type: number; value: string | number | boolean }[] = [
-    { name: DISCORD_OPTION.prompt, type: 3, value: raw.prompt },
-  ];
-  const string = (name: string, value: string | undefined) =>
-    value !== undefined && options.push({ name, type: 3, value });
-  const integer = (name: string, value: string | number | undefined, label: string): string | undefined => {
-    if (value === undefined) return undefined;
-    if (!/^\d+$/.test(String(value))) return `Discord: ${label} must be a whole number.`;
-    options.push({ name, type: 4, value: Number(value) });
-    return undefined;
-  };
-  string(DISCORD_OPTION.model, raw.model);
-  const durationProblem = integer(DISCORD_OPTION.duration, raw.duration, 'duration');
-  if (durationProblem) return durationProblem;
-  string(DISCORD_OPTION.resolution, raw.resolution);
-  string(DISCORD_OPTION.ratio, raw.ratio);
-  string(DISCORD_OPTION.negativePrompt, raw.negativePrompt);
-  const seedProblem = integer(DISCORD_OPTION.seed, raw.seed, 'seed');
-  if (seedProblem) return seedProblem;
-  if (raw.audio !== undefined) options.push({ name: DISCORD_OPTION.audio, type: 5, value: raw.audio });
-  string(DISCORD_OPTION.imageUrl, raw.images?.[0]);
-  return options;
 }
 
 function newId(platform: Platform): string {

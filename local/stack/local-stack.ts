@@ -25,6 +25,10 @@ import { LocalWorkflow } from '../workflow/local-workflow.js';
 import { localStepHandlers } from '../workflow/local-steps.js';
 import { stepFunctionsHandler } from '../workflow/step-functions-endpoint.js';
 import { stateMachineDefinition, synthesizeTemplate } from '../workflow/synthesized-definition.js';
+import {
+  MAX_SLACK_BODY_BYTES,
+  slackRequestProblem,
+} from '../../functions/core/ingress/slack-request-guard.js';
 import { header, readBody, sendJson } from './http.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
 
@@ -158,7 +162,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       startVideo: (input) => startVideo({ sfn, stateMachineArn: workflow.stateMachineArn }, input),
     };
 
-    const slackReceiver = new HTTPReceiver({ signingSecret: slackSigningSecret, endpoints: '/slack/events' });
+    const slackReceiver = new HTTPReceiver({
+      signingSecret: slackSigningSecret,
+      endpoints: '/slack/events',
+      bodyLimit: MAX_SLACK_BODY_BYTES,
+    });
     createSlackApp(slackReceiver, accept);
     let socketMode: 'off' | 'connected' = 'off';
     if (config.slack.appToken) {
@@ -185,7 +193,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       (req, res, path) => {
         if (path !== '/slack/events') return false;
-        slackReceiver.requestListener(req, res);
+        const problem = slackRequestProblem(
+          header(req, 'x-slack-request-timestamp'),
+          Number(header(req, 'content-length') ?? 0),
+          Date.now(),
+        );
+        if (problem) sendJson(res, problem.status, { error: problem.reason });
+        else slackReceiver.requestListener(req, res);
         return true;
       },
       async (req, res, path) => {

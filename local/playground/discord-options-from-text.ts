@@ -1,0 +1,37 @@
+import { readCommandText } from '../../functions/core/grammar/command-text.js';
+import { DISCORD_OPTION } from '../../functions/core/grammar/discord-options.js';
+
+/** Maps `/video` text to Discord's typed options, or returns what Discord's client would refuse. */
+export function discordOptionsFromText(
+  text: string,
+): { name: string; type: number; value: string | number | boolean }[] | string {
+  let raw;
+  try {
+    raw = readCommandText(text);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  if (raw === 'help' || raw === 'models') return [{ name: DISCORD_OPTION.prompt, type: 3, value: raw }];
+  const options: { name: string; type: number; value: string | number | boolean }[] = [
+    { name: DISCORD_OPTION.prompt, type: 3, value: raw.prompt },
+  ];
+  const string = (name: string, value: string | undefined) =>
+    value !== undefined && options.push({ name, type: 3, value });
+  const integer = (name: string, value: string | number | undefined, label: string): string | undefined => {
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(String(value))) return `Discord: ${label} must be a whole number.`;
+    options.push({ name, type: 4, value: Number(value) });
+    return undefined;
+  };
+  string(DISCORD_OPTION.model, raw.model);
+  const durationProblem = integer(DISCORD_OPTION.duration, raw.duration, 'duration');
+  if (durationProblem) return durationProblem;
+  string(DISCORD_OPTION.resolution, raw.resolution);
+  string(DISCORD_OPTION.ratio, raw.ratio);
+  string(DISCORD_OPTION.negativePrompt, raw.negativePrompt);
+  const seedProblem = integer(DISCORD_OPTION.seed, raw.seed, 'seed');
+  if (seedProblem) return seedProblem;
+  if (raw.audio !== undefined) options.push({ name: DISCORD_OPTION.audio, type: 5, value: raw.audio });
+  string(DISCORD_OPTION.imageUrl, raw.images?.[0]);
+  return options;
+}

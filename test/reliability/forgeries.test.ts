@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '../../local/stack/local-stack.js';
+import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
+import { FORGERIES } from './forgeries.js';
+
+const SECRET = 'forgery-test-secret';
+
+describe('forged requests are refused and start nothing', () => {
+  let stack: LocalStack;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    ({ stack, close } = await startStackWithFakeChat({ SLACK_SIGNING_SECRET: SECRET }));
+  });
+  afterAll(async () => {
+    expect(stack.workflow.list()).toHaveLength(0);
+    expect(stack.simulator!.submits()).toHaveLength(0);
+    await close();
+  });
+
+  let n = 0;
+  it.each(FORGERIES.map((f) => [f.name, f] as const))('%s → 401', async (_name, forgery) => {
+    n++;
+    const slackBody = new URLSearchParams({
+      command: '/video',
+      text: 'a corgi surfing',
+      user_id: 'U1',
+      user_name: 'ana',
+      channel_id: 'C1',
+      trigger_id: `forged.${n}.x`,
+      response_url: 'https://hooks.slack.test/1',
+    }).toString();
+    const discordBody = JSON.stringify({
+      id: `70000000000000${String(n).padStart(4, '0')}`,
+      type: 2,
+      application_id: stack.discordApplicationId,
+      token: 'tok',
+      channel_id: '2',
+      member: { user: { id: '3', username: 'x' } },
+      data: {
+        id: '1',
+        name: 'video',
+        type: 1,
+        options: [{ name: 'prompt', type: 3, value: 'a corgi surfing' }],
+      },
+    });
+    const { path, headers, body } = forgery.forge({
+      slackSecret: SECRET,
+      discordKey: stack.keys.discordPrivateKey,
+      slackBody,
+      discordBody,
+      now: Date.now(),
+    });
+    const response = await fetch(`${stack.url}${path}`, { method: 'POST', headers, body });
+    expect(response.status).toBe(401);
+    expect(stack.workflow.list()).toHaveLength(0);
+  });
+});

@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['bench/**/*.mjs'],
+    languageOptions: { globals: globals.node },
+  },
+  {
     files: ['local/playground/page/**/*.js'],
     languageOptions: { globals: globals.browser },
   },

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { InteractionType } from 'discord-api-types/v10';
-import { z } from 'zod';
+import * as z from 'zod';
 import { readBody, sendJson } from '../stack/http.js';
 import type { LocalStack, Route } from '../stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../stack/request-signing.js';

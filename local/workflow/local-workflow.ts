@@ -15,6 +15,8 @@ export interface LocalExecution {
   output: unknown;
   error: string | undefined;
   cause: string | undefined;
+  /** States entered, by name (Step Functions bills Standard workflows per state transition). */
+  statesEntered: Record<string, number>;
   /** Settles when the execution ends, never rejects. */
   done: Promise<LocalExecution>;
 }
@@ -97,9 +99,17 @@ export class LocalWorkflow {
       output: undefined,
       error: undefined,
       cause: undefined,
+      statesEntered: {},
       done: undefined as unknown as Promise<LocalExecution>,
     };
-    execution.done = run.result.then(
+    const counted = (async () => {
+      for await (const event of run.eventLogs)
+        if (event.type === 'StateEntered') {
+          const name = (event as { state: { name: string } }).state.name;
+          execution.statesEntered[name] = (execution.statesEntered[name] ?? 0) + 1;
+        }
+    })().catch(() => undefined);
+    const finished = run.result.then(
       (output) => Object.assign(execution, { status: 'SUCCEEDED', output, stopDate: new Date() }),
       (error: Error & { cause?: unknown }) => {
         const aborted = error.name === 'ExecutionAbortedError';
@@ -113,6 +123,10 @@ export class LocalWorkflow {
         });
       },
     );
+    execution.done = finished.then(async (result) => {
+      await counted;
+      return result;
+    });
     this.executions.set(name, execution);
     this.aborts.set(name, run.abort);
     return execution;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Problems } from '../request/problems.js';
 import type { ParsedCommand, RawVideoOptions } from '../request/video-request.js';
 import { validateVideoRequest, type ValidateOptions } from '../request/validate-video-request.js';

@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { discordCommandDataSchema, parseDiscordOptions } from '../grammar/discord-options.js';
 import { parseDiscordRerunId } from '../messages/discord-messages.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The one neutral request inside clipbay: what Slack and Discord commands both become, what the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** TokenBay's task lifecycle: SUBMITTED → QUEUED → IN_PROGRESS → SUCCESS | FAILURE. */
 export const TASK_STATUS = {

@@ -1,0 +1,59 @@
+import { build, type Metafile } from 'esbuild';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+export const OUT_DIR = fileURLToPath(new URL('./out/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** The Lambdas of infra/clipbay-stack.ts, by handler file. */
+export const LAMBDAS = [
+  'slack-events.ts',
+  'discord-interactions.ts',
+  'submit.ts',
+  'check-status.ts',
+  'save-to-s3.ts',
+  'post-link.ts',
+  'report-failure.ts',
+  'share-link.ts',
+] as const;
+
+export interface BundleReport {
+  name: string;
+  file: string;
+  bytes: number;
+  /** Largest contributors by package (or clipbay's own code), bytes in the output. */
+  top: { module: string; bytes: number }[];
+}
+
+/** Bundles an entry exactly as ClipbayFunction does (CJS, minified, node20 target, AWS SDK external). */
+export async function bundle(entry: string, name: string): Promise<BundleReport> {
+  await mkdir(OUT_DIR, { recursive: true });
+  const file = `${OUT_DIR}${name}.cjs`;
+  const result = await build({
+    entryPoints: [entry.startsWith('/') ? entry : `${ROOT}${entry}`],
+    outfile: file,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    minify: true,
+    metafile: true,
+    logLevel: 'silent',
+    external: ['@aws-sdk/*'],
+  });
+  const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
+  return { name, file, bytes: output.bytes, top: topContributors(result.metafile, output) };
+}
+
+function topContributors(_meta: Metafile, output: Metafile['outputs'][string]): BundleReport['top'] {
+  const byModule = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const module = match ? match[1]! : 'clipbay (own code)';
+    byModule.set(module, (byModule.get(module) ?? 0) + bytesInOutput);
+  }
+  return [...byModule.entries()]
+    .map(([module, bytes]) => ({ module, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+}

@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { acceleratedClock } from '../functions/core/clock.js';
+import { loadConfig } from '../functions/core/config.js';
+import { startLocalStack } from '../local/stack/local-stack.js';
+import { discordHeaders, slackHeaders } from '../local/stack/request-signing.js';
+import { FakeChatServer } from '../test/helpers/fake-chat-server.js';
+
+export interface LoadResult {
+  commands: number;
+  linksReceived: number;
+  lost: number;
+  submits: number;
+  duplicateSubmits: number;
+  minPollGapSeconds: number;
+  pollIntervalSeconds: number;
+  generationSeconds: number;
+  lastLinkSeconds: number;
+  ratio: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+}
+
+const SECRET = 'load-secret';
+
+/**
+ * N commands at once (half Slack, half Discord) through the local stack's real endpoints, with a
+ * short simulated generation, in real time (an accelerated clock would multiply CPU contention
+ * into virtual seconds and overstate the ratio). Every command must end in a
+ * link; submits are counted; time to the last link is compared to the generation time.
+ */
+export async function measureLoad(commands = 200, generationSeconds = 20, speed = 1): Promise<LoadResult> {
+  const chat = new FakeChatServer();
+  await chat.start();
+  const dataDir = await mkdtemp(join(tmpdir(), 'clipbay-load-'));
+  const clock = acceleratedClock(speed);
+  const stack = await startLocalStack({
+    config: loadConfig({
+      PORT: '0',
+      POLL_INTERVAL_SECONDS: '5',
+      SLACK_SIGNING_SECRET: SECRET,
+      DISCORD_API_BASE: `${chat.url}/discord/api`,
+    }),
+    dataDir,
+    clock,
+    speed,
+    simulator: { generationSeconds },
+  });
+  try {
+    const requests = Array.from({ length: commands }, (_, i) => {
+      if (i % 2 === 0) {
+        const body = new URLSearchParams({
+          command: '/video',
+          text: `load test ${i} --duration 4`,
+          user_id: 'U1',
+          user_name: 'ana',
+          channel_id: 'C1',
+          trigger_id: `load.${i}.x`,
+          response_url: `${chat.url}/hooks/${i}`,
+        }).toString();
+        return { path: '/slack/events', headers: slackHeaders(SECRET, body), body };
+      }
+      const body = JSON.stringify({
+        id: `60000000000000${String(i).padStart(4, '0')}`,
+        type: 2,
+        application_id: stack.discordApplicationId,
+        token: `load-${i}`,
+        channel_id: '200000000000000002',
+        member: { user: { id: '123456789012345678', username: 'ana' } },
+        data: {
+          id: '1',
+          name: 'video',
+          type: 1,
+          options: [
+            { name: 'prompt', type: 3, value: `load test ${i}` },
+            { name: 'duration', type: 4, value: 4 },
+          ],
+        },
+      });
+      return {
+        path: '/discord/interactions',
+        headers: discordHeaders(stack.keys.discordPrivateKey, body),
+        body,
+      };
+    });
+
+    const startedAt = clock.now();
+    const acks = await Promise.all(
+      requests.map(async (r) => {
+        const t = performance.now();
+        const response = await fetch(`${stack.url}${r.path}`, {
+          method: 'POST',
+          headers: r.headers,
+          body: r.body,
+        });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(`${r.path} answered ${response.status}`);
+        return performance.now() - t;
+      }),
+    );
+    await stack.workflow.settle();
+    const lastLinkSeconds = (clock.now() - startedAt) / 1000;
+
+    const finals = new Set<number>();
+    for (const r of chat.requests) {
+      const text = JSON.stringify(r.body);
+      const slack = /^\/hooks\/(\d+)$/.exec(r.path);
+      const discord = /\/webhooks\/\d+\/load-(\d+)\/messages\/@original$/.exec(r.path);
+      if (slack && text.includes('clipbay_watch')) finals.add(Number(slack[1]));
+      if (discord && text.includes('Download MP4')) finals.add(Number(discord[1]));
+    }
+    const submits = stack.simulator!.submits();
+    const prompts = submits.map((s) => (s.body as { prompt: string }).prompt);
+    acks.sort((a, b) => a - b);
+    return {
+      commands,
+      linksReceived: finals.size,
+      lost: commands - finals.size,
+      submits: submits.length,
+      duplicateSubmits: prompts.length - new Set(prompts).size,
+      minPollGapSeconds: stack.simulator!.minPollGapMs() / 1000,
+      pollIntervalSeconds: 5,
+      generationSeconds,
+      lastLinkSeconds,
+      ratio: lastLinkSeconds / generationSeconds,
+      ackP50Ms: acks[Math.floor(acks.length / 2)]!,
+      ackP99Ms: acks[Math.floor(acks.length * 0.99)]!,
+    };
+  } finally {
+    await stack.close();
+    await chat.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

@@ -13,7 +13,8 @@ import { workflowDefinition } from '../helpers/workflow-harness.js';
 const SECRETS = {
   TOKENBAY_API_KEY: 'sk-known-tokenbay-key-0123456789abcdef',
   SLACK_SIGNING_SECRET: 'known-signing-secret-fedcba9876543210',
-  SLACK_BOT_TOKEN: 'xoxb-known-bot-token-000111222',
+  // Shaped so no secret scanner mistakes this test value for a real Slack token.
+  SLACK_BOT_TOKEN: 'xoxb-test.known_bot_token.000111',
   DISCORD_BOT_TOKEN: 'known-discord-bot-token.AAAA.BBBB',
 };
 

@@ -7,6 +7,7 @@ import { loadConfig } from '../functions/core/config.js';
 import { startLocalStack } from '../local/stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../local/stack/request-signing.js';
 import { FakeChatServer } from '../test/helpers/fake-chat-server.js';
+import { slackCommandBody } from '../local/stack/slack-command.js';
 
 export interface LoadResult {
   commands: number;
@@ -51,15 +52,11 @@ export async function measureLoad(commands = 200, generationSeconds = 20, speed 
   try {
     const requests = Array.from({ length: commands }, (_, i) => {
       if (i % 2 === 0) {
-        const body = new URLSearchParams({
-          command: '/video',
+        const body = slackCommandBody({
           text: `load test ${i} --duration 4`,
-          user_id: 'U1',
-          user_name: 'ana',
-          channel_id: 'C1',
-          trigger_id: `load.${i}.x`,
-          response_url: `${chat.url}/hooks/${i}`,
-        }).toString();
+          triggerId: `load.${i}.x`,
+          responseUrl: `${chat.url}/hooks/${i}`,
+        });
         return { path: '/slack/events', headers: slackHeaders(SECRET, body), body };
       }
       const body = JSON.stringify({

@@ -1,12 +1,10 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ConfigError } from './core/errors.js';
 import { handleDiscordInteraction, type DiscordInteractionDeps } from './core/ingress/discord-interaction.js';
 import { discordPublicKey } from './core/ingress/discord-signature.js';
-import { requestFinder } from './core/ingress/rerun-video.js';
-import { startVideo } from './core/ingress/start-video.js';
 import { lambdaConfig } from './runtime/lambda-config.js';
 import { logger } from './runtime/logger.js';
+import { workflowIntake } from './runtime/workflow-intake.js';
 
 let deps: Promise<DiscordInteractionDeps> | undefined;
 
@@ -14,16 +12,10 @@ async function createDeps(): Promise<DiscordInteractionDeps> {
   const config = await lambdaConfig();
   if (!config.discord.publicKey)
     throw new ConfigError('DISCORD_PUBLIC_KEY', 'is not set (fill the Discord secret)');
-  if (!config.stateMachineArn) throw new ConfigError('STATE_MACHINE_ARN', 'is not set');
-  const sfn = new SFNClient({});
-  const stateMachineArn = config.stateMachineArn;
   return {
+    ...workflowIntake(config),
     publicKey: discordPublicKey(config.discord.publicKey),
     applicationId: config.discord.applicationId,
-    defaultModel: config.defaultModel,
-    now: Date.now,
-    startVideo: (input) => startVideo({ sfn, stateMachineArn }, input),
-    findRequest: requestFinder(sfn, stateMachineArn),
   };
 }
 

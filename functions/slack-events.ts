@@ -1,13 +1,11 @@
-import { SFNClient } from '@aws-sdk/client-sfn';
 import { AwsLambdaReceiver } from '@slack/bolt';
 import type { AwsEvent } from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import type { Context } from 'aws-lambda';
 import { createSlackApp } from '../bots/slack/slack-app.js';
 import { ConfigError } from './core/errors.js';
-import { requestFinder } from './core/ingress/rerun-video.js';
 import { slackRequestProblem } from './core/ingress/slack-request-guard.js';
-import { startVideo } from './core/ingress/start-video.js';
 import { lambdaConfig } from './runtime/lambda-config.js';
+import { workflowIntake } from './runtime/workflow-intake.js';
 
 type BoltHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
 let ready: Promise<BoltHandler> | undefined;
@@ -16,16 +14,8 @@ async function createHandler(): Promise<BoltHandler> {
   const config = await lambdaConfig();
   if (!config.slack.signingSecret)
     throw new ConfigError('SLACK_SIGNING_SECRET', 'is not set (fill the Slack secret)');
-  if (!config.stateMachineArn) throw new ConfigError('STATE_MACHINE_ARN', 'is not set');
   const receiver = new AwsLambdaReceiver({ signingSecret: config.slack.signingSecret });
-  const sfn = new SFNClient({});
-  const stateMachineArn = config.stateMachineArn;
-  createSlackApp(receiver, {
-    defaultModel: config.defaultModel,
-    now: Date.now,
-    startVideo: (input) => startVideo({ sfn, stateMachineArn }, input),
-    findRequest: requestFinder(sfn, stateMachineArn),
-  });
+  createSlackApp(receiver, workflowIntake(config));
   return receiver.toHandler();
 }
 

@@ -7,6 +7,7 @@ import * as z from 'zod';
 import { readBody, sendJson } from '../stack/http.js';
 import type { LocalStack, Route } from '../stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../stack/request-signing.js';
+import { slackCommandBody } from '../stack/slack-command.js';
 import { discordOptionsFromText } from './discord-options-from-text.js';
 import type { Platform, PlaygroundStore } from './playground-store.js';
 
@@ -41,8 +42,7 @@ const actionSchema = z.object({
 export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Route[] {
   const slackResponseUrl = (id: string) => `${stack.url}/playground/slack/response/${id}`;
 
-  async function sendSlack(id: string, form: Record<string, string>): Promise<void> {
-    const body = new URLSearchParams(form).toString();
+  async function sendSlack(id: string, body: string): Promise<void> {
     const response = await fetch(`${stack.url}/slack/events`, {
       method: 'POST',
       headers: slackHeaders(stack.slackSigningSecret, body),
@@ -87,17 +87,18 @@ export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Rou
     const id = newId(platform);
     store.create(id, platform, `/video ${text}`);
     if (platform === 'slack') {
-      await sendSlack(id, {
-        team_id: 'TPLAYGROUND',
-        channel_id: SLACK_CHANNEL,
-        channel_name: 'playground',
-        user_id: PLAYGROUND_USER.slackId,
-        user_name: PLAYGROUND_USER.name,
-        command: '/video',
-        text,
-        response_url: slackResponseUrl(id),
-        trigger_id: id,
-      });
+      await sendSlack(
+        id,
+        slackCommandBody({
+          text,
+          triggerId: id,
+          responseUrl: slackResponseUrl(id),
+          teamId: 'TPLAYGROUND',
+          channelId: SLACK_CHANNEL,
+          userId: PLAYGROUND_USER.slackId,
+          userName: PLAYGROUND_USER.name,
+        }),
+      );
     } else {
       const options = discordOptionsFromText(text);
       if (typeof options === 'string') {
@@ -145,7 +146,7 @@ export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Rou
           },
         ],
       };
-      await sendSlack(id, { payload: JSON.stringify(payload) });
+      await sendSlack(id, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
     } else {
       await sendDiscord(
         id,

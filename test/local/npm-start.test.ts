@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleMp4 } from '../../local/simulator/simulated-video.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
 import { FakeChatServer } from '../helpers/fake-chat-server.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const SECRET = 'npm-start-test-secret';
@@ -78,16 +79,11 @@ describe('npm start from a fresh clone', () => {
         child.output().includes('clipbay is running') ? true : undefined,
       );
 
-      const slackBody = new URLSearchParams({
-        command: '/video',
+      const slackBody = slackCommandBody({
         text: 'a corgi surfing --duration 4',
-        user_id: 'U1',
-        user_name: 'ana',
-        channel_id: 'C1',
-        team_id: 'T1',
-        trigger_id: 'start.1.abc',
-        response_url: `${chat.url}/hooks/start`,
-      }).toString();
+        triggerId: 'start.1.abc',
+        responseUrl: `${chat.url}/hooks/start`,
+      });
       const slack = await fetch(`${url}/slack/events`, {
         method: 'POST',
         headers: slackHeaders(SECRET, slackBody),

@@ -9,6 +9,7 @@ import { sampleMp4 } from '../../local/simulator/simulated-video.js';
 import { startLocalStack } from '../../local/stack/local-stack.js';
 import { slackHeaders } from '../../local/stack/request-signing.js';
 import { FakeChatServer } from '../helpers/fake-chat-server.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
 
 describe('a second start reuses the data folder', () => {
   let dataDir: string;
@@ -33,15 +34,11 @@ describe('a second start reuses the data folder', () => {
 
   it('so an earlier clip still plays through its share link, with the same local keys', async () => {
     const first = await start();
-    const body = new URLSearchParams({
-      command: '/video',
+    const body = slackCommandBody({
       text: 'a clip to keep',
-      user_id: 'U1',
-      user_name: 'ana',
-      channel_id: 'C1',
-      trigger_id: 'keep.1.x',
-      response_url: `${chat.url}/hooks/keep`,
-    }).toString();
+      triggerId: 'keep.1.x',
+      responseUrl: `${chat.url}/hooks/keep`,
+    });
     await fetch(`${first.url}/slack/events`, {
       method: 'POST',
       headers: slackHeaders(first.slackSigningSecret, body),

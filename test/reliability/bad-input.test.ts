@@ -7,6 +7,7 @@ import type { FakeChatServer } from '../helpers/fake-chat-server.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { BAD_INPUTS } from './bad-input-corpus.js';
 import { TRANSPORT_GARBAGE } from './transport-garbage.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
 
 const SECRET = 'bad-input-secret';
 let sequence = 0;
@@ -30,16 +31,7 @@ describe('bad input never reaches TokenBay', () => {
   });
 
   const slackCommand = (text: string) =>
-    new URLSearchParams({
-      command: '/video',
-      text,
-      user_id: 'U1',
-      user_name: 'ana',
-      channel_id: 'C1',
-      team_id: 'T1',
-      trigger_id: `bad.${++sequence}.x`,
-      response_url: `${chat.url}/hooks/bad`,
-    }).toString();
+    slackCommandBody({ text, triggerId: `bad.${++sequence}.x`, responseUrl: `${chat.url}/hooks/bad` });
 
   const discordCommand = (options: unknown) =>
     JSON.stringify({

@@ -6,6 +6,7 @@ import type { FakeChatServer } from '../helpers/fake-chat-server.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { collect } from '../helpers/streams.js';
 import { startHarness, type Harness } from '../helpers/workflow-harness.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
 
 /** Faults injected into TokenBay, the network and chat delivery; what the user is told. */
 describe('faults', () => {
@@ -75,15 +76,11 @@ describe('faults', () => {
     afterAll(() => close());
 
     it('the same command delivered 3 times makes one task and one final message', async () => {
-      const body = new URLSearchParams({
-        command: '/video',
+      const body = slackCommandBody({
         text: 'a triple delivery',
-        user_id: 'U1',
-        user_name: 'ana',
-        channel_id: 'C1',
-        trigger_id: 'triple.1.x',
-        response_url: `${chat.url}/hooks/triple`,
-      }).toString();
+        triggerId: 'triple.1.x',
+        responseUrl: `${chat.url}/hooks/triple`,
+      });
       const statuses = [];
       for (let attempt = 0; attempt < 3; attempt++) {
         const headers = {

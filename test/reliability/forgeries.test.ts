@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack/local-stack.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { FORGERIES } from './forgeries.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
 
 const SECRET = 'forgery-test-secret';
 
@@ -21,15 +22,11 @@ describe('forged requests are refused and start nothing', () => {
   let n = 0;
   it.each(FORGERIES.map((f) => [f.name, f] as const))('%s → 401', async (_name, forgery) => {
     n++;
-    const slackBody = new URLSearchParams({
-      command: '/video',
+    const slackBody = slackCommandBody({
       text: 'a corgi surfing',
-      user_id: 'U1',
-      user_name: 'ana',
-      channel_id: 'C1',
-      trigger_id: `forged.${n}.x`,
-      response_url: 'https://hooks.slack.test/1',
-    }).toString();
+      triggerId: `forged.${n}.x`,
+      responseUrl: 'https://hooks.slack.test/1',
+    });
     const discordBody = JSON.stringify({
       id: `70000000000000${String(n).padStart(4, '0')}`,
       type: 2,

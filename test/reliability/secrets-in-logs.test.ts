@@ -9,6 +9,7 @@ import { LocalWorkflow } from '../../local/workflow/local-workflow.js';
 import { startStepFunctionsEndpoint } from '../../local/workflow/step-functions-endpoint.js';
 import { FakeChatServer } from '../helpers/fake-chat-server.js';
 import { workflowDefinition } from '../helpers/workflow-harness.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
 
 const SECRETS = {
   TOKENBAY_API_KEY: 'sk-known-tokenbay-key-0123456789abcdef',
@@ -100,16 +101,11 @@ describe('logs hold no secrets', () => {
 
   it('from a signed Slack command, through every step, to the posted link', async () => {
     const { handler: slackEvents } = await import('../../functions/slack-events.js');
-    const body = new URLSearchParams({
-      command: '/video',
+    const body = slackCommandBody({
       text: 'a secretive corgi --duration 4',
-      user_id: 'U1',
-      user_name: 'ana',
-      channel_id: 'C1',
-      team_id: 'T1',
-      trigger_id: 'secrets.1.x',
-      response_url: `${chat.url}/hooks/secrets`,
-    }).toString();
+      triggerId: 'secrets.1.x',
+      responseUrl: `${chat.url}/hooks/secrets`,
+    });
     const ack = await slackEvents(
       {
         version: '2.0',

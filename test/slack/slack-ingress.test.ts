@@ -3,25 +3,19 @@ import { slackHeaders } from '../../local/stack/request-signing.js';
 import type { FakeChatServer } from '../helpers/fake-chat-server.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 
 /** The POST body Slack sends for `/video <text>`. */
 function commandBody(text: string, triggerId: string, responseUrl: string): string {
-  return new URLSearchParams({
-    token: 'deprecated',
-    team_id: 'T1',
-    team_domain: 'acme',
-    channel_id: `C-${triggerId}`,
-    channel_name: 'general',
-    user_id: 'U123',
-    user_name: 'ana',
-    command: '/video',
+  return slackCommandBody({
     text,
-    api_app_id: 'A1',
-    response_url: responseUrl,
-    trigger_id: triggerId,
-  }).toString();
+    triggerId: triggerId,
+    responseUrl: responseUrl,
+    userId: 'U123',
+    channelId: `C-${triggerId}`,
+  });
 }
 
 describe('Slack /video through the real HTTP path', () => {

@@ -18,6 +18,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { MIN_POLL_INTERVAL_SECONDS } from '../functions/core/config.js';
 
 /** The state names, as a person would say them; the local runner binds handlers by these. */
 export const STATE = {
@@ -31,8 +32,6 @@ export const STATE = {
   done: 'Done',
   failed: 'VideoFailed',
 } as const;
-
-export const MIN_POLL_INTERVAL_SECONDS = 5;
 
 export interface VideoWorkflowProps {
   submit: IFunction;

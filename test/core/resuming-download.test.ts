@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TransferInterruptedError } from '../../functions/core/errors.js';
+import { TransferIntegrityError, TransferInterruptedError } from '../../functions/core/errors.js';
 import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import { resumingDownload } from '../../functions/core/transfer/resuming-download.js';
 import { TokenBaySimulator } from '../../local/simulator/tokenbay-simulator.js';
@@ -55,5 +56,18 @@ describe('resumingDownload', () => {
     const error = await collect(download.stream).catch((e) => e);
     expect(error).toBeInstanceOf(TransferInterruptedError);
     expect(error.offset).toBe(Math.floor(sim.video.size * 0.6));
+  });
+
+  it('fails when the bytes received do not match the length TokenBay announced', async () => {
+    const short = resumingDownload(async (offset) => ({
+      stream: Readable.from([Buffer.alloc(1000)]),
+      offset,
+      contentLength: 1000,
+      totalLength: 2000,
+      contentType: 'video/mp4',
+    }));
+    const error = await collect(short.stream).catch((e) => e);
+    expect(error).toBeInstanceOf(TransferIntegrityError);
+    expect(error.message).toBe('The download ended at 1000 bytes but TokenBay announced 2000.');
   });
 });

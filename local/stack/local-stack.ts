@@ -7,17 +7,12 @@ import { createSlackApp } from '../../bots/slack/slack-app.js';
 import { systemClock, type Clock } from '../../functions/core/clock.js';
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import { requestFinder, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
-import {
-  handleDiscordInteraction,
-  MAX_INTERACTION_BYTES,
-} from '../../functions/core/ingress/discord-interaction.js';
 import { discordPublicKey } from '../../functions/core/ingress/discord-signature.js';
 import { startVideo } from '../../functions/core/ingress/start-video.js';
 import { ChatNotifier } from '../../functions/core/notify/chat-notifier.js';
 import { DiscordNotifier } from '../../functions/core/notify/discord-notifier.js';
 import type { Notifier } from '../../functions/core/notify/notifier.js';
 import { SlackNotifier } from '../../functions/core/notify/slack-notifier.js';
-import { shareRedirect } from '../../functions/core/storage/share-redirect.js';
 import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import { startLocalS3, type LocalS3 } from '../s3/local-s3.js';
 import { TokenBaySimulator, type SimulatorOptions } from '../simulator/tokenbay-simulator.js';
@@ -25,14 +20,13 @@ import { LocalWorkflow } from '../workflow/local-workflow.js';
 import { localStepHandlers } from '../workflow/local-steps.js';
 import { stepFunctionsHandler } from '../workflow/step-functions-endpoint.js';
 import { stateMachineDefinition, synthesizeTemplate } from '../workflow/synthesized-definition.js';
-import {
-  MAX_SLACK_BODY_BYTES,
-  slackRequestProblem,
-} from '../../functions/core/ingress/slack-request-guard.js';
-import { header, readBody, sendJson } from './http.js';
+import { MAX_SLACK_BODY_BYTES } from '../../functions/core/ingress/slack-request-guard.js';
+import { sendJson } from './http.js';
+import { stackRoutes, STEP_FUNCTIONS_PATH, type Route } from './stack-routes.js';
+
+export type { Route } from './stack-routes.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
 
-export const STEP_FUNCTIONS_PATH = '/_aws/stepfunctions';
 const LOCAL_TOKENBAY_KEY = 'sk-local-simulator';
 
 export interface LocalStackOptions {
@@ -68,9 +62,6 @@ export interface LocalStack {
   socketMode: 'off' | 'connected';
   close(): Promise<void>;
 }
-
-/** A request handler that answers and returns true, or returns false to pass. */
-export type Route = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> | boolean;
 
 /**
  * Everything of DESIGN.md's "local stack" in one process: the HTTP server on PORT (Slack events
@@ -177,57 +168,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       closers.unshift(() => socket.stop());
       socketMode = 'connected';
     }
-    const discordKey = discordPublicKey(discordKeyHex);
-    const sfnEndpoint = stepFunctionsHandler(workflow);
 
-    const routes: Route[] = [
-      (req, res, path) => {
-        if (path !== '/healthz') return false;
-        sendJson(res, 200, { ok: true, tokenBay: simulator ? 'simulator' : 'real' });
-        return true;
-      },
-      (req, res, path) => {
-        if (!path.startsWith(STEP_FUNCTIONS_PATH)) return false;
-        void sfnEndpoint(req, res);
-        return true;
-      },
-      (req, res, path) => {
-        if (path !== '/slack/events') return false;
-        const problem = slackRequestProblem(
-          header(req, 'x-slack-request-timestamp'),
-          Number(header(req, 'content-length') ?? 0),
-          Date.now(),
-        );
-        if (problem) sendJson(res, problem.status, { error: problem.reason });
-        else slackReceiver.requestListener(req, res);
-        return true;
-      },
-      async (req, res, path) => {
-        if (path !== '/discord/interactions' || req.method !== 'POST') return false;
-        const body = await readBody(req, MAX_INTERACTION_BYTES);
-        if (body === undefined) {
-          sendJson(res, 413, { error: 'Body too large.' });
-          return true;
-        }
-        const answer = await handleDiscordInteraction(
-          {
-            rawBody: body,
-            signature: header(req, 'x-signature-ed25519'),
-            timestamp: header(req, 'x-signature-timestamp'),
-          },
-          { ...accept, publicKey: discordKey, applicationId: discordApplicationId },
-        );
-        sendJson(res, answer.status, answer.body);
-        return true;
-      },
-      async (req, res, path) => {
-        const match = /^\/v\/([^/]*)$/.exec(path);
-        if (!match || req.method !== 'GET') return false;
-        const answer = await shareRedirect(s3.client, config.videoBucket, decodeURIComponent(match[1]!));
-        res.writeHead(answer.statusCode, answer.headers).end(answer.body);
-        return true;
-      },
-    ];
+    const routes = stackRoutes({
+      tokenBayMode: simulator ? 'simulator' : 'real',
+      stepFunctions: stepFunctionsHandler(workflow),
+      slack: slackReceiver,
+      discord: { ...accept, publicKey: discordPublicKey(discordKeyHex), applicationId: discordApplicationId },
+      s3: s3.client,
+      bucket: config.videoBucket,
+    });
 
     const stack: LocalStack = {
       url,

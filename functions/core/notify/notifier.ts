@@ -8,7 +8,7 @@ export interface ProgressUpdate {
   progress: number;
   status: string;
   elapsedSeconds: number;
-  /** What the channel was last shown (adapters with posting limits skip small steps). */
+  /** What the previous poll saw, if any (adapters with posting limits skip small steps). */
   previous: { progress: number; status: string } | undefined;
 }
 

@@ -30,31 +30,31 @@ export async function checkStatusStep(deps: CheckStatusDeps, event: unknown): Pr
   const task = await deps.tokenBay.get(input.task.taskId);
   const polls = (input.status?.polls ?? 0) + 1;
 
-  let messageId = input.status?.messageId;
-  const base = () => ({
+  const base = {
     rawStatus: task.rawStatus,
     progress: task.progress,
     action: task.action,
     polls,
-    messageId,
-  });
+    messageId: input.status?.messageId,
+  };
   if (task.status === TASK_STATUS.success) {
-    return { ...base(), outcome: POLL_OUTCOME.ready, resultUrl: task.resultUrl ?? task.id };
+    return { ...base, outcome: POLL_OUTCOME.ready, resultUrl: task.resultUrl ?? task.id };
   }
   if (task.status === TASK_STATUS.failure) {
-    return { ...base(), outcome: POLL_OUTCOME.failed, reason: task.failReason ?? 'TokenBay gave no reason.' };
+    return { ...base, outcome: POLL_OUTCOME.failed, reason: task.failReason ?? 'TokenBay gave no reason.' };
   }
 
   const timeoutSeconds = task.action === 'generate' ? deps.generationTimeoutSeconds : deps.editTimeoutSeconds;
   const elapsedSeconds = (clock.now() - input.task.submittedAt) / 1000;
   if (elapsedSeconds >= timeoutSeconds) {
     return {
-      ...base(),
+      ...base,
       outcome: POLL_OUTCOME.timedOut,
       reason: `The video was not ready after ${formatMinutes(timeoutSeconds)}, so clipbay stopped waiting.`,
     };
   }
 
+  let messageId = base.messageId;
   const previous = input.status && { progress: input.status.progress, status: input.status.rawStatus };
   if (!previous || previous.progress !== task.progress || previous.status !== task.rawStatus) {
     try {
@@ -76,7 +76,7 @@ export async function checkStatusStep(deps: CheckStatusDeps, event: unknown): Pr
       deps.onNotifyError?.(error);
     }
   }
-  return { ...base(), outcome: POLL_OUTCOME.running };
+  return { ...base, messageId, outcome: POLL_OUTCOME.running };
 }
 
 function formatMinutes(seconds: number): string {

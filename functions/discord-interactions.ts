@@ -1,7 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ConfigError } from './core/errors.js';
-import { handleDiscordInteraction, type DiscordInteractionDeps } from './core/ingress/discord-interaction.js';
-import { discordPublicKey } from './core/ingress/discord-signature.js';
+import {
+  handleDiscordInteraction,
+  type DiscordInteractionDeps,
+} from '../bots/discord/interactions-handler.js';
+import { discordPublicKey } from '../bots/discord/signature.js';
 import { lambdaConfig } from './runtime/lambda-config.js';
 import { logger } from './runtime/logger.js';
 import { workflowIntake } from './runtime/workflow-intake.js';

@@ -7,7 +7,7 @@ import { createSlackApp } from '../../bots/slack/slack-app.js';
 import { systemClock, type Clock } from '../../functions/core/clock.js';
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import { requestFinder, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
-import { discordPublicKey } from '../../functions/core/ingress/discord-signature.js';
+import { discordPublicKey } from '../../bots/discord/signature.js';
 import { startVideo } from '../../functions/core/ingress/start-video.js';
 import { ChatNotifier } from '../../functions/core/notify/chat-notifier.js';
 import { DiscordNotifier } from '../../functions/core/notify/discord-notifier.js';

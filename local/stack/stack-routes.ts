@@ -5,7 +5,7 @@ import {
   handleDiscordInteraction,
   MAX_INTERACTION_BYTES,
   type DiscordInteractionDeps,
-} from '../../functions/core/ingress/discord-interaction.js';
+} from '../../bots/discord/interactions-handler.js';
 import { slackRequestProblem } from '../../functions/core/ingress/slack-request-guard.js';
 import { shareRedirect } from '../../functions/core/storage/share-redirect.js';
 import { header, readBody, sendJson } from './http.js';

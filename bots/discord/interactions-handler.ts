@@ -1,12 +1,19 @@
 import type { KeyObject } from 'node:crypto';
 import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
 import * as z from 'zod';
-import { UsageError } from '../errors.js';
-import { discordCommandDataSchema, parseDiscordOptions } from '../grammar/discord-options.js';
-import { parseDiscordRerunId } from '../messages/discord-messages.js';
-import { acceptCommand, type Acceptance, type CommandContext } from './accept-command.js';
-import { isValidDiscordSignature } from './discord-signature.js';
-import { rerunVideo, type RerunDeps } from './rerun-video.js';
+import { UsageError } from '../../functions/core/errors.js';
+import {
+  discordCommandDataSchema,
+  parseDiscordOptions,
+} from '../../functions/core/grammar/discord-options.js';
+import { parseDiscordRerunId } from '../../functions/core/messages/discord-messages.js';
+import {
+  acceptCommand,
+  type Acceptance,
+  type CommandContext,
+} from '../../functions/core/ingress/accept-command.js';
+import { isValidDiscordSignature } from './signature.js';
+import { rerunVideo, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 
 export interface DiscordRequest {
   rawBody: string;

@@ -1,6 +1,7 @@
 import { build, type Metafile } from 'esbuild';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { LAMBDA_BUNDLING } from '../infra/lambda-bundling.js';
 
 export const OUT_DIR = fileURLToPath(new URL('./out/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -25,7 +26,7 @@ export interface BundleReport {
   top: { module: string; bytes: number }[];
 }
 
-/** Bundles an entry exactly as ClipbayFunction does (CJS, minified, node20 target, AWS SDK external). */
+/** Bundles an entry exactly as ClipbayFunction does (LAMBDA_BUNDLING). */
 export async function bundle(entry: string, name: string): Promise<BundleReport> {
   await mkdir(OUT_DIR, { recursive: true });
   const file = `${OUT_DIR}${name}.cjs`;
@@ -34,12 +35,12 @@ export async function bundle(entry: string, name: string): Promise<BundleReport>
     outfile: file,
     bundle: true,
     platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
+    format: LAMBDA_BUNDLING.format,
+    target: LAMBDA_BUNDLING.target,
+    minify: LAMBDA_BUNDLING.minify,
+    external: [...LAMBDA_BUNDLING.external],
     metafile: true,
     logLevel: 'silent',
-    external: ['@aws-sdk/*'],
   });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
   return { name, file, bytes: output.bytes, top: topContributors(result.metafile, output) };

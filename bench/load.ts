@@ -8,6 +8,7 @@ import { startLocalStack } from '../local/stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../local/stack/request-signing.js';
 import { FakeChatServer } from '../test/helpers/fake-chat-server.js';
 import { slackCommandBody } from '../local/stack/slack-command.js';
+import { discordInteraction, videoCommandData } from '../local/stack/discord-interaction.js';
 
 export interface LoadResult {
   commands: number;
@@ -59,23 +60,17 @@ export async function measureLoad(commands = 200, generationSeconds = 20, speed 
         });
         return { path: '/slack/events', headers: slackHeaders(SECRET, body), body };
       }
-      const body = JSON.stringify({
-        id: `60000000000000${String(i).padStart(4, '0')}`,
-        type: 2,
-        application_id: stack.discordApplicationId,
-        token: `load-${i}`,
-        channel_id: '200000000000000002',
-        member: { user: { id: '123456789012345678', username: 'ana' } },
-        data: {
-          id: '1',
-          name: 'video',
-          type: 1,
-          options: [
+      const body = JSON.stringify(
+        discordInteraction({
+          id: `60000000000000${String(i).padStart(4, '0')}`,
+          applicationId: stack.discordApplicationId,
+          token: `load-${i}`,
+          data: videoCommandData([
             { name: 'prompt', type: 3, value: `load test ${i}` },
             { name: 'duration', type: 4, value: 4 },
-          ],
-        },
-      });
+          ]),
+        }),
+      );
       return {
         path: '/discord/interactions',
         headers: discordHeaders(stack.keys.discordPrivateKey, body),

@@ -5,6 +5,7 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
+import { LAMBDA_BUNDLING } from './lambda-bundling.js';
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
 
@@ -49,10 +50,10 @@ export class ClipbayFunction extends NodejsFunction {
       },
       bundling: {
         format: OutputFormat.CJS,
-        minify: true,
-        sourceMap: true,
-        target: 'node20',
-        externalModules: ['@aws-sdk/*', ...externalModules],
+        minify: LAMBDA_BUNDLING.minify,
+        sourceMap: LAMBDA_BUNDLING.sourceMap,
+        target: LAMBDA_BUNDLING.target,
+        externalModules: [...LAMBDA_BUNDLING.external, ...externalModules],
       },
       ...rest,
     });

@@ -1,10 +1,9 @@
 import { readCommandText } from '../../functions/core/grammar/command-text.js';
 import { DISCORD_OPTION } from '../../functions/core/grammar/discord-options.js';
+import type { DiscordOption } from '../stack/discord-interaction.js';
 
 /** Maps `/video` text to Discord's typed options, or returns what Discord's client would refuse. */
-export function discordOptionsFromText(
-  text: string,
-): { name: string; type: number; value: string | number | boolean }[] | string {
+export function discordOptionsFromText(text: string): DiscordOption[] | string {
   let raw;
   try {
     raw = readCommandText(text);
@@ -12,9 +11,7 @@ export function discordOptionsFromText(
     return (error as Error).message;
   }
   if (raw === 'help' || raw === 'models') return [{ name: DISCORD_OPTION.prompt, type: 3, value: raw }];
-  const options: { name: string; type: number; value: string | number | boolean }[] = [
-    { name: DISCORD_OPTION.prompt, type: 3, value: raw.prompt },
-  ];
+  const options: DiscordOption[] = [{ name: DISCORD_OPTION.prompt, type: 3, value: raw.prompt }];
   const string = (name: string, value: string | undefined) =>
     value !== undefined && options.push({ name, type: 3, value });
   const integer = (name: string, value: string | number | undefined, label: string): string | undefined => {

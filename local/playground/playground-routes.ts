@@ -10,6 +10,7 @@ import { discordHeaders, slackHeaders } from '../stack/request-signing.js';
 import { slackCommandBody } from '../stack/slack-command.js';
 import { discordOptionsFromText } from './discord-options-from-text.js';
 import type { Platform, PlaygroundStore } from './playground-store.js';
+import { discordInteraction, videoCommandData } from '../stack/discord-interaction.js';
 
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 const STATIC: Record<string, { file: string; type: string }> = {
@@ -72,16 +73,17 @@ export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Rou
       store.post(id, answer.data, { replace: false, ephemeral: answer.data.flags === 64 });
   }
 
-  const discordInteraction = (id: string, type: number, data: Record<string, unknown>) => ({
-    id,
-    type,
-    application_id: stack.discordApplicationId,
-    token: `pg-${id}`,
-    channel_id: DISCORD_CHANNEL,
-    guild_id: '600000000000000006',
-    member: { user: { id: PLAYGROUND_USER.discordId, username: PLAYGROUND_USER.name, global_name: 'You' } },
-    data,
-  });
+  const interaction = (id: string, type: number, data: Record<string, unknown>) =>
+    discordInteraction({
+      id,
+      type,
+      applicationId: stack.discordApplicationId,
+      token: `pg-${id}`,
+      channelId: DISCORD_CHANNEL,
+      guildId: '600000000000000006',
+      user: { id: PLAYGROUND_USER.discordId, username: PLAYGROUND_USER.name, global_name: 'You' },
+      data,
+    });
 
   async function startCommand(platform: Platform, text: string): Promise<string> {
     const id = newId(platform);
@@ -105,15 +107,7 @@ export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Rou
         store.post(id, { content: options, flags: 64 }, { replace: false, ephemeral: true });
         return id;
       }
-      await sendDiscord(
-        id,
-        discordInteraction(id, InteractionType.ApplicationCommand, {
-          id: '1',
-          name: 'video',
-          type: 1,
-          options,
-        }),
-      );
+      await sendDiscord(id, interaction(id, InteractionType.ApplicationCommand, videoCommandData(options)));
     }
     return id;
   }
@@ -150,7 +144,7 @@ export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Rou
     } else {
       await sendDiscord(
         id,
-        discordInteraction(id, InteractionType.MessageComponent, {
+        interaction(id, InteractionType.MessageComponent, {
           custom_id: action.actionId,
           component_type: 2,
         }),

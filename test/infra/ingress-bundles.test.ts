@@ -1,5 +1,6 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { LAMBDA_BUNDLING } from '../../infra/lambda-bundling.js';
 
 /** What goes into the ingress Lambdas, bundled as deployed (the sizes are in bench/results.md). */
 async function bundledPackages(entry: string): Promise<{ packages: Set<string>; bytes: number }> {
@@ -7,13 +8,13 @@ async function bundledPackages(entry: string): Promise<{ packages: Set<string>; 
     entryPoints: [entry],
     bundle: true,
     platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
+    format: LAMBDA_BUNDLING.format,
+    target: LAMBDA_BUNDLING.target,
+    minify: LAMBDA_BUNDLING.minify,
+    external: [...LAMBDA_BUNDLING.external],
     metafile: true,
     write: false,
     logLevel: 'silent',
-    external: ['@aws-sdk/*'],
   });
   const output = Object.values(result.metafile.outputs)[0]!;
   const packages = new Set(

@@ -9,6 +9,7 @@ import { sampleMp4 } from '../../local/simulator/simulated-video.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
 import { FakeChatServer } from '../helpers/fake-chat-server.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const SECRET = 'npm-start-test-secret';
@@ -91,23 +92,17 @@ describe('npm start from a fresh clone', () => {
       });
       expect(slack.status).toBe(200);
 
-      const interaction = JSON.stringify({
-        id: '700000000000000007',
-        type: 2,
-        application_id: APP_ID,
-        token: 'start-token',
-        channel_id: '200000000000000002',
-        member: { user: { id: '123456789012345678', username: 'ana' } },
-        data: {
-          id: '1',
-          name: 'video',
-          type: 1,
-          options: [
+      const interaction = JSON.stringify(
+        discordInteraction({
+          id: '700000000000000007',
+          applicationId: APP_ID,
+          token: 'start-token',
+          data: videoCommandData([
             { name: 'prompt', type: 3, value: 'a fox' },
             { name: 'duration', type: 4, value: 4 },
-          ],
-        },
-      });
+          ]),
+        }),
+      );
       const discord = await fetch(`${url}/discord/interactions`, {
         method: 'POST',
         headers: discordHeaders(keys.privateKey, interaction),

@@ -3,6 +3,7 @@ import type { LocalStack } from '../../local/stack/local-stack.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { FORGERIES } from './forgeries.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 
 const SECRET = 'forgery-test-secret';
 
@@ -27,20 +28,13 @@ describe('forged requests are refused and start nothing', () => {
       triggerId: `forged.${n}.x`,
       responseUrl: 'https://hooks.slack.test/1',
     });
-    const discordBody = JSON.stringify({
-      id: `70000000000000${String(n).padStart(4, '0')}`,
-      type: 2,
-      application_id: stack.discordApplicationId,
-      token: 'tok',
-      channel_id: '2',
-      member: { user: { id: '3', username: 'x' } },
-      data: {
-        id: '1',
-        name: 'video',
-        type: 1,
-        options: [{ name: 'prompt', type: 3, value: 'a corgi surfing' }],
-      },
-    });
+    const discordBody = JSON.stringify(
+      discordInteraction({
+        id: `70000000000000${String(n).padStart(4, '0')}`,
+        applicationId: stack.discordApplicationId,
+        data: videoCommandData([{ name: 'prompt', type: 3, value: 'a corgi surfing' }]),
+      }),
+    );
     const { path, headers, body } = forgery.forge({
       slackSecret: SECRET,
       discordKey: stack.keys.discordPrivateKey,

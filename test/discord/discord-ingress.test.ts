@@ -2,6 +2,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { InteractionResponseType, InteractionType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack/local-stack.js';
+import {
+  discordInteraction,
+  videoCommandData,
+  type DiscordOption,
+} from '../../local/stack/discord-interaction.js';
 import { discordHeaders } from '../../local/stack/request-signing.js';
 import type { FakeChatServer } from '../helpers/fake-chat-server.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
@@ -13,23 +18,14 @@ function commandInteraction(
   applicationId: string,
   prompt: string,
   id = snowflake(),
-  extra: { name: string; type: number; value: unknown }[] = [],
+  extra: DiscordOption[] = [],
 ) {
-  return {
+  return discordInteraction({
     id,
-    type: InteractionType.ApplicationCommand,
-    application_id: applicationId,
-    token: `token-${id}`,
-    channel_id: '200000000000000002',
-    guild_id: '300000000000000003',
-    member: { user: { id: '123456789012345678', username: 'ana', global_name: 'Ana' } },
-    data: {
-      id: '1',
-      name: 'video',
-      type: 1,
-      options: [{ name: 'prompt', type: 3, value: prompt }, ...extra],
-    },
-  };
+    applicationId,
+    guildId: '300000000000000003',
+    data: videoCommandData([{ name: 'prompt', type: 3, value: prompt }, ...extra]),
+  }) as { id: string; token: string };
 }
 
 describe('Discord /video through the real HTTP path', () => {

@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { createServer } from 'node:net';
 import S3rver from 's3rver';
 
@@ -7,6 +7,8 @@ import S3rver from 's3rver';
  * browser. Known gaps: signatures are not verified, and AbortMultipartUpload answers 405.
  */
 export interface LocalS3 {
+  /** True for the embedded s3rver, false for a server named by S3_ENDPOINT. */
+  embedded: boolean;
   endpoint: string;
   bucket: string;
   client: S3Client;
@@ -43,7 +45,13 @@ export async function startLocalS3(options: {
   });
   const { port } = (await server.run()) as { port: number };
   const endpoint = `http://127.0.0.1:${port}`;
-  return { endpoint, bucket: options.bucket, client: localS3Client(endpoint), close: () => server.close() };
+  return {
+    embedded: true,
+    endpoint,
+    bucket: options.bucket,
+    client: localS3Client(endpoint),
+    close: () => server.close(),
+  };
 }
 
 function freeOrAny(port: number): Promise<number> {
@@ -52,4 +60,23 @@ function freeOrAny(port: number): Promise<number> {
     probe.once('error', () => resolve(0));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(port)));
   });
+}
+
+/**
+ * An S3-compatible server of the user's (S3_ENDPOINT, e.g. MinIO) instead of the embedded one:
+ * credentials from the usual AWS environment variables; the bucket is created if missing.
+ */
+export async function connectS3(endpoint: string, bucket: string): Promise<LocalS3> {
+  const client = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: process.env.AWS_REGION ?? 'us-east-1',
+  });
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode !== 404) throw error;
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+  return { embedded: false, endpoint, bucket, client, close: async () => client.destroy() };
 }

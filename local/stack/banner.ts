@@ -15,7 +15,7 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     `  Discord interactions POST ${stack.url}/discord/interactions`,
     `  Share links         ${stack.url}/v/{id}`,
     `  Health              ${stack.url}/healthz`,
-    `  S3 (embedded)       ${stack.s3.endpoint}  bucket ${stack.s3.bucket}`,
+    `  S3${stack.s3.embedded ? ' (embedded)      ' : ' (S3_ENDPOINT)   '}${stack.s3.endpoint}  bucket ${stack.s3.bucket}`,
     `  Step Functions      local interpreter, Wait = ${config.pollIntervalSeconds} s`,
     `  TokenBay            ${mode}`,
     `  Data folder         ${dataDir}`,

@@ -14,7 +14,7 @@ import { DiscordNotifier } from '../../functions/core/notify/discord-notifier.js
 import type { Notifier } from '../../functions/core/notify/notifier.js';
 import { SlackNotifier } from '../../functions/core/notify/slack-notifier.js';
 import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
-import { startLocalS3, type LocalS3 } from '../s3/local-s3.js';
+import { connectS3, startLocalS3, type LocalS3 } from '../s3/local-s3.js';
 import { TokenBaySimulator, type SimulatorOptions } from '../simulator/tokenbay-simulator.js';
 import { LocalWorkflow } from '../workflow/local-workflow.js';
 import { localStepHandlers } from '../workflow/local-steps.js';
@@ -77,7 +77,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const keys = await loadLocalKeys(dataDir);
   const slackSigningSecret = config.slack.signingSecret ?? keys.slackSigningSecret;
   const discordKeyHex = config.discord.publicKey ?? keys.discordPublicKeyHex;
+  // With the local keys the application is the local one; with a real key, only a configured
+  // DISCORD_APPLICATION_ID is enforced (the signature already proves who sent it).
   const discordApplicationId = config.discord.applicationId ?? keys.discordApplicationId;
+  const enforcedApplicationId = config.discord.publicKey
+    ? config.discord.applicationId
+    : keys.discordApplicationId;
 
   // Listens first (share links need the URL); answers 503 until every part is up.
   let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -100,11 +105,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tokenBay = new TokenBayClient({ baseUrl: await simulator.start(), apiKey: LOCAL_TOKENBAY_KEY });
     }
 
-    const s3 = await startLocalS3({
-      directory: join(dataDir, 's3'),
-      bucket: config.videoBucket,
-      preferredPort: config.port === 0 ? undefined : config.port + 1,
-    });
+    const s3 = config.s3Endpoint
+      ? await connectS3(config.s3Endpoint, config.videoBucket)
+      : await startLocalS3({
+          directory: join(dataDir, 's3'),
+          bucket: config.videoBucket,
+          preferredPort: config.port === 0 ? undefined : config.port + 1,
+        });
     closers.push(() => s3.close());
 
     const notifier =
@@ -173,7 +180,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tokenBayMode: simulator ? 'simulator' : 'real',
       stepFunctions: stepFunctionsHandler(workflow),
       slack: slackReceiver,
-      discord: { ...accept, publicKey: discordPublicKey(discordKeyHex), applicationId: discordApplicationId },
+      discord: {
+        ...accept,
+        publicKey: discordPublicKey(discordKeyHex),
+        applicationId: enforcedApplicationId,
+      },
       s3: s3.client,
       bucket: config.videoBucket,
     });

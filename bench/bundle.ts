@@ -24,6 +24,8 @@ export interface BundleReport {
   bytes: number;
   /** Largest contributors by package (or clipbay's own code), bytes in the output. */
   top: { module: string; bytes: number }[];
+  /** Every npm package with code in the bundle. */
+  packages: Set<string>;
 }
 
 /** Bundles an entry exactly as ClipbayFunction does (LAMBDA_BUNDLING). */
@@ -43,18 +45,26 @@ export async function bundle(entry: string, name: string): Promise<BundleReport>
     logLevel: 'silent',
   });
   const output = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
-  return { name, file, bytes: output.bytes, top: topContributors(result.metafile, output) };
+  const byModule = bytesByModule(output);
+  return {
+    name,
+    file,
+    bytes: output.bytes,
+    top: [...byModule.entries()]
+      .map(([module, bytes]) => ({ module, bytes }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 5),
+    packages: new Set([...byModule.keys()].filter((module) => module !== OWN_CODE)),
+  };
 }
 
-function topContributors(_meta: Metafile, output: Metafile['outputs'][string]): BundleReport['top'] {
+const OWN_CODE = 'clipbay (own code)';
+
+function bytesByModule(output: Metafile['outputs'][string]): Map<string, number> {
   const byModule = new Map<string, number>();
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
-    const module = match ? match[1]! : 'clipbay (own code)';
+    const module = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? OWN_CODE;
     byModule.set(module, (byModule.get(module) ?? 0) + bytesInOutput);
   }
-  return [...byModule.entries()]
-    .map(([module, bytes]) => ({ module, bytes }))
-    .sort((a, b) => b.bytes - a.bytes)
-    .slice(0, 5);
+  return byModule;
 }

@@ -45,6 +45,15 @@ describe('Discord /video through the real HTTP path', () => {
     return post(body, discordHeaders(stack.keys.discordPrivateKey, body));
   };
   const executions = () => stack.workflow.list().length;
+  /** Another member (bo) clicking a button under a clip. */
+  const buttonClick = (id: string, customId: string) =>
+    discordInteraction({
+      id,
+      type: InteractionType.MessageComponent,
+      applicationId: stack.discordApplicationId,
+      user: { id: '876543210987654321', username: 'bo' },
+      data: { custom_id: customId, component_type: 2 },
+    });
 
   it('answers PING with PONG', async () => {
     const response = await signed({
@@ -172,15 +181,7 @@ describe('Discord /video through the real HTTP path', () => {
   it('makes a vertical version from the button under a finished clip', async () => {
     const original = stack.workflow.list().find((e) => e.status === 'SUCCEEDED')!;
     const id = snowflake();
-    const response = await signed({
-      id,
-      type: InteractionType.MessageComponent,
-      application_id: stack.discordApplicationId,
-      token: `token-${id}`,
-      channel_id: '200000000000000002',
-      member: { user: { id: '876543210987654321', username: 'bo' } },
-      data: { custom_id: `clipbay:vertical:${original.name}`, component_type: 2 },
-    });
+    const response = await signed(buttonClick(id, `clipbay:vertical:${original.name}`));
     expect(await response.json()).toEqual({ type: InteractionResponseType.DeferredChannelMessageWithSource });
     const rerun = stack.workflow.list().find((e) => e.name === id)!;
     const input = JSON.parse(rerun.input) as {
@@ -196,16 +197,7 @@ describe('Discord /video through the real HTTP path', () => {
   });
 
   it('says so when the clip behind a button is unknown', async () => {
-    const id = snowflake();
-    const response = await signed({
-      id,
-      type: InteractionType.MessageComponent,
-      application_id: stack.discordApplicationId,
-      token: `token-${id}`,
-      channel_id: '200000000000000002',
-      member: { user: { id: '876543210987654321', username: 'bo' } },
-      data: { custom_id: 'clipbay:reroll:nope', component_type: 2 },
-    });
+    const response = await signed(buttonClick(snowflake(), 'clipbay:reroll:nope'));
     const answer = (await response.json()) as { type: number; data: { content: string; flags: number } };
     expect(answer.type).toBe(InteractionResponseType.ChannelMessageWithSource);
     expect(answer.data.flags).toBe(64);

@@ -1,33 +1,12 @@
-import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLING } from '../../infra/lambda-bundling.js';
+import { bundle } from '../../bench/bundle.js';
 
-/** What goes into the ingress Lambdas, bundled as deployed (the sizes are in bench/results.md). */
-async function bundledPackages(entry: string): Promise<{ packages: Set<string>; bytes: number }> {
-  const result = await build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: LAMBDA_BUNDLING.format,
-    target: LAMBDA_BUNDLING.target,
-    minify: LAMBDA_BUNDLING.minify,
-    external: [...LAMBDA_BUNDLING.external],
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  const output = Object.values(result.metafile.outputs)[0]!;
-  const packages = new Set(
-    Object.keys(output.inputs).flatMap((path) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? []),
-  );
-  return { packages, bytes: output.bytes };
-}
-
+/** What goes into the ingress Lambdas, bundled exactly as deployed (sizes: bench/results.md). */
 describe('ingress bundles', () => {
-  it.each(['functions/slack-events.ts', 'functions/discord-interactions.ts'])(
+  it.each(['slack-events', 'discord-interactions'])(
     '%s carries no chat SDK for the other platform, no upload library, no CDK',
-    async (entry) => {
-      const { packages } = await bundledPackages(entry);
+    async (name) => {
+      const { packages } = await bundle(`functions/${name}.ts`, `test-${name}`);
       for (const heavy of [
         'discord.js',
         '@discordjs/rest',
@@ -41,7 +20,10 @@ describe('ingress bundles', () => {
   );
 
   it('keeps the Discord ingress under 1 MB, without Bolt', async () => {
-    const { packages, bytes } = await bundledPackages('functions/discord-interactions.ts');
+    const { packages, bytes } = await bundle(
+      'functions/discord-interactions.ts',
+      'test-discord-interactions',
+    );
     expect(packages.has('@slack/bolt')).toBe(false);
     expect(bytes).toBeLessThan(1024 * 1024);
   });

@@ -1,31 +1,21 @@
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceleratedClock } from '../../functions/core/clock.js';
 import { loadConfig } from '../../functions/core/config.js';
 import { PLAYGROUND_DISCORD_API, playgroundRoutes } from '../../local/playground/playground-routes.js';
 import { PlaygroundStore } from '../../local/playground/playground-store.js';
 import { startLocalStack, type LocalStack } from '../../local/stack/local-stack.js';
+import { checkPlayback, launchBrowser } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join(import.meta.dirname, '../../test-results');
 const SPEED = 10;
 
-/** The part of HTMLVideoElement the test reads (the project's TypeScript has no DOM library). */
-interface VideoElement {
-  readyState: number;
-  duration: number;
-  currentTime: number;
-  src: string;
-  play(): Promise<void>;
-  addEventListener(type: string, listener: () => void, options?: { once: boolean }): void;
-}
-
 /**
- * The playground in headless Chromium (Debian's, installed by .ci/run): type a command, watch the
+ * The playground in headless Chromium (the system's if installed, else the one inside the
+ * @sparticuz/chromium npm package; see test/helpers/browser.ts): type a command, watch the
  * ack and the progress message being edited, then the clip load and play from its presigned link.
  */
 describe('playground in a browser', () => {
@@ -34,8 +24,6 @@ describe('playground in a browser', () => {
   let dataDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
     await mkdir(ARTIFACTS, { recursive: true });
     dataDir = await mkdtemp(join(tmpdir(), 'clipbay-playground-'));
     stack = await startLocalStack({
@@ -47,16 +35,7 @@ describe('playground in a browser', () => {
       discordApiBase: (url) => `${url}${PLAYGROUND_DISCORD_API}`,
       extraRoutes: (running) => playgroundRoutes(running, new PlaygroundStore(dataDir)),
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    ({ browser } = await launchBrowser());
   });
   afterAll(async () => {
     await browser?.close();
@@ -77,24 +56,7 @@ describe('playground in a browser', () => {
     await page.screenshot({ path: join(ARTIFACTS, `playground-${platform}-progress.png`) });
     const video = conversation.locator('video');
     await video.waitFor({ timeout: 30_000 });
-    const state = await video.evaluate(async (node) => {
-      const element = node as unknown as VideoElement;
-      if (element.readyState < 2)
-        await new Promise((resolve) =>
-          element.addEventListener('loadeddata', () => resolve(undefined), { once: true }),
-        );
-      await element.play();
-      const start = element.currentTime;
-      await new Promise((resolve) =>
-        element.addEventListener('timeupdate', () => resolve(undefined), { once: true }),
-      );
-      return {
-        readyState: element.readyState,
-        duration: element.duration,
-        advanced: element.currentTime > start,
-        src: element.src,
-      };
-    });
+    const state = await checkPlayback(video);
     await page.screenshot({ path: join(ARTIFACTS, `playground-${platform}-done.png`) });
     const edits = Number(
       await conversation.locator('.msg:not(.ephemeral)').last().getAttribute('data-edits'),

@@ -37,7 +37,7 @@ export async function bundle(entry: string, name: string): Promise<BundleReport>
     outfile: file,
     bundle: true,
     platform: 'node',
-    format: LAMBDA_BUNDLING.format,
+    format: 'cjs',
     target: LAMBDA_BUNDLING.target,
     minify: LAMBDA_BUNDLING.minify,
     external: [...LAMBDA_BUNDLING.external],

@@ -1,29 +1,21 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ConfigError } from './core/errors.js';
-import {
-  handleDiscordInteraction,
-  type DiscordInteractionDeps,
-} from '../bots/discord/interactions-handler.js';
+import { handleDiscordInteraction } from '../bots/discord/interactions-handler.js';
 import { discordPublicKey } from '../bots/discord/signature.js';
 import { lambdaConfig } from './runtime/lambda-config.js';
 import { logger } from './runtime/logger.js';
 import { workflowIntake } from './runtime/workflow-intake.js';
 
-let deps: Promise<DiscordInteractionDeps> | undefined;
+let key: { hex: string; object: ReturnType<typeof discordPublicKey> } | undefined;
 
-async function createDeps(): Promise<DiscordInteractionDeps> {
-  const config = await lambdaConfig();
-  if (!config.discord.publicKey)
-    throw new ConfigError('DISCORD_PUBLIC_KEY', 'is not set (fill the Discord secret)');
-  return {
-    ...workflowIntake(config),
-    publicKey: discordPublicKey(config.discord.publicKey),
-    applicationId: config.discord.applicationId,
-  };
-}
-
-/** `POST /discord/interactions` on the HTTP API (payload v2). */
+/** `POST /discord/interactions` on the HTTP API (payload 2.0). */
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const config = await lambdaConfig();
+  const publicKeyHex = config.discord.publicKey;
+  if (!publicKeyHex) {
+    logger.error('Discord request refused: fill the Discord secret (DISCORD_SECRET_ARN) to turn Discord on');
+    return { statusCode: 503, body: 'clipbay: Discord is not configured.' };
+  }
+  if (key?.hex !== publicKeyHex) key = { hex: publicKeyHex, object: discordPublicKey(publicKeyHex) };
   const rawBody = event.isBase64Encoded
     ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
     : (event.body ?? '');
@@ -33,7 +25,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
       signature: event.headers['x-signature-ed25519'],
       timestamp: event.headers['x-signature-timestamp'],
     },
-    await (deps ??= createDeps()),
+    { ...workflowIntake(config), publicKey: key.object, applicationId: config.discord.applicationId },
   );
   logger.info('discord interaction', { status: answer.status });
   return {

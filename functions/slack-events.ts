@@ -2,34 +2,32 @@ import { AwsLambdaReceiver } from '@slack/bolt';
 import type { AwsEvent } from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import type { Context } from 'aws-lambda';
 import { createSlackApp } from '../bots/slack/slack-app.js';
-import { ConfigError } from './core/errors.js';
-import { slackRequestProblem } from './core/ingress/slack-request-guard.js';
-import { lambdaConfig } from './runtime/lambda-config.js';
+import { slackRequestProblem } from '../bots/slack/request-guard.js';
+import { lambdaConfig, type LambdaConfig } from './runtime/lambda-config.js';
+import { logger } from './runtime/logger.js';
 import { workflowIntake } from './runtime/workflow-intake.js';
 
 type BoltHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
-let ready: Promise<BoltHandler> | undefined;
+let bolt: { signingSecret: string; handler: BoltHandler } | undefined;
 
-async function createHandler(): Promise<BoltHandler> {
-  const config = await lambdaConfig();
-  if (!config.slack.signingSecret)
-    throw new ConfigError('SLACK_SIGNING_SECRET', 'is not set (fill the Slack secret)');
-  const receiver = new AwsLambdaReceiver({ signingSecret: config.slack.signingSecret });
-  createSlackApp(receiver, workflowIntake(config));
-  return receiver.toHandler();
+/** Bolt's Lambda handler for the signing secret in force (made again when the secret is rotated). */
+function boltHandler(config: LambdaConfig, signingSecret: string): BoltHandler {
+  if (bolt?.signingSecret !== signingSecret) {
+    const receiver = new AwsLambdaReceiver({ signingSecret });
+    createSlackApp(receiver, workflowIntake(config));
+    bolt = { signingSecret, handler: receiver.toHandler() };
+  }
+  return bolt.handler;
 }
 
 /** `POST /slack/events` on the HTTP API: Bolt's Lambda receiver (verify, parse, ack). */
 export const handler = async (event: AwsEvent, context: Context) => {
-  const headers = Object.fromEntries(
-    Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]),
-  );
-  const bytes = event.body ? Buffer.byteLength(event.body, event.isBase64Encoded ? 'base64' : 'utf8') : 0;
-  const problem = slackRequestProblem(
-    headers['x-slack-request-timestamp'] as string | undefined,
-    bytes,
-    Date.now(),
-  );
+  const problem = slackRequestProblem(event, Date.now());
   if (problem) return { statusCode: problem.status, body: problem.reason };
-  return (await (ready ??= createHandler()))(event, context);
+  const config = await lambdaConfig();
+  if (!config.slack.signingSecret) {
+    logger.error('Slack request refused: fill the Slack secret (SLACK_SECRET_ARN) to turn Slack on');
+    return { statusCode: 503, body: 'clipbay: Slack is not configured.' };
+  }
+  return boltHandler(config, config.slack.signingSecret)(event, context);
 };

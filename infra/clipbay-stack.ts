@@ -1,5 +1,13 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import { CorsHttpMethod, HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  SecretValue,
+  Stack,
+  Validations,
+  type StackProps,
+} from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -23,8 +31,31 @@ export interface ClipbayStackProps extends StackProps {
   videoExpiryDays?: number;
   /** Presigned link lifetime asked for (capped by the signing credentials). */
   linkExpirySeconds?: number;
+  /** Deadlines for generation and editing tasks (300 s and 600 s by default). */
+  generationTimeoutSeconds?: number;
+  editTimeoutSeconds?: number;
   defaultModel?: string;
+  /** The Discord application id: interactions of any other application are refused. */
+  discordApplicationId?: string;
 }
+
+/**
+ * What each secret holds, as the stack creates it: the keys with empty values. A secret still in
+ * this shape (or holding anything without the expected keys) counts as "not configured", so a team
+ * can fill only the platform it uses.
+ */
+export const UNFILLED_SECRETS = {
+  tokenBay: { apiKey: '' },
+  slack: { signingSecret: '', botToken: '' },
+  discord: { publicKey: '', botToken: '' },
+} as const;
+
+/** The environment variable that names each secret, for the functions that read it. */
+export const SECRET_ENV = {
+  tokenBay: 'TOKENBAY_SECRET_ARN',
+  slack: 'SLACK_SECRET_ARN',
+  discord: 'DISCORD_SECRET_ARN',
+} as const;
 
 /**
  * Everything clipbay needs in one account: a private bucket, the secrets (empty until filled),
@@ -34,7 +65,7 @@ export class ClipbayStack extends Stack {
   constructor(scope: Construct, id: string, props: ClipbayStackProps = {}) {
     super(scope, id, props);
     const pollIntervalSeconds = props.pollIntervalSeconds ?? 15;
-    const editTimeoutSeconds = 600;
+    const editTimeoutSeconds = props.editTimeoutSeconds ?? 600;
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -63,16 +94,29 @@ export class ClipbayStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
+    const secret = (id: string, description: string, unfilled: object) =>
+      new Secret(this, id, {
+        description,
+        // An explicit "unfilled" value: with no value, CloudFormation would generate 32 random
+        // characters, which the functions could not tell from a real key.
+        secretStringValue: SecretValue.unsafePlainText(JSON.stringify(unfilled)),
+      });
     const secrets = {
-      tokenBay: new Secret(this, 'TokenBayApiKey', {
-        description: 'clipbay: the TokenBay API key, as plain text',
-      }),
-      slack: new Secret(this, 'SlackSecrets', {
-        description: 'clipbay: JSON with signingSecret and botToken from the Slack app',
-      }),
-      discord: new Secret(this, 'DiscordSecrets', {
-        description: 'clipbay: JSON with publicKey and botToken from the Discord application',
-      }),
+      tokenBay: secret(
+        'TokenBayApiKey',
+        'clipbay: JSON {"apiKey": "sk-..."} with the TokenBay API key',
+        UNFILLED_SECRETS.tokenBay,
+      ),
+      slack: secret(
+        'SlackSecrets',
+        'clipbay: JSON {"signingSecret", "botToken"} from the Slack app',
+        UNFILLED_SECRETS.slack,
+      ),
+      discord: secret(
+        'DiscordSecrets',
+        'clipbay: JSON {"publicKey", "botToken"} from the Discord application',
+        UNFILLED_SECRETS.discord,
+      ),
     };
     for (const secret of Object.values(secrets))
       Validations.of(secret).acknowledge({
@@ -81,9 +125,9 @@ export class ClipbayStack extends Stack {
           'Third-party credentials (TokenBay, Slack, Discord) are rotated in those services, not by Secrets Manager.',
       });
 
+    // No CORS: no web page needs to call these routes from a browser.
     const api = new HttpApi(this, 'Api', {
       description: 'clipbay: Slack events, Discord interactions and share links',
-      corsPreflight: { allowMethods: [CorsHttpMethod.GET], allowOrigins: ['*'] },
     });
     const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
     const stage = api.defaultStage!.node.defaultChild as CfnStage;
@@ -105,9 +149,8 @@ export class ClipbayStack extends Stack {
       POLL_INTERVAL_SECONDS: String(pollIntervalSeconds),
       LINK_EXPIRY_SECONDS: String(props.linkExpirySeconds ?? 604_800),
       SHARE_BASE_URL: shareBaseUrl,
-      TOKENBAY_SECRET_ARN: secrets.tokenBay.secretArn,
-      SLACK_SECRET_ARN: secrets.slack.secretArn,
-      DISCORD_SECRET_ARN: secrets.discord.secretArn,
+      GENERATION_TIMEOUT_SECONDS: String(props.generationTimeoutSeconds ?? 300),
+      EDIT_TIMEOUT_SECONDS: String(editTimeoutSeconds),
       ...(props.defaultModel ? { DEFAULT_MODEL: props.defaultModel } : {}),
     };
     const fn = (
@@ -140,6 +183,16 @@ export class ClipbayStack extends Stack {
       reader.addToRolePolicy(
         new PolicyStatement({ effect: Effect.ALLOW, actions: ['s3:GetObject'], resources: [objects] }),
       );
+    // Without s3:ListBucket, S3 answers 403 (not 404) for a missing key: the share link needs it to
+    // tell an expired clip (404) from a broken permission. Narrowed to the clips/ prefix.
+    shareLink.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:ListBucket'],
+        resources: [videos.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['clips/*'] } },
+      }),
+    );
     for (const user of [saveToS3, postLink, shareLink])
       Validations.of(user.role!).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(videos.node.defaultChild as CfnBucket)}.Arn>/clips/*]`,
@@ -147,13 +200,18 @@ export class ClipbayStack extends Stack {
           'Clips are objects under clips/ with random names; only that prefix of clipbay’s own bucket is reachable.',
       });
 
-    secrets.tokenBay.grantRead(submit);
-    secrets.tokenBay.grantRead(checkStatus);
-    secrets.tokenBay.grantRead(saveToS3);
-    for (const notifier of [checkStatus, postLink, reportFailure]) {
-      secrets.slack.grantRead(notifier);
-      secrets.discord.grantRead(notifier);
-    }
+    // Each function names in its environment exactly the secrets its role may read.
+    const reads = (fn: ClipbayFunction, ...names: (keyof typeof secrets)[]) => {
+      for (const name of names) {
+        secrets[name].grantRead(fn);
+        fn.addEnvironment(SECRET_ENV[name], secrets[name].secretArn);
+      }
+    };
+    reads(submit, 'tokenBay');
+    reads(checkStatus, 'tokenBay', 'slack', 'discord');
+    reads(saveToS3, 'tokenBay');
+    reads(postLink, 'slack', 'discord');
+    reads(reportFailure, 'slack', 'discord');
 
     const workflow = new VideoWorkflow(this, 'VideoWorkflow', {
       submit,
@@ -166,7 +224,7 @@ export class ClipbayStack extends Stack {
       logGroup: new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.ONE_MONTH }),
     });
 
-    const ingress = (id: string, handlerFile: string, secret: Secret): ClipbayFunction => {
+    const ingress = (id: string, handlerFile: string, platform: 'slack' | 'discord'): ClipbayFunction => {
       const f = fn(id, handlerFile, {
         timeout: Duration.seconds(10),
         memorySize: 512,
@@ -181,11 +239,13 @@ export class ClipbayStack extends Stack {
         reason:
           'DescribeExecution on the executions of clipbay’s own state machine (execution names are not known in advance).',
       });
-      secret.grantRead(f);
+      reads(f, platform);
       return f;
     };
-    const slackIngress = ingress('SlackEventsFn', 'slack-events.ts', secrets.slack);
-    const discordIngress = ingress('DiscordInteractionsFn', 'discord-interactions.ts', secrets.discord);
+    const slackIngress = ingress('SlackEventsFn', 'slack-events.ts', 'slack');
+    const discordIngress = ingress('DiscordInteractionsFn', 'discord-interactions.ts', 'discord');
+    if (props.discordApplicationId)
+      discordIngress.addEnvironment('DISCORD_APPLICATION_ID', props.discordApplicationId);
 
     api.addRoutes({
       path: '/slack/events',

@@ -9,6 +9,7 @@ import { PLAYGROUND_DISCORD_API, playgroundRoutes } from './playground/playgroun
 import { PlaygroundStore } from './playground/playground-store.js';
 import { banner } from './stack/banner.js';
 import { startLocalStack, type LocalStack } from './stack/local-stack.js';
+import type { Platform } from './stack/local-secrets.js';
 
 const DATA_DIR = resolve(process.env.CLIPBAY_DATA_DIR ?? '.clipbay');
 // The AWS SDK warns that releases after January 2027 will need Node 22; the lockfile pins today's,
@@ -25,6 +26,7 @@ async function start(options: { requireSlackSocket: boolean }): Promise<LocalSta
   const store = new PlaygroundStore(DATA_DIR);
   await store.load();
   const simulatorSeconds = Number(process.env.CLIPBAY_SIMULATOR_SECONDS ?? 20);
+  const platforms = localPlatforms(process.env.CLIPBAY_PLATFORMS);
   const stack = await startLocalStack({
     config,
     dataDir: DATA_DIR,
@@ -34,10 +36,26 @@ async function start(options: { requireSlackSocket: boolean }): Promise<LocalSta
       ? {}
       : { discordApiBase: (url: string) => `${url}${PLAYGROUND_DISCORD_API}` }),
     extraRoutes: (running) => playgroundRoutes(running, store),
+    platforms,
     log: (line) => console.log(`[clipbay] ${line}`),
+    // Each function's own log lines, as CloudWatch would show them, under its short name.
+    onFunctionLog: (fn, line) => console.log(`[${fn.replace(/Fn[0-9A-F]{8}$/, '')}] ${line}`),
   });
   console.log(banner(stack, config, DATA_DIR));
   return stack;
+}
+
+/** `CLIPBAY_PLATFORMS=slack` fills only the Slack secret: the Discord one stays as the stack made it. */
+function localPlatforms(value: string | undefined): Platform[] {
+  if (!value?.trim()) return ['slack', 'discord'];
+  const names = value.split(',').map((p) => p.trim().toLowerCase());
+  for (const name of names)
+    if (name !== 'slack' && name !== 'discord')
+      throw new ConfigError(
+        'CLIPBAY_PLATFORMS',
+        `must list slack and/or discord, comma-separated (got "${name}")`,
+      );
+  return names as Platform[];
 }
 
 export function runLocalStack(options: { requireSlackSocket?: boolean } = {}): void {

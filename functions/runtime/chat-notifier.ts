@@ -3,12 +3,16 @@ import { ChatNotifier } from '../core/notify/chat-notifier.js';
 import { DiscordNotifier } from '../core/notify/discord-notifier.js';
 import { SlackNotifier } from '../core/notify/slack-notifier.js';
 
-let notifier: ChatNotifier | undefined;
+let made: { key: string; notifier: ChatNotifier } | undefined;
 
-/** The notifier for the steps that talk to chat, made once per cold start. */
+/** The notifier for the steps that talk to chat: made once, and again when a token changes. */
 export function chatNotifier(config: ClipbayConfig): ChatNotifier {
-  return (notifier ??= new ChatNotifier({
+  const key = JSON.stringify([config.slack.botToken, config.discord.botToken]);
+  if (made?.key === key) return made.notifier;
+  const notifier = new ChatNotifier({
     slack: new SlackNotifier({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken }),
     discord: new DiscordNotifier({ apiBase: config.discord.apiBase, botToken: config.discord.botToken }),
-  }));
+  });
+  made = { key, notifier };
+  return notifier;
 }

@@ -4,15 +4,17 @@ import { requestFinder, type RerunDeps } from '../core/ingress/rerun-video.js';
 import { startVideo } from '../core/ingress/start-video.js';
 import type { LambdaConfig } from './lambda-config.js';
 
+let sfn: SFNClient | undefined;
+
 /** What both ingress Lambdas need to start (and re-run) videos: the state machine, via the SDK. */
 export function workflowIntake(config: LambdaConfig): RerunDeps {
   if (!config.stateMachineArn) throw new ConfigError('STATE_MACHINE_ARN', 'is not set');
-  const sfn = new SFNClient({});
+  const client = (sfn ??= new SFNClient({}));
   const stateMachineArn = config.stateMachineArn;
   return {
     defaultModel: config.defaultModel,
     now: Date.now,
-    startVideo: (input) => startVideo({ sfn, stateMachineArn }, input),
-    findRequest: requestFinder(sfn, stateMachineArn),
+    startVideo: (input) => startVideo({ sfn: client, stateMachineArn }, input),
+    findRequest: requestFinder(client, stateMachineArn),
   };
 }

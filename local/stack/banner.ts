@@ -1,25 +1,35 @@
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import type { LocalStack } from './local-stack.js';
 
-/** The one clear banner `npm start` prints: URLs, mode, data folder, and how to connect chat. */
+/** The one clear banner `npm start` prints: URLs, the deployed template's parts, and how to connect chat. */
 export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string): string {
   const mode = stack.simulator
     ? `built-in TokenBay simulator (set TOKENBAY_API_KEY for the real API)`
     : `real TokenBay API at ${config.tokenBay.baseUrl}`;
+  const functions = [...stack.account.functions.values()].map(
+    (fn) => `    ${fn.logicalId.padEnd(34)} ${fn.spec.memoryMb} MB, ${fn.spec.timeoutSeconds} s`,
+  );
+  const secret = (platform: 'slack' | 'discord') =>
+    stack.platforms.includes(platform) ? 'filled from the local keys' : 'left unfilled (platform off)';
   return [
     '',
-    '  clipbay is running',
+    '  clipbay is running: the synthesized CDK template, in an emulated AWS account on this machine',
     '',
     `  Playground          ${stack.url}/`,
     `  Slack events        POST ${stack.url}/slack/events`,
     `  Discord interactions POST ${stack.url}/discord/interactions`,
     `  Share links         ${stack.url}/v/{id}`,
     `  Health              ${stack.url}/healthz`,
-    `  S3${stack.s3.embedded ? ' (embedded)      ' : ' (S3_ENDPOINT)   '}${stack.s3.endpoint}  bucket ${stack.s3.bucket}`,
-    `  Step Functions      local interpreter, Wait = ${config.pollIntervalSeconds} s`,
+    `  AWS endpoint        ${stack.account.endpoint.url}  (S3, Secrets Manager, Step Functions; IAM enforced)`,
+    `  S3 data${stack.s3.embedded ? ' (embedded) ' : ' (S3_ENDPOINT)'} ${stack.s3.endpoint}  bucket ${stack.s3.bucket}`,
+    `  Step Functions      the template's state machine, Wait = ${config.pollIntervalSeconds} s`,
     `  TokenBay            ${mode}`,
+    `  Secrets             Slack ${secret('slack')}; Discord ${secret('discord')}`,
     `  Data folder         ${dataDir}`,
+    `  Lambda functions    each from its bundle, in its own process, under its own role:`,
+    ...functions,
     '',
+    '  Listening on 127.0.0.1 only.',
     stack.socketMode === 'connected'
       ? '  Slack               connected over Socket Mode: type /video in your workspace'
       : '  Slack               set SLACK_APP_TOKEN (+ SLACK_BOT_TOKEN) to connect a real workspace over Socket Mode',

@@ -1,31 +1,24 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { SocketModeReceiver } from '@slack/bolt';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createSlackApp } from '../../bots/slack/slack-app.js';
-import { systemClock, type Clock } from '../../functions/core/clock.js';
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import { requestFinder, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
-import { discordPublicKey } from '../../bots/discord/signature.js';
 import { startVideo } from '../../functions/core/ingress/start-video.js';
-import { ChatNotifier } from '../../functions/core/notify/chat-notifier.js';
-import { DiscordNotifier } from '../../functions/core/notify/discord-notifier.js';
-import type { Notifier } from '../../functions/core/notify/notifier.js';
-import { SlackNotifier } from '../../functions/core/notify/slack-notifier.js';
-import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
-import { connectS3, startLocalS3, type LocalS3 } from '../s3/local-s3.js';
+import { EmulatedAccount } from '../account/emulated-account.js';
+import { synthesize, type CloudAssembly } from '../account/synth.js';
+import type { CloudFormationTemplate } from '../account/template.js';
+import { connectS3, LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../s3/local-s3.js';
 import { TokenBaySimulator, type SimulatorOptions } from '../simulator/tokenbay-simulator.js';
-import { LocalWorkflow } from '../workflow/local-workflow.js';
-import { localStepHandlers } from '../workflow/local-steps.js';
-import { stepFunctionsHandler } from '../workflow/step-functions-endpoint.js';
-import { stateMachineDefinition, synthesizeTemplate } from '../workflow/synthesized-definition.js';
-import { MAX_SLACK_BODY_BYTES } from '../../functions/core/ingress/slack-request-guard.js';
 import { sendJson } from './http.js';
-import { stackRoutes, STEP_FUNCTIONS_PATH, type Route } from './stack-routes.js';
-
-export type { Route } from './stack-routes.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
+import { fillSecrets, type Platform } from './local-secrets.js';
+
+/** A request handler that answers and returns true, or returns false to pass. */
+export type Route = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> | boolean;
 
 const LOCAL_TOKENBAY_KEY = 'sk-local-simulator';
 
@@ -37,54 +30,59 @@ export interface LocalStackOptions {
   discordApiBase?: (url: string) => string;
   /** Where clips and local keys live (`./.clipbay`). */
   dataDir: string;
-  /** Virtual time (tests, benchmarks): Wait and retry intervals shrink by `speed`. */
-  clock?: Clock;
-  speed?: number;
   simulator?: SimulatorOptions;
-  /** Replace the chat notifier (tests of the workflow alone). */
-  notifier?: Notifier;
+  /** Which platforms' secrets to fill (default both): try a single-platform team. */
+  platforms?: Platform[];
+  /** Virtual time for tests: every Wait state and retry interval takes this many ms. */
+  waitMs?: number;
+  retryIntervalMs?: number;
+  /** Run a changed copy of the template (tests that remove a grant). */
+  editTemplate?: (template: CloudFormationTemplate) => CloudFormationTemplate;
   log?: (line: string) => void;
+  /** Every line a Lambda prints, with the function's logical id. */
+  onFunctionLog?: (functionName: string, line: string) => void;
 }
 
 export interface LocalStack {
   url: string;
   port: number;
+  /** The emulated AWS account running the synthesized template. */
+  account: EmulatedAccount;
+  /** The account's state machine (its executions). */
+  workflow: EmulatedAccount['workflow'];
+  assembly: CloudAssembly;
+  /** The S3-compatible server behind the account's S3 (embedded, or the user's S3_ENDPOINT). */
   s3: LocalS3;
   simulator: TokenBaySimulator | undefined;
   tokenBayUrl: string;
-  workflow: LocalWorkflow;
   keys: LocalKeys;
   /** The Slack signing secret and Discord key in force (the user's own, or the local ones). */
   slackSigningSecret: string;
   discordPublicKeyHex: string;
   discordApplicationId: string;
+  platforms: Platform[];
   /** Whether a Slack Socket Mode connection is open (SLACK_APP_TOKEN set). */
   socketMode: 'off' | 'connected';
   close(): Promise<void>;
 }
 
 /**
- * Everything of DESIGN.md's "local stack" in one process: the HTTP server on PORT (Slack events
- * through Bolt's HTTP receiver, Discord interactions, share links, health, and a Step Functions
- * endpoint), the embedded S3 server, the synthesized state machine in the local interpreter, and
- * the TokenBay simulator unless TOKENBAY_API_KEY is set.
+ * `npm start`: the synthesized template running in an emulated AWS account on this machine. The
+ * HTTP server on PORT serves the template's HTTP API routes (Slack events, Discord interactions,
+ * share links) as payload 2.0 events to the Lambda bundles, plus health and the playground; the
+ * account's AWS endpoint (S3, Secrets Manager, Step Functions) listens on PORT+1 when free; the
+ * TokenBay simulator stands in unless TOKENBAY_API_KEY is set.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const { config, dataDir } = options;
-  const clock = options.clock ?? systemClock;
-  const speed = options.speed ?? 1;
   const log = options.log ?? (() => undefined);
   const keys = await loadLocalKeys(dataDir);
   const slackSigningSecret = config.slack.signingSecret ?? keys.slackSigningSecret;
   const discordKeyHex = config.discord.publicKey ?? keys.discordPublicKeyHex;
-  // With the local keys the application is the local one; with a real key, only a configured
-  // DISCORD_APPLICATION_ID is enforced (the signature already proves who sent it).
   const discordApplicationId = config.discord.applicationId ?? keys.discordApplicationId;
-  const enforcedApplicationId = config.discord.publicKey
-    ? config.discord.applicationId
-    : keys.discordApplicationId;
+  const platforms = options.platforms ?? ['slack', 'discord'];
 
-  // Listens first (share links need the URL); answers 503 until every part is up.
+  // Listens first (the template's API endpoint is this URL); answers 503 until every part is up.
   let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   const server = createServer((req, res) =>
     handle ? handle(req, res) : sendJson(res, 503, { ok: false, status: 'starting' }),
@@ -95,134 +93,164 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const closers: (() => Promise<void> | void)[] = [() => closeServer(server)];
 
   try {
+    const assembly = await synthesize({
+      ...synthContext(config),
+      // With the local keys the application is the local one; with a real key, only a configured
+      // DISCORD_APPLICATION_ID is enforced (the signature already proves who sent it).
+      ...((config.discord.publicKey ? config.discord.applicationId : keys.discordApplicationId)
+        ? {
+            discordApplicationId: (config.discord.publicKey
+              ? config.discord.applicationId
+              : keys.discordApplicationId)!,
+          }
+        : {}),
+    });
+    log(
+      assembly.synthesized
+        ? `synthesized the stack and bundled its functions in ${assembly.seconds.toFixed(1)} s`
+        : `reused the synthesized stack (sources unchanged)`,
+    );
+
     let simulator: TokenBaySimulator | undefined;
-    let tokenBay: TokenBayClient;
-    if (config.tokenBay.apiKey) {
-      tokenBay = new TokenBayClient({ baseUrl: config.tokenBay.baseUrl, apiKey: config.tokenBay.apiKey });
-    } else {
-      simulator = new TokenBaySimulator({ generationSeconds: 20, clock, ...options.simulator });
+    if (!config.tokenBay.apiKey) {
+      simulator = new TokenBaySimulator({ generationSeconds: 20, ...options.simulator });
+      await simulator.start();
       closers.push(() => simulator!.stop());
-      tokenBay = new TokenBayClient({ baseUrl: await simulator.start(), apiKey: LOCAL_TOKENBAY_KEY });
     }
+    const tokenBayUrl = simulator?.url ?? config.tokenBay.baseUrl;
 
     const s3 = config.s3Endpoint
       ? await connectS3(config.s3Endpoint, config.videoBucket)
-      : await startLocalS3({
-          directory: join(dataDir, 's3'),
-          bucket: config.videoBucket,
-          preferredPort: config.port === 0 ? undefined : config.port + 1,
-        });
+      : await startLocalS3({ directory: join(dataDir, 's3'), bucket: config.videoBucket });
     closers.push(() => s3.close());
 
-    const notifier =
-      options.notifier ??
-      new ChatNotifier({
-        slack: new SlackNotifier({ apiUrl: config.slack.apiUrl, botToken: config.slack.botToken, clock }),
-        discord: new DiscordNotifier({
-          apiBase: options.discordApiBase?.(url) ?? config.discord.apiBase,
-          botToken: config.discord.botToken,
-          clock,
-        }),
-      });
-
-    const definition = stateMachineDefinition(
-      synthesizeTemplate({ pollIntervalSeconds: config.pollIntervalSeconds }),
-    );
-    const workflow = new LocalWorkflow({
-      definition,
-      ...(speed === 1
-        ? {}
-        : { waitMs: (config.pollIntervalSeconds * 1000) / speed, retryIntervalMs: 2000 / speed }),
-      handlers: localStepHandlers({
-        tokenBay,
-        s3: s3.client,
-        notifier,
-        bucket: config.videoBucket,
-        clock,
-        generationTimeoutSeconds: config.generationTimeoutSeconds,
-        editTimeoutSeconds: config.editTimeoutSeconds,
-        linkExpirySeconds: config.linkExpirySeconds,
-        shareBaseUrl: `${url}/`,
-        log,
-      }),
+    const template = options.editTemplate?.(structuredClone(assembly.template)) ?? assembly.template;
+    const account = await EmulatedAccount.start({
+      assembly,
+      template,
+      videoBucket: config.videoBucket,
+      apiEndpoint: url,
+      s3Backend: {
+        endpoint: s3.endpoint,
+        region: process.env.AWS_REGION ?? 'us-east-1',
+        keys: s3.embedded ? LOCAL_S3_CREDENTIALS : await userS3Keys(),
+      },
+      outsideWorld: {
+        TOKENBAY_BASE_URL: tokenBayUrl,
+        SLACK_API_URL: config.slack.apiUrl,
+        DISCORD_API_BASE: options.discordApiBase?.(url) ?? config.discord.apiBase,
+      },
+      endpointPort: config.port === 0 ? 0 : await freeOrAny(config.port + 1),
+      ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
+      ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+      onFunctionLog: options.onFunctionLog,
+      log,
     });
-    closers.unshift(() => workflow.stopAll());
+    closers.unshift(() => account.close());
 
-    const sfn = new SFNClient({
-      endpoint: `${url}${STEP_FUNCTIONS_PATH}`,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    fillSecrets(account, {
+      tokenBayKey: config.tokenBay.apiKey ?? LOCAL_TOKENBAY_KEY,
+      slack: platforms.includes('slack')
+        ? { signingSecret: slackSigningSecret, botToken: config.slack.botToken }
+        : undefined,
+      discord: platforms.includes('discord')
+        ? { publicKey: discordKeyHex, botToken: config.discord.botToken }
+        : undefined,
     });
-    const accept: RerunDeps = {
-      findRequest: requestFinder(sfn, workflow.stateMachineArn),
-      defaultModel: config.defaultModel,
-      now: () => clock.now(),
-      startVideo: (input) => startVideo({ sfn, stateMachineArn: workflow.stateMachineArn }, input),
-    };
 
-    const slackReceiver = new HTTPReceiver({
-      signingSecret: slackSigningSecret,
-      endpoints: '/slack/events',
-      bodyLimit: MAX_SLACK_BODY_BYTES,
-    });
-    createSlackApp(slackReceiver, accept);
     let socketMode: 'off' | 'connected' = 'off';
     if (config.slack.appToken) {
-      // A real workspace from a laptop with no public URL: the same listener over Socket Mode.
+      // A real workspace from a laptop with no public URL: the same listener over Socket Mode,
+      // starting executions on the account's state machine.
       const socket = new SocketModeReceiver({ appToken: config.slack.appToken });
-      createSlackApp(socket, accept);
+      createSlackApp(socket, operatorIntake(account, config.defaultModel));
       await socket.start();
       closers.unshift(() => socket.stop());
       socketMode = 'connected';
     }
 
-    const routes = stackRoutes({
-      tokenBayMode: simulator ? 'simulator' : 'real',
-      stepFunctions: stepFunctionsHandler(workflow),
-      slack: slackReceiver,
-      discord: {
-        ...accept,
-        publicKey: discordPublicKey(discordKeyHex),
-        applicationId: enforcedApplicationId,
-      },
-      s3: s3.client,
-      bucket: config.videoBucket,
-    });
-
     const stack: LocalStack = {
       url,
       port,
+      account,
+      workflow: account.workflow,
+      assembly,
       s3,
       simulator,
-      tokenBayUrl: simulator?.url ?? config.tokenBay.baseUrl,
-      workflow,
+      tokenBayUrl,
       keys,
       slackSigningSecret,
       discordPublicKeyHex: discordKeyHex,
       discordApplicationId,
+      platforms,
       socketMode,
       close: async () => {
         for (const close of closers) await close();
       },
     };
 
-    routes.push(...(options.extraRoutes?.(stack) ?? []));
+    const routes: Route[] = [
+      (_req, res, path) => {
+        if (path !== '/healthz') return false;
+        sendJson(res, 200, {
+          ok: true,
+          tokenBay: simulator ? 'simulator' : 'real',
+          functions: account.functions.size,
+          socketMode,
+        });
+        return true;
+      },
+      ...(options.extraRoutes?.(stack) ?? []),
+      (req, res) => account.httpApi.handle(req, res),
+    ];
     handle = (req, res) => {
       const path = new URL(req.url ?? '/', url).pathname;
       void (async () => {
         for (const route of routes) if (await route(req, res, path)) return;
-        sendJson(res, 404, { error: `No route for ${req.method} ${path}` });
+        sendJson(res, 404, { message: 'Not Found' });
       })().catch((error: unknown) => {
         log(`request ${req.method} ${path} failed: ${(error as Error).message}`);
-        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error.' });
+        if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
         else res.destroy();
       });
     };
-
     return stack;
   } catch (error) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     throw error;
+  }
+}
+
+/** The stack's settings that CDK context carries in a deployment, from the local configuration. */
+function synthContext(config: ClipbayConfig): Record<string, string | number> {
+  return {
+    pollIntervalSeconds: config.pollIntervalSeconds,
+    linkExpirySeconds: config.linkExpirySeconds,
+    generationTimeoutSeconds: config.generationTimeoutSeconds,
+    editTimeoutSeconds: config.editTimeoutSeconds,
+    defaultModel: config.defaultModel,
+  };
+}
+
+/** Starting executions as the operator (the Socket Mode runner lives outside the template). */
+export function operatorIntake(account: EmulatedAccount, defaultModel: string): RerunDeps {
+  const sfn = new SFNClient(account.operatorClientConfig());
+  const stateMachineArn = account.stateMachineArn;
+  return {
+    defaultModel,
+    now: Date.now,
+    startVideo: (input) => startVideo({ sfn, stateMachineArn }, input),
+    findRequest: requestFinder(sfn, stateMachineArn),
+  };
+}
+
+/** The user's own credentials for their S3_ENDPOINT, from the usual AWS environment and files. */
+async function userS3Keys() {
+  const client = new S3Client({});
+  try {
+    return await client.config.credentials();
+  } finally {
+    client.destroy();
   }
 }
 
@@ -239,4 +267,12 @@ function listen(server: ReturnType<typeof createServer>, port: number): Promise<
 function closeServer(server: ReturnType<typeof createServer>): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function freeOrAny(port: number): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(0));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(port)));
+  });
 }

@@ -1,22 +1,35 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { acceleratedClock } from '../../functions/core/clock.js';
 import { loadConfig } from '../../functions/core/config.js';
 import type { SimulatorOptions } from '../../local/simulator/tokenbay-simulator.js';
-import { startLocalStack, type LocalStack } from '../../local/stack/local-stack.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack/local-stack.js';
 import { FakeChatServer } from './fake-chat-server.js';
 
-export const SPEED = 200;
+/** Tests run the template's Wait states and retry intervals in this many ms instead of seconds. */
+export const FAST_WAIT_MS = 25;
 
-/** The local stack on a free port with virtual time, and a fake Slack/Discord API beside it. */
+export interface StackWithFakeChat {
+  stack: LocalStack;
+  chat: FakeChatServer;
+  /** Every line the Lambdas printed, with the function's logical id. */
+  functionLogs: { fn: string; line: string }[];
+  close(): Promise<void>;
+}
+
+/**
+ * `npm start`'s stack on a free port — the synthesized template in the emulated account, each
+ * Lambda from its bundle — with short waits, a fast simulator and a fake Slack/Discord API beside it.
+ */
 export async function startStackWithFakeChat(
   env: Record<string, string> = {},
   simulator: SimulatorOptions = {},
-): Promise<{ stack: LocalStack; chat: FakeChatServer; close(): Promise<void> }> {
+  options: Partial<Pick<LocalStackOptions, 'platforms' | 'editTemplate'>> = {},
+): Promise<StackWithFakeChat> {
   const chat = new FakeChatServer();
   const chatUrl = await chat.start();
   const dataDir = await mkdtemp(join(tmpdir(), 'clipbay-stack-'));
+  const functionLogs: { fn: string; line: string }[] = [];
   const stack = await startLocalStack({
     config: loadConfig({
       PORT: '0',
@@ -26,13 +39,16 @@ export async function startStackWithFakeChat(
       ...env,
     }),
     dataDir,
-    clock: acceleratedClock(SPEED),
-    speed: SPEED,
-    simulator: { generationSeconds: 20, ...simulator },
+    waitMs: FAST_WAIT_MS,
+    retryIntervalMs: FAST_WAIT_MS,
+    simulator: { generationSeconds: 4, ...simulator },
+    onFunctionLog: (fn, line) => functionLogs.push({ fn, line }),
+    ...options,
   });
   return {
     stack,
     chat,
+    functionLogs,
     close: async () => {
       await stack.close();
       await chat.stop();

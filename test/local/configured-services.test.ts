@@ -4,7 +4,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { acceleratedClock } from '../../functions/core/clock.js';
 import { loadConfig } from '../../functions/core/config.js';
 import { startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
@@ -42,9 +41,9 @@ describe('local stack with configured services', () => {
         DISCORD_API_BASE: `${chat.url}/api`,
       }),
       dataDir: dirs[1]!,
-      clock: acceleratedClock(100),
-      speed: 100,
-      simulator: { generationSeconds: 10 },
+      waitMs: 25,
+      retryIntervalMs: 25,
+      simulator: { generationSeconds: 1 },
     });
   });
   afterAll(async () => {

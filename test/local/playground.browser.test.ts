@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceleratedClock } from '../../functions/core/clock.js';
 import { loadConfig } from '../../functions/core/config.js';
 import { PLAYGROUND_DISCORD_API, playgroundRoutes } from '../../local/playground/playground-routes.js';
 import { PlaygroundStore } from '../../local/playground/playground-store.js';
@@ -11,7 +10,6 @@ import { startLocalStack, type LocalStack } from '../../local/stack/local-stack.
 import { checkPlayback, launchBrowser } from '../helpers/browser.js';
 
 const ARTIFACTS = join(import.meta.dirname, '../../test-results');
-const SPEED = 10;
 
 /**
  * The playground in headless Chromium (the system's if installed, else the one inside the
@@ -29,9 +27,9 @@ describe('playground in a browser', () => {
     stack = await startLocalStack({
       config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '5' }),
       dataDir,
-      clock: acceleratedClock(SPEED),
-      speed: SPEED,
-      simulator: { generationSeconds: 40 },
+      waitMs: 300,
+      retryIntervalMs: 300,
+      simulator: { generationSeconds: 4 },
       discordApiBase: (url) => `${url}${PLAYGROUND_DISCORD_API}`,
       extraRoutes: (running) => playgroundRoutes(running, new PlaygroundStore(dataDir)),
     });

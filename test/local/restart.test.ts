@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceleratedClock } from '../../functions/core/clock.js';
 import { loadConfig } from '../../functions/core/config.js';
 import { PlaygroundStore } from '../../local/playground/playground-store.js';
 import { sampleMp4 } from '../../local/simulator/simulated-video.js';
@@ -27,9 +26,9 @@ describe('a second start reuses the data folder', () => {
     startLocalStack({
       config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '5' }),
       dataDir,
-      clock: acceleratedClock(100),
-      speed: 100,
-      simulator: { generationSeconds: 10 },
+      waitMs: 25,
+      retryIntervalMs: 25,
+      simulator: { generationSeconds: 1 },
     });
 
   it('so an earlier clip still plays through its share link, with the same local keys', async () => {

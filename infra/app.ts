@@ -1,0 +1,35 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ClipbayStack, type ClipbayStackProps } from './clipbay-stack.js';
+
+export const STACK_NAME = 'Clipbay';
+
+/** The context keys a team sets with `-c key=value` (or in cdk.json), and the stack prop each sets. */
+export const CONTEXT_KEYS = [
+  'pollIntervalSeconds',
+  'videoExpiryDays',
+  'linkExpirySeconds',
+  'generationTimeoutSeconds',
+  'editTimeoutSeconds',
+] as const;
+
+/**
+ * The CDK app: one stack, cdk-nag's AwsSolutions checks on every synth. `npm run synth`/`deploy`
+ * (infra/bin) and the local account (`npm start`) build it through this one function, so what runs
+ * locally is what deploys.
+ */
+export function createApp(options: { outdir?: string; context?: Record<string, unknown> } = {}): App {
+  const app = new App({ ...(options.outdir ? { outdir: options.outdir } : {}), context: options.context });
+  const numberContext = (key: string) => {
+    const value = app.node.tryGetContext(key) as string | number | undefined;
+    return value === undefined ? undefined : Number(value);
+  };
+  const props: ClipbayStackProps = {
+    defaultModel: app.node.tryGetContext('defaultModel') as string | undefined,
+    discordApplicationId: app.node.tryGetContext('discordApplicationId') as string | undefined,
+  };
+  for (const key of CONTEXT_KEYS) props[key] = numberContext(key);
+  new ClipbayStack(app, STACK_NAME, props);
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return app;
+}

@@ -1,0 +1,262 @@
+import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LocalWorkflow } from '../workflow/local-workflow.js';
+import { AccountIam } from './account-iam.js';
+import { AwsEndpoint } from './aws-endpoint.js';
+import { HttpApi } from './http-api.js';
+import { LambdaFunction } from './lambda/lambda-function.js';
+import { Principals, type Principal } from './principals.js';
+import { S3Service, type S3Backend } from './services/s3.js';
+import { SecretsManagerService } from './services/secrets-manager.js';
+import { StepFunctionsService } from './services/step-functions.js';
+import type { CloudAssembly } from './synth.js';
+import { LOCAL_ACCOUNT, TemplateResolver, type CloudFormationTemplate } from './template.js';
+
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+
+export interface EmulatedAccountOptions {
+  assembly: CloudAssembly;
+  /** The template to run, if not the assembly's own (tests run a copy with a grant removed). */
+  template?: CloudFormationTemplate;
+  /** The physical name of the video bucket (the configured VIDEO_BUCKET). */
+  videoBucket: string;
+  /** The HTTP API's URL: the local server (what `ApiEndpoint` resolves to). */
+  apiEndpoint: string;
+  s3Backend: S3Backend;
+  /**
+   * Where the services outside AWS are (TOKENBAY_BASE_URL, SLACK_API_URL, DISCORD_API_BASE): the
+   * only variables the account adds to a function's environment beyond the template's own and the
+   * ones the Lambda runtime sets.
+   */
+  outsideWorld: Record<string, string>;
+  /** Port for the AWS endpoint (0: any). */
+  endpointPort?: number;
+  /** Virtual time for tests: every Wait state and retry interval takes this many ms. */
+  waitMs?: number;
+  retryIntervalMs?: number;
+  /** Execution environments per function at most (Lambda's concurrency). */
+  maxConcurrency?: number;
+  /** Every line a function prints, with its name. */
+  onFunctionLog?: (functionName: string, line: string) => void;
+  log?: (line: string) => void;
+}
+
+/**
+ * An AWS account on this machine running the synthesized template: each Lambda from its bundle in
+ * its own processes under its own role, one AWS endpoint (Secrets Manager, Step Functions, S3) that
+ * verifies signatures and enforces the template's IAM, the state machine in a local interpreter
+ * whose Tasks invoke the functions, and the HTTP API's routes.
+ */
+export class EmulatedAccount {
+  private constructor(
+    readonly resolver: TemplateResolver,
+    readonly principals: Principals,
+    readonly iam: AccountIam,
+    readonly endpoint: AwsEndpoint,
+    readonly secrets: SecretsManagerService,
+    readonly stepFunctions: StepFunctionsService,
+    readonly s3: S3Service,
+    readonly workflow: LocalWorkflow,
+    readonly httpApi: HttpApi,
+    readonly functions: Map<string, LambdaFunction>,
+    private readonly workDir: string,
+  ) {}
+
+  get stateMachineArn(): string {
+    return this.workflow.stateMachineArn;
+  }
+
+  get operator(): Principal {
+    return this.principals.operator;
+  }
+
+  /** A function by the start of its logical id (`SubmitFn`, `SlackEventsFn`). */
+  fn(prefix: string): LambdaFunction {
+    const found = [...this.functions.values()].find((f) => f.logicalId.startsWith(prefix));
+    if (!found) throw new Error(`No function ${prefix}.`);
+    return found;
+  }
+
+  static async start(options: EmulatedAccountOptions): Promise<EmulatedAccount> {
+    const template = options.template ?? options.assembly.template;
+    const [videoBucketId] = Object.entries(template.Resources).find(
+      ([, r]) => r.Type === 'AWS::S3::Bucket' && JSON.stringify(r.Properties ?? {}).includes('"clips/"'),
+    ) ?? [undefined];
+    const resolver = new TemplateResolver(template, {
+      bucketNames: videoBucketId ? { [videoBucketId]: options.videoBucket } : {},
+      apiEndpoint: options.apiEndpoint.replace(/\/$/, ''),
+    });
+    const principals = new Principals();
+    const iam = new AccountIam(resolver);
+    const workDir = await mkdtemp(join(tmpdir(), 'clipbay-account-'));
+    const runtimeModules = await runtimeNodeModules(workDir);
+
+    const s3 = new S3Service(iam, options.s3Backend);
+    const secrets = new SecretsManagerService(resolver, iam);
+    const functions = new Map<string, LambdaFunction>();
+    const workflow = stateMachine(resolver, iam, principals, functions, options);
+    const stepFunctions = new StepFunctionsService(workflow, iam);
+    const endpoint = new AwsEndpoint(
+      principals,
+      {
+        s3,
+        json: {
+          secretsmanager: {
+            handle: (op, body, p) => secrets.handle(op, body, p),
+            contentType: 'application/x-amz-json-1.1',
+          },
+          AWSStepFunctions: {
+            handle: (op, body, p) => stepFunctions.handle(op, body, p),
+            contentType: 'application/x-amz-json-1.0',
+          },
+        },
+      },
+      options.log,
+    );
+    await endpoint.listen(options.endpointPort ?? 0);
+
+    for (const [id, resource] of resolver.resourcesOfType('AWS::Lambda::Function')) {
+      const props = resource.Properties!;
+      const asset = resource.Metadata?.['aws:asset:path'];
+      if (typeof asset !== 'string')
+        throw new Error(`Function ${id} has no bundled asset (was bundling skipped?).`);
+      const codeDir = join(workDir, id);
+      // As Lambda unpacks it: the bundle alone, with no project package.json above it.
+      await cp(join(options.assembly.dir, asset), codeDir, { recursive: true });
+      const roleArn = resolver.string(props.Role);
+      const credentials = principals.forRole(roleArn, id);
+      const runtime = String(props.Runtime);
+      const templateEnv = resolver.resolve(
+        (props.Environment as { Variables?: object } | undefined)?.Variables ?? {},
+      ) as Record<string, string>;
+      functions.set(
+        id,
+        new LambdaFunction(
+          id,
+          roleArn,
+          {
+            functionName: id,
+            functionArn: resolver.getAtt(id, 'Arn'),
+            codeDir,
+            handler: String(props.Handler),
+            memoryMb: Number(props.MemorySize ?? 128),
+            timeoutSeconds: Number(props.Timeout ?? 3),
+            env: {
+              PATH: '/usr/local/bin:/usr/bin:/bin',
+              LANG: 'en_US.UTF-8',
+              TZ: 'UTC',
+              AWS_REGION: LOCAL_ACCOUNT.region,
+              AWS_DEFAULT_REGION: LOCAL_ACCOUNT.region,
+              AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
+              AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${id}`,
+              AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+              AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+              AWS_SESSION_TOKEN: credentials.sessionToken!,
+              AWS_ENDPOINT_URL: endpoint.url,
+              // The runtime's own copy of the SDK clients (Lambda's /var/runtime/node_modules).
+              NODE_PATH: runtimeModules,
+              // The deployed runtime is newer than this machine's Node; the SDK would warn on each start.
+              AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+              ...templateEnv,
+              ...options.outsideWorld,
+            },
+            onLog: (line) => options.onFunctionLog?.(id, line),
+          },
+          options.maxConcurrency,
+        ),
+      );
+    }
+    const httpApi = new HttpApi(resolver, functions, options.log);
+    return new EmulatedAccount(
+      resolver,
+      principals,
+      iam,
+      endpoint,
+      secrets,
+      stepFunctions,
+      s3,
+      workflow,
+      httpApi,
+      functions,
+      workDir,
+    );
+  }
+
+  /** Credentials for something outside the template (the operator), as SDK options. */
+  operatorClientConfig() {
+    return {
+      endpoint: this.endpoint.url,
+      region: LOCAL_ACCOUNT.region,
+      credentials: { accessKeyId: this.operator.accessKeyId, secretAccessKey: this.operator.secretAccessKey },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.workflow.stopAll();
+    for (const fn of this.functions.values()) fn.stop();
+    await this.endpoint.close();
+    await rm(this.workDir, { recursive: true, force: true });
+  }
+}
+
+/** The state machine of the template, each Lambda Task invoking its function under the machine's role. */
+function stateMachine(
+  resolver: TemplateResolver,
+  iam: AccountIam,
+  principals: Principals,
+  functions: Map<string, LambdaFunction>,
+  options: EmulatedAccountOptions,
+): LocalWorkflow {
+  const [[machineId, machine] = []] = resolver.resourcesOfType('AWS::StepFunctions::StateMachine');
+  if (!machineId || !machine) throw new Error('The template has no state machine.');
+  const definition = JSON.parse(resolver.string(machine.Properties!.DefinitionString)) as {
+    States: Record<string, { Type: string; Resource?: string; Parameters?: { FunctionName?: string } }>;
+  };
+  const role = principals.forRole(resolver.string(machine.Properties!.RoleArn), machineId);
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  for (const [name, state] of Object.entries(definition.States)) {
+    if (state.Type !== 'Task') continue;
+    const functionArn = state.Resource?.startsWith('arn:aws:lambda:')
+      ? state.Resource
+      : state.Parameters?.FunctionName;
+    if (!functionArn)
+      throw new Error(`Task ${name} is not a Lambda invoke; the local account runs only those.`);
+    handlers[name] = async (input) => {
+      const decision = iam.decide(role, { action: 'lambda:InvokeFunction', resource: functionArn });
+      if (!decision.allowed)
+        throw Object.assign(
+          new Error(
+            `User: ${role.arn} is not authorized to perform: lambda:InvokeFunction on resource: ${functionArn} because ${decision.reason}`,
+          ),
+          { name: 'Lambda.AWSLambdaException' },
+        );
+      const fn = [...functions.values()].find(
+        (f) => f.functionArn === functionArn || functionArn.startsWith(`${f.functionArn}:`),
+      );
+      if (!fn)
+        throw Object.assign(new Error(`Function not found: ${functionArn}`), {
+          name: 'Lambda.ResourceNotFoundException',
+        });
+      return fn.invoke(input);
+    };
+  }
+  return new LocalWorkflow({
+    definition: definition as unknown as Record<string, unknown>,
+    handlers,
+    stateMachineArn: resolver.ref(machineId),
+    ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
+    ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+  });
+}
+
+/** A node_modules holding only what the Lambda Node.js runtime provides: the AWS SDK v3 clients. */
+async function runtimeNodeModules(workDir: string): Promise<string> {
+  const dir = join(workDir, 'runtime', 'node_modules');
+  await mkdir(join(dir, '@aws-sdk'), { recursive: true });
+  for (const name of await readdir(join(NODE_MODULES, '@aws-sdk')))
+    if (name.startsWith('client-'))
+      await symlink(join(NODE_MODULES, '@aws-sdk', name), join(dir, '@aws-sdk', name), 'dir');
+  return dir;
+}

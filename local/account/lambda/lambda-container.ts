@@ -1,0 +1,138 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+const HOST = fileURLToPath(new URL('./runtime-host.cjs', import.meta.url));
+
+/** What the Lambda service says when an invocation fails, as Step Functions and callers see it. */
+export class LambdaInvokeError extends Error {
+  constructor(
+    readonly errorType: string,
+    message: string,
+  ) {
+    super(message);
+    // Step Functions' Retry and Catch match on the error's name.
+    this.name = errorType;
+  }
+}
+
+export interface ContainerSpec {
+  functionName: string;
+  functionArn: string;
+  /** Where the function's code was unpacked. */
+  codeDir: string;
+  handler: string;
+  env: Record<string, string>;
+  memoryMb: number;
+  timeoutSeconds: number;
+  onLog: (line: string, stream: 'stdout' | 'stderr') => void;
+}
+
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
+
+/**
+ * One execution environment: a long-lived child process running the function's bundle. It runs
+ * one invocation at a time; it is thrown away when it crashes, fails to initialise, or runs past
+ * the function's timeout, as Lambda does.
+ */
+export class LambdaContainer {
+  private child: ChildProcess | undefined;
+  private ready: Promise<void> | undefined;
+  private pending: { id: string; entry: Pending } | undefined;
+  /** False once the process is gone: the pool makes a new container (a cold start). */
+  alive = true;
+  busy = false;
+  coldStarts = 0;
+
+  constructor(private readonly spec: ContainerSpec) {}
+
+  private start(): Promise<void> {
+    return (this.ready ??= new Promise<void>((resolve, reject) => {
+      this.coldStarts++;
+      const child = fork(HOST, [], {
+        cwd: this.spec.codeDir,
+        env: {
+          ...this.spec.env,
+          _HANDLER: this.spec.handler,
+          LAMBDA_TASK_ROOT: this.spec.codeDir,
+          AWS_LAMBDA_FUNCTION_NAME: this.spec.functionName,
+          AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(this.spec.memoryMb),
+          AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        },
+        execArgv: [`--max-old-space-size=${Math.max(64, Math.floor(this.spec.memoryMb * 0.85))}`],
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+        serialization: 'advanced',
+      });
+      this.child = child;
+      for (const stream of ['stdout', 'stderr'] as const) {
+        let buffered = '';
+        child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
+          buffered += chunk;
+          const lines = buffered.split('\n');
+          buffered = lines.pop()!;
+          for (const line of lines) if (line.trim()) this.spec.onLog(line, stream);
+        });
+      }
+      child.on('message', (message: { type: string; requestId?: string } & Record<string, unknown>) => {
+        if (message.type === 'ready') resolve();
+        else if (message.type === 'init-error')
+          reject(new LambdaInvokeError(String(message.errorType), String(message.errorMessage)));
+        else if (message.type === 'result' && this.pending && this.pending.id === message.requestId) {
+          const { entry } = this.pending;
+          this.pending = undefined;
+          clearTimeout(entry.timer);
+          if (message.ok) entry.resolve(message.result);
+          else entry.reject(new LambdaInvokeError(String(message.errorType), String(message.errorMessage)));
+        }
+      });
+      child.on('exit', (code, signal) => {
+        this.alive = false;
+        const error = new LambdaInvokeError(
+          'Runtime.ExitError',
+          `RequestId: ${this.pending?.id ?? '-'} Error: Runtime exited with error: ${signal ?? `exit status ${code}`}`,
+        );
+        reject(error);
+        if (this.pending) {
+          clearTimeout(this.pending.entry.timer);
+          this.pending.entry.reject(error);
+          this.pending = undefined;
+        }
+      });
+    }));
+  }
+
+  /** Runs one invocation; the caller (the pool) never sends two at once. */
+  async invoke(event: unknown): Promise<unknown> {
+    await this.start();
+    const requestId = randomUUID();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending = undefined;
+        reject(
+          new LambdaInvokeError(
+            'Sandbox.Timedout',
+            `RequestId: ${requestId} Error: Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+          ),
+        );
+        this.kill();
+      }, this.spec.timeoutSeconds * 1000);
+      this.pending = { id: requestId, entry: { resolve, reject, timer } };
+      this.child!.send({
+        type: 'invoke',
+        requestId,
+        event,
+        functionArn: this.spec.functionArn,
+        timeoutMs: this.spec.timeoutSeconds * 1000,
+      });
+    });
+  }
+
+  kill(): void {
+    this.alive = false;
+    this.child?.kill('SIGKILL');
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+}

@@ -1,0 +1,62 @@
+// The Lambda Node.js runtime, as far as clipbay's functions can tell: loads the handler named by
+// _HANDLER from LAMBDA_TASK_ROOT at init, runs one invocation at a time, and reports results and
+// errors the way Lambda does ({ errorType, errorMessage }). Spoken to over IPC by lambda-container.ts.
+'use strict';
+const path = require('node:path');
+
+const [moduleName, exportName] = (process.env._HANDLER || 'index.handler').split('.');
+let handler;
+try {
+  handler = require(path.join(process.env.LAMBDA_TASK_ROOT, moduleName))[exportName];
+  if (typeof handler !== 'function')
+    throw Object.assign(new Error(`${process.env._HANDLER} is undefined or not exported`), {
+      name: 'Runtime.HandlerNotFound',
+    });
+  process.send({ type: 'ready' });
+} catch (error) {
+  process.send({
+    type: 'init-error',
+    errorType: errorType(error, 'Runtime.ImportModuleError'),
+    errorMessage: String(error && error.message),
+  });
+  process.exit(1);
+}
+
+// Lambda ends the process on an unhandled rejection; the next invocation is a cold start.
+process.on('unhandledRejection', (reason) => {
+  console.error(`Runtime.UnhandledPromiseRejection: ${reason && reason.message ? reason.message : reason}`);
+  process.exit(128);
+});
+
+process.on('message', async (message) => {
+  if (message.type !== 'invoke') return;
+  const deadline = Date.now() + message.timeoutMs;
+  const context = {
+    awsRequestId: message.requestId,
+    functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: message.functionArn,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    logGroupName: process.env.AWS_LAMBDA_LOG_GROUP_NAME,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  try {
+    const result = await handler(message.event, context);
+    // Lambda serialises the result as JSON.
+    const json = result === undefined ? null : JSON.parse(JSON.stringify(result));
+    process.send({ type: 'result', requestId: message.requestId, ok: true, result: json });
+  } catch (error) {
+    process.send({
+      type: 'result',
+      requestId: message.requestId,
+      ok: false,
+      errorType: errorType(error, 'Error'),
+      errorMessage: String(error && error.message !== undefined ? error.message : error),
+    });
+  }
+});
+
+function errorType(error, fallback) {
+  return (error && typeof error.name === 'string' && error.name) || fallback;
+}

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CloudFormationTemplate } from './template.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** What a synth reads: a change in any of these makes a new cloud assembly. */
+const SOURCES = ['functions', 'bots', 'infra', 'package-lock.json', 'cdk.json', 'tsconfig.json'];
+const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'clipbay-synth');
+
+export interface CloudAssembly {
+  /** The folder with the template and the Lambda assets (`asset.<hash>/index.js`). */
+  dir: string;
+  template: CloudFormationTemplate;
+  /** True when this call ran the synth, false when it reused an assembly of the same sources. */
+  synthesized: boolean;
+  seconds: number;
+}
+
+/**
+ * `cdk synth` of the real app (infra/app.ts, cdk-nag included), bundles and all, cached by a hash
+ * of the sources and the context: an unchanged tree starts without re-bundling. Assemblies are
+ * written beside each other and renamed into place, so concurrent test files share one safely.
+ */
+export async function synthesize(context: Record<string, string | number> = {}): Promise<CloudAssembly> {
+  const started = performance.now();
+  const hash = await sourceHash(context);
+  const dir = join(CACHE_DIR, hash);
+  const templateFile = join(dir, 'Clipbay.template.json');
+  let synthesized = false;
+  if (!existsSync(templateFile)) {
+    const staging = `${dir}.${process.pid}.${Date.now()}`;
+    const { createApp } = await import('../../infra/app.js');
+    // Asset metadata tells which bundle belongs to which function, as the CDK CLI asks for it.
+    createApp({ outdir: staging, context: { ...context, 'aws:cdk:enable-asset-metadata': true } }).synth();
+    await rename(staging, dir).catch(async () => {
+      // Another process finished the same assembly first: keep theirs.
+      await rm(staging, { recursive: true, force: true });
+    });
+    synthesized = true;
+    await pruneOldAssemblies(hash);
+  }
+  const template = JSON.parse(await readFile(templateFile, 'utf8')) as CloudFormationTemplate;
+  return { dir, template, synthesized, seconds: (performance.now() - started) / 1000 };
+}
+
+async function sourceHash(context: Record<string, unknown>): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify(context)).update(process.version);
+  for (const source of SOURCES) {
+    for (const file of await listFiles(join(ROOT, source))) {
+      hash
+        .update(relative(ROOT, file))
+        .update('\0')
+        .update(await readFile(file))
+        .update('\0');
+    }
+  }
+  return hash.digest('hex').slice(0, 20);
+}
+
+async function listFiles(path: string): Promise<string[]> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return [];
+  if (info.isFile()) return [path];
+  const entries = await readdir(path, { withFileTypes: true });
+  const nested = await Promise.all(
+    entries
+      .filter((e) => e.name !== 'node_modules' && !e.name.startsWith('.'))
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((e) => listFiles(join(path, e.name))),
+  );
+  return nested.flat();
+}
+
+/** Keeps the cache small: the newest few assemblies stay. */
+async function pruneOldAssemblies(keep: string): Promise<void> {
+  const entries = await readdir(CACHE_DIR).catch(() => [] as string[]);
+  const dated = await Promise.all(
+    entries
+      .filter((name) => name !== keep && /^[0-9a-f]{20}$/.test(name))
+      .map(async (name) => ({ name, mtime: (await stat(join(CACHE_DIR, name))).mtimeMs })),
+  );
+  for (const { name } of dated.sort((a, b) => b.mtime - a.mtime).slice(5))
+    await rm(join(CACHE_DIR, name), { recursive: true, force: true });
+}

@@ -1,0 +1,85 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_ENV } from '../../infra/clipbay-stack.js';
+import { AccountIam } from '../../local/account/account-iam.js';
+import { Principals } from '../../local/account/principals.js';
+import { synthesize } from '../../local/account/synth.js';
+import { TemplateResolver } from '../../local/account/template.js';
+
+/** What each function's code reads (functions/runtime/secrets.ts reads the secrets its environment names). */
+const READS: Record<string, (keyof typeof SECRET_ENV)[]> = {
+  SubmitFn: ['tokenBay'],
+  CheckStatusFn: ['tokenBay', 'slack', 'discord'],
+  SaveToS3Fn: ['tokenBay'],
+  PostLinkFn: ['slack', 'discord'],
+  ReportFailureFn: ['slack', 'discord'],
+  ShareLinkFn: [],
+  SlackEventsFn: ['slack'],
+  DiscordInteractionsFn: ['discord'],
+};
+
+/**
+ * The bug that made every deployed command fail: functions' environments named secrets their roles
+ * could not read. Both directions, for every function and every secret, on the synthesized template
+ * evaluated by the same IAM the local account enforces.
+ */
+describe('each function names exactly the secrets its role may read', () => {
+  let resolver: TemplateResolver;
+  let iam: AccountIam;
+  const principals = new Principals();
+
+  beforeAll(async () => {
+    const { template } = await synthesize();
+    resolver = new TemplateResolver(template);
+    iam = new AccountIam(resolver);
+  });
+
+  it('covers every function of the template', () => {
+    const ids = resolver
+      .resourcesOfType('AWS::Lambda::Function')
+      .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
+    expect(ids.sort()).toEqual(Object.keys(READS).sort());
+  });
+
+  it.each(Object.entries(READS))('%s', (prefix, reads) => {
+    const [id, fn] = resolver
+      .resourcesOfType('AWS::Lambda::Function')
+      .find(([name]) => name.startsWith(prefix))!;
+    const env = resolver.resolve((fn.Properties!.Environment as { Variables: object }).Variables) as Record<
+      string,
+      string
+    >;
+    const role = principals.forRole(resolver.string(fn.Properties!.Role), id);
+    for (const [kind, variable] of Object.entries(SECRET_ENV) as [keyof typeof SECRET_ENV, string][]) {
+      const secretArn = resolver.ref(
+        resolver
+          .resourcesOfType('AWS::SecretsManager::Secret')
+          .find(([name]) => name.toLowerCase().startsWith(kind.toLowerCase()))![0],
+      );
+      const named = env[variable] === secretArn;
+      const readable = iam.decide(role, {
+        action: 'secretsmanager:GetSecretValue',
+        resource: secretArn,
+      }).allowed;
+      expect({ kind, named, readable }).toEqual({
+        kind,
+        named: reads.includes(kind),
+        readable: reads.includes(kind),
+      });
+    }
+  });
+
+  it('deploys the documented defaults: 300 s for generation, 600 s for editing, links asked for 7 days', () => {
+    for (const [, fn] of resolver.resourcesOfType('AWS::Lambda::Function')) {
+      const env = resolver.resolve((fn.Properties!.Environment as { Variables: object }).Variables) as Record<
+        string,
+        string
+      >;
+      expect(env).toMatchObject({
+        GENERATION_TIMEOUT_SECONDS: '300',
+        EDIT_TIMEOUT_SECONDS: '600',
+        POLL_INTERVAL_SECONDS: '15',
+        LINK_EXPIRY_SECONDS: '604800',
+      });
+    }
+  });
+});

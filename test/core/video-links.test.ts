@@ -54,6 +54,30 @@ describe('links to clips', () => {
     expect(new URL(link.url).searchParams.get('X-Amz-Expires')).toBe(String(6 * 3600 - 60));
   });
 
+  it('under Lambda (a session token, no expiry) promises at most an hour, minus the margin', async () => {
+    const clock = manualClock();
+    // What Lambda puts in AWS_SESSION_TOKEN is about 1,100 characters of base64.
+    const sessionToken = Buffer.from(Array.from({ length: 825 }, (_, i) => (i * 37) % 256)).toString(
+      'base64',
+    );
+    expect(sessionToken).toHaveLength(1100);
+    const lambda = new S3Client({
+      endpoint: s3.endpoint,
+      region: 'eu-west-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken },
+    });
+    const link = await presignClip(lambda, s3.bucket, CLIP, 604_800, clock);
+    expect(link.expiresInSeconds).toBe(3600 - 60);
+    expect(link.expiresAt).toBe(clock.now() + (3600 - 60) * 1000);
+    const url = new URL(link.url);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('3540');
+    expect(url.searchParams.get('X-Amz-Security-Token')).toBe(sessionToken);
+    // The size the chat renderers must cope with.
+    expect(link.url.length).toBeGreaterThan(1500);
+    expect(link.url.length).toBeLessThan(2100);
+  });
+
   it('redirects a share link to a fresh presigned URL that plays', async () => {
     const answer = await shareRedirect(s3.client, s3.bucket, CLIP);
     expect(answer.statusCode).toBe(302);

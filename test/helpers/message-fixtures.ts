@@ -5,6 +5,26 @@ import type { VideoRequest } from '../../functions/core/request/video-request.js
 export const HOSTILE_PROMPT =
   'hey <!channel> and <@U123> look: *bold* _it_ ~x~ `code` & <https://evil.test|click> @everyone @here';
 export const LONG_PROMPT = `${'a very long prompt '.repeat(105)}`.slice(0, 2000);
+/** 2,000 characters that escaped markdown doubles: 4,000 after escaping. */
+export const MARKDOWN_PROMPT = '*_~~'.repeat(500);
+
+/** What a link signed in Lambda lives: one assumed hour of session, minus the 60 s margin. */
+export const LAMBDA_LINK_SECONDS = 3540;
+
+/**
+ * A presigned GET as signed in Lambda, `length` characters long: the session token
+ * (X-Amz-Security-Token, ~1,100 characters before URL-encoding) makes it about 1,900.
+ */
+export function presignedUrl(length = 1900): string {
+  const head =
+    'https://clipbay-videos-123456789012-eu-west-1.s3.eu-west-1.amazonaws.com/clips/AbCdEfGhIjKlMnOpQrStUv.mp4' +
+    '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD' +
+    '&X-Amz-Credential=ASIAEXAMPLEEXAMPLE12%2F20261125%2Feu-west-1%2Fs3%2Faws4_request' +
+    '&X-Amz-Date=20261125T120000Z&X-Amz-Expires=3540&X-Amz-Security-Token=';
+  const tail = `&X-Amz-Signature=${'ab12'.repeat(16)}&X-Amz-SignedHeaders=host&x-id=GetObject`;
+  const token = 'IQoJb3JpZ2luX2VjE%2F%2F%2F%2F%2BwEaCWV1LXdlc3QtMSJHMEUCIQ'.repeat(100);
+  return `${head}${token.slice(0, length - head.length - tail.length)}${tail}`;
+}
 
 export const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
 
@@ -42,7 +62,7 @@ export function finished(prompt: string, requestedBy = slackRequester): Finished
     request: request(prompt),
     requestedBy,
     link: 'https://clipbay-videos.s3.amazonaws.com/clips/AbCdEfGhIjKlMnOpQrStUv.mp4?X-Amz-Signature=redacted',
-    linkExpiresAt: NOW + 604_800_000,
+    linkExpiresAt: NOW + LAMBDA_LINK_SECONDS * 1000,
     shareLink: 'https://abc.execute-api.eu-west-1.amazonaws.com/v/AbCdEfGhIjKlMnOpQrStUv',
     bytes: 41_977,
     elapsedSeconds: 102,

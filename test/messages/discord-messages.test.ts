@@ -54,16 +54,20 @@ describe('Discord embed messages', () => {
     }
   });
 
-  it('offers Watch, Download, Re-roll and Vertical on the finished clip', () => {
-    const message = discordFinishedMessage(finished('a fox', discordRequester), NOW);
+  it('offers Watch (the share link), Re-roll and Vertical; the download link says how long it lives', () => {
+    const video = finished('a fox', discordRequester);
+    const message = discordFinishedMessage(video, NOW);
     const buttons = (
       message.components[0] as { components: { label: string; custom_id?: string; url?: string }[] }
     ).components;
-    expect(buttons.map((b) => b.label)).toEqual(['Watch', 'Download MP4', 'Re-roll', 'Vertical']);
-    expect(parseDiscordRerunId(buttons[2]!.custom_id!)).toEqual({
+    expect(buttons.map((b) => b.label)).toEqual(['Watch', 'Re-roll', 'Vertical']);
+    expect(buttons[0]!.url).toBe(video.shareLink);
+    expect(parseDiscordRerunId(buttons[1]!.custom_id!)).toEqual({
       kind: 'reroll',
       executionId: '13345224609.738474920.8088930838d88f008e0',
     });
-    for (const button of buttons) expect((button.custom_id ?? button.url)!.length).toBeLessThanOrEqual(512);
+    const embed = message.embeds[0] as { description: string; footer: { text: string } };
+    expect(embed.description).toContain(`[Download MP4](${video.link}) (valid for 59 minutes)`);
+    expect(embed.footer.text).toBe('Watch and the share link keep working after the download link expires.');
   });
 });

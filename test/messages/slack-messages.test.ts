@@ -73,7 +73,8 @@ describe('Slack Block Kit messages', () => {
   });
 
   it('shows what the user needs on the finished message', () => {
-    const message = slackFinishedMessage(finished('a corgi'), NOW);
+    const video = finished('a corgi');
+    const message = slackFinishedMessage(video, NOW);
     const json = JSON.stringify(message);
     for (const fact of [
       'veo-3.1-generate-preview',
@@ -83,10 +84,14 @@ describe('Slack Block Kit messages', () => {
       '1:42',
       'Watch',
       'Share link',
-      'valid 7 days',
+      'valid for 59 minutes',
     ])
       expect(json).toContain(fact);
-    expect(message.text).toContain('X-Amz-Signature');
+    // Notifications and the buttons lead to the share link, which outlives the presigned one.
+    expect(message.text).toContain(video.shareLink);
+    const actions = message.blocks.find((b) => b.type === 'actions') as { elements: { url?: string }[] };
+    expect(actions.elements.map((e) => e.url)).toEqual([video.shareLink, video.shareLink, undefined]);
+    expect(json).toContain(`<${video.link}|Download MP4> (valid for 59 minutes)`);
   });
 
   it('escapes exactly &, < and >', () => {

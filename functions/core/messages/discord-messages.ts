@@ -2,13 +2,15 @@ import { escapeMarkdown } from '@discordjs/formatters';
 import type { FailureReport, FinishedVideo, ProgressUpdate } from '../notify/notifier.js';
 import type { VideoRequest } from '../request/video-request.js';
 import type { Requester } from '../workflow/execution-state.js';
+import { DISCORD_LIMITS as LIMIT } from './discord-limits.js';
+import { clip, clipEscapedMarkdown } from './fit-text.js';
 import {
-  clip,
   formatElapsed,
-  formatLifetime,
   progressBar,
+  REDUCED_PROMPT_LENGTH,
   requestFacts,
   statusWords,
+  validFor,
   WORDING,
   type Fact,
 } from './wording.js';
@@ -34,17 +36,22 @@ export function parseDiscordRerunId(
 }
 
 const COLOR = { working: 0x5865f2, ready: 0x57f287, failed: 0xed4245 } as const;
-const DESCRIPTION_LIMIT = 4000;
-/** Discord refuses link buttons with URLs over 512 characters; presigned URLs often are. */
-const BUTTON_URL_LIMIT = 512;
-const CONTENT_LIMIT = 2000;
+/** The finished message drops the presigned URL rather than leave the prompt less than this. */
+const MIN_PROMPT_ROOM = 1000;
+/** A failure reason (TokenBay's words) gets at most this much of the description. */
+const REASON_ROOM = 1500;
 
 function fields(facts: Fact[]): Record<string, unknown>[] {
-  return facts.map((f) => ({ name: f.label, value: escapeMarkdown(f.value), inline: true }));
+  return facts.slice(0, LIMIT.fields).map((f) => ({
+    name: clip(f.label, LIMIT.fieldName),
+    value: clipEscapedMarkdown(escapeMarkdown(f.value), LIMIT.fieldValue),
+    inline: true,
+  }));
 }
 
-function prompt(text: string): string {
-  return clip(escapeMarkdown(text), DESCRIPTION_LIMIT);
+/** The prompt as typed (markdown escaped), cut after escaping to `room` characters. */
+function prompt(text: string, room: number = LIMIT.embedDescription): string {
+  return clipEscapedMarkdown(escapeMarkdown(text), room);
 }
 
 function mentionOnly(requester: Requester): DiscordMessage['allowed_mentions'] {
@@ -53,11 +60,14 @@ function mentionOnly(requester: Requester): DiscordMessage['allowed_mentions'] {
 }
 
 function who(requester: Requester): string {
-  return /^\d{15,21}$/.test(requester.id) ? `<@${requester.id}>` : escapeMarkdown(requester.name);
+  return /^\d{15,21}$/.test(requester.id)
+    ? `<@${requester.id}>`
+    : clipEscapedMarkdown(escapeMarkdown(requester.name), 100);
 }
 
+/** Link buttons only for URLs Discord accepts there; presigned URLs are usually too long. */
 function linkButton(label: string, url: string): Record<string, unknown>[] {
-  return url.length <= BUTTON_URL_LIMIT ? [{ type: 2, style: 5, label, url }] : [];
+  return url.length <= LIMIT.buttonUrl ? [{ type: 2, style: 5, label, url }] : [];
 }
 
 export function discordProgressMessage(update: ProgressUpdate): DiscordMessage {
@@ -65,7 +75,10 @@ export function discordProgressMessage(update: ProgressUpdate): DiscordMessage {
     content: `${WORDING.making} for ${who(update.requestedBy)}…`,
     embeds: [
       {
-        title: `${progressBar(update.progress)} ${statusWords(update.status, update.progress)}`,
+        title: clip(
+          `${progressBar(update.progress)} ${statusWords(update.status, update.progress)}`,
+          LIMIT.embedTitle,
+        ),
         description: prompt(update.request.prompt),
         color: COLOR.working,
         fields: fields([
@@ -95,23 +108,29 @@ export function discordQueuedMessage(request: VideoRequest, requester: Requester
   };
 }
 
+/**
+ * The clip. Buttons carry only the share link (`/v/{clipId}` signs afresh on every visit); the
+ * presigned download link, with how long it is valid, goes where it fits: the content (where a
+ * bare .mp4 link makes Discord show a player) and the description.
+ */
 export function discordFinishedMessage(video: FinishedVideo, now: number): DiscordMessage {
-  const lifetime = formatLifetime((video.linkExpiresAt - now) / 1000);
-  // A bare .mp4 link in the content makes Discord show a player, when it fits.
-  const player = video.link.length < CONTENT_LIMIT - 120 ? `\n${video.link}` : '';
+  const greeting = `${WORDING.ready}, ${who(video.requestedBy)}!`;
+  const player = `\n${video.link}`;
+  const share = `[${WORDING.share}](${video.shareLink})`;
+  const withDownload = `[${WORDING.download}](${video.link}) (${validFor((video.linkExpiresAt - now) / 1000)}) · ${share}`;
+  const links = withDownload.length + 2 + MIN_PROMPT_ROOM <= LIMIT.embedDescription ? withDownload : share;
   const buttons = [
     ...linkButton(WORDING.watch, video.shareLink),
-    ...linkButton(WORDING.download, video.link),
     { type: 2, style: 2, label: WORDING.reroll, custom_id: discordRerunId('reroll', video.executionId) },
     { type: 2, style: 2, label: WORDING.vertical, custom_id: discordRerunId('vertical', video.executionId) },
   ];
   return {
-    content: `${WORDING.ready}, ${who(video.requestedBy)}!${player}`,
+    content: greeting.length + player.length <= LIMIT.content ? `${greeting}${player}` : greeting,
     embeds: [
       {
         title: WORDING.ready,
         url: video.shareLink,
-        description: `${prompt(video.request.prompt)}\n\n[${WORDING.download}](${video.link}) (valid ${lifetime}) · [${WORDING.share}](${video.shareLink})`,
+        description: `${prompt(video.request.prompt, LIMIT.embedDescription - links.length - 2)}\n\n${links}`,
         color: COLOR.ready,
         fields: fields([
           ...requestFacts(video.request),
@@ -120,21 +139,30 @@ export function discordFinishedMessage(video: FinishedVideo, now: number): Disco
         footer: { text: WORDING.shareNote },
       },
     ],
-    components: buttons.length > 0 ? [{ type: 1, components: buttons }] : [],
+    components: [{ type: 1, components: buttons }],
+    allowed_mentions: mentionOnly(video.requestedBy),
+  };
+}
+
+/** Sent once when Discord refused the finished message: a short line and the share link. */
+export function discordReducedFinishedMessage(video: FinishedVideo): DiscordMessage {
+  const quoted = prompt(video.request.prompt.replace(/\s+/g, ' '), REDUCED_PROMPT_LENGTH);
+  return {
+    content: `${WORDING.ready}, ${who(video.requestedBy)}! “${quoted}”\n${WORDING.watch}: ${video.shareLink}`,
+    embeds: [],
+    components: [],
     allowed_mentions: mentionOnly(video.requestedBy),
   };
 }
 
 export function discordFailureMessage(failure: FailureReport): DiscordMessage {
+  const reason = clipEscapedMarkdown(escapeMarkdown(failure.reason), REASON_ROOM);
   return {
     content: `${WORDING.failed}, ${who(failure.requestedBy)}.`,
     embeds: [
       {
         title: WORDING.failed,
-        description: `${escapeMarkdown(failure.reason)}\n\n${prompt(failure.request.prompt)}`.slice(
-          0,
-          DESCRIPTION_LIMIT,
-        ),
+        description: `${reason}\n\n${prompt(failure.request.prompt, LIMIT.embedDescription - reason.length - 2)}`,
         color: COLOR.failed,
         fields: fields([
           ...requestFacts(failure.request),

@@ -1,13 +1,14 @@
 import type { FailureReport, FinishedVideo, ProgressUpdate } from '../notify/notifier.js';
 import type { VideoRequest } from '../request/video-request.js';
 import type { Requester } from '../workflow/execution-state.js';
+import { clip, clipEscapedSlack } from './fit-text.js';
 import {
-  clip,
   formatElapsed,
-  formatLifetime,
   progressBar,
+  REDUCED_PROMPT_LENGTH,
   requestFacts,
   statusWords,
+  validFor,
   WORDING,
   type Fact,
 } from './wording.js';
@@ -29,38 +30,51 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Section text limit is 3,000; prompts are at most 2,000, but stay safe. */
-const PROMPT_LIMIT = 2900;
+/** Block Kit: any text object 3,000 characters, a button URL 3,000. */
+const TEXT_LIMIT = 3000;
+/** Fallback `text` quotes this much of the prompt (notifications show it). */
+const FALLBACK_PROMPT_LENGTH = 150;
+/** A failure reason (TokenBay's words) gets at most this much of its section. */
+const REASON_ROOM = 2000;
 
 function promptBlock(prompt: string): Record<string, unknown> {
   // plain_text: no mrkdwn, no mentions, no links — the prompt shows exactly as typed.
-  return { type: 'section', text: { type: 'plain_text', text: clip(prompt, PROMPT_LIMIT), emoji: false } };
+  return { type: 'section', text: { type: 'plain_text', text: clip(prompt, TEXT_LIMIT), emoji: false } };
+}
+
+function mrkdwnSection(text: string): Record<string, unknown> {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+/** Escaped for mrkdwn, cut after escaping. */
+function escaped(text: string, max: number): string {
+  return clipEscapedSlack(escapeSlack(text), max);
 }
 
 function factsBlock(facts: Fact[]): Record<string, unknown> {
   return {
     type: 'context',
     elements: [
-      { type: 'mrkdwn', text: facts.map((f) => `*${f.label}:* ${escapeSlack(f.value)}`).join('  ·  ') },
+      {
+        type: 'mrkdwn',
+        text: clipEscapedSlack(
+          facts.map((f) => `*${f.label}:* ${escapeSlack(f.value)}`).join('  ·  '),
+          TEXT_LIMIT,
+        ),
+      },
     ],
   };
 }
 
 function mention(requester: Requester): string {
-  return /^[UW][A-Z0-9]+$/.test(requester.id) ? `<@${requester.id}>` : escapeSlack(requester.name);
+  return /^[UW][A-Z0-9]+$/.test(requester.id) ? `<@${requester.id}>` : escaped(requester.name, 100);
 }
 
 export function slackQueuedMessage(request: VideoRequest, requester: Requester): SlackMessage {
   return {
-    text: `${WORDING.queued}: ${escapeSlack(clip(request.prompt, 150))}`,
+    text: `${WORDING.queued}: ${escaped(request.prompt, FALLBACK_PROMPT_LENGTH)}`,
     blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `:clapper: ${mention(requester)} asked for a video · ${WORDING.queued}`,
-        },
-      },
+      mrkdwnSection(`:clapper: ${mention(requester)} asked for a video · ${WORDING.queued}`),
       promptBlock(request.prompt),
       factsBlock(requestFacts(request)),
     ],
@@ -68,32 +82,49 @@ export function slackQueuedMessage(request: VideoRequest, requester: Requester):
 }
 
 export function slackProgressMessage(update: ProgressUpdate): SlackMessage {
-  const words = statusWords(update.status, update.progress);
+  const words = escaped(statusWords(update.status, update.progress), 200);
   return {
     text: `${WORDING.making}: ${words}`,
     blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `:hourglass_flowing_sand: ${WORDING.making} for ${mention(update.requestedBy)} · ${progressBar(update.progress)} ${escapeSlack(words)} · ${formatElapsed(update.elapsedSeconds)}`,
-        },
-      },
+      mrkdwnSection(
+        `:hourglass_flowing_sand: ${WORDING.making} for ${mention(update.requestedBy)} · ${progressBar(update.progress)} ${words} · ${formatElapsed(update.elapsedSeconds)}`,
+      ),
       promptBlock(update.request.prompt),
       factsBlock(requestFacts(update.request)),
     ],
   };
 }
 
+/**
+ * The clip. Watch and Share link open the share link (`/v/{clipId}` signs afresh on every
+ * visit); the presigned download link, with how long it is valid, goes in the note below when
+ * it fits there.
+ */
 export function slackFinishedMessage(video: FinishedVideo, now: number): SlackMessage {
-  const lifetime = formatLifetime((video.linkExpiresAt - now) / 1000);
+  const download = `<${video.link}|${WORDING.download}> (${validFor((video.linkExpiresAt - now) / 1000)}) · `;
+  const note = `${download.length + WORDING.shareNote.length <= TEXT_LIMIT ? download : ''}${WORDING.shareNote}`;
+  const linkButtons =
+    video.shareLink.length <= TEXT_LIMIT
+      ? [
+          {
+            type: 'button',
+            action_id: 'clipbay_watch',
+            style: 'primary',
+            text: { type: 'plain_text', text: WORDING.watch },
+            url: video.shareLink,
+          },
+          {
+            type: 'button',
+            action_id: 'clipbay_share',
+            text: { type: 'plain_text', text: WORDING.share },
+            url: video.shareLink,
+          },
+        ]
+      : [];
   return {
-    text: `${WORDING.ready}: ${escapeSlack(clip(video.request.prompt, 150))} ${video.link}`,
+    text: `${WORDING.ready}: ${escaped(video.request.prompt, FALLBACK_PROMPT_LENGTH)} ${video.shareLink}`,
     blocks: [
-      {
-        type: 'section',
-        text: { type: 'mrkdwn', text: `:movie_camera: ${WORDING.ready}, ${mention(video.requestedBy)}` },
-      },
+      mrkdwnSection(`:movie_camera: ${WORDING.ready}, ${mention(video.requestedBy)}`),
       promptBlock(video.request.prompt),
       factsBlock([
         ...requestFacts(video.request),
@@ -102,19 +133,7 @@ export function slackFinishedMessage(video: FinishedVideo, now: number): SlackMe
       {
         type: 'actions',
         elements: [
-          {
-            type: 'button',
-            action_id: 'clipbay_watch',
-            style: 'primary',
-            text: { type: 'plain_text', text: WORDING.watch },
-            url: video.link,
-          },
-          {
-            type: 'button',
-            action_id: 'clipbay_share',
-            text: { type: 'plain_text', text: WORDING.share },
-            url: video.shareLink,
-          },
+          ...linkButtons,
           {
             type: 'button',
             action_id: SLACK_ACTION.reroll,
@@ -123,30 +142,24 @@ export function slackFinishedMessage(video: FinishedVideo, now: number): SlackMe
           },
         ],
       },
-      {
-        type: 'context',
-        elements: [
-          {
-            type: 'mrkdwn',
-            text: `<${video.link}|${WORDING.download}> (link valid ${lifetime}) · <${video.shareLink}|${WORDING.share}>: ${WORDING.shareNote}`,
-          },
-        ],
-      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: note }] },
     ],
   };
 }
 
+/** Sent once when Slack refused the finished message: a short line and the share link. */
+export function slackReducedFinishedMessage(video: FinishedVideo): SlackMessage {
+  const quoted = escaped(video.request.prompt.replace(/\s+/g, ' '), REDUCED_PROMPT_LENGTH);
+  const text = `:movie_camera: ${WORDING.ready}, ${mention(video.requestedBy)}: “${quoted}” <${video.shareLink}|${WORDING.watch}>`;
+  return { text, blocks: [mrkdwnSection(text)] };
+}
+
 export function slackFailureMessage(failure: FailureReport): SlackMessage {
+  const reason = escaped(failure.reason, REASON_ROOM);
   return {
-    text: `${WORDING.failed}: ${escapeSlack(failure.reason)}`,
+    text: `${WORDING.failed}: ${reason}`,
     blocks: [
-      {
-        type: 'section',
-        text: {
-          type: 'mrkdwn',
-          text: `:warning: ${mention(failure.requestedBy)} ${WORDING.failed.toLowerCase()}.\n${escapeSlack(failure.reason)}`,
-        },
-      },
+      mrkdwnSection(`:warning: ${mention(failure.requestedBy)} ${WORDING.failed.toLowerCase()}.\n${reason}`),
       promptBlock(failure.request.prompt),
       factsBlock([...requestFacts(failure.request), { label: WORDING.reference, value: failure.reference }]),
     ],

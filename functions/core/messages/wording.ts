@@ -25,11 +25,17 @@ export function formatElapsed(seconds: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-/** How long a link lives, in words: "7 days", "11 hours", "45 minutes". */
+/** How long a link lives, in words, rounded down: "7 days", "11 hours", "59 minutes". */
 export function formatLifetime(seconds: number): string {
   if (seconds >= 2 * 86_400) return `${Math.floor(seconds / 86_400)} days`;
   if (seconds >= 2 * 3600) return `${Math.floor(seconds / 3600)} hours`;
-  return `${Math.max(1, Math.floor(seconds / 60))} minutes`;
+  const minutes = Math.max(1, Math.floor(seconds / 60));
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** "valid for 59 minutes": the true lifetime of the presigned download link, as posted. */
+export function validFor(seconds: number): string {
+  return `valid for ${formatLifetime(seconds)}`;
 }
 
 export function progressBar(progress: number, width = 10): string {
@@ -48,7 +54,8 @@ export const WORDING = {
   reference: 'Reference',
   reroll: 'Re-roll',
   vertical: 'Vertical',
-  shareNote: 'The share link keeps working after this link expires.',
+  /** Watch and Share link open `/v/{clipId}`, which signs a fresh link on every visit. */
+  shareNote: 'Watch and the share link keep working after the download link expires.',
 } as const;
 
 export function statusWords(status: string, progress: number): string {
@@ -57,7 +64,5 @@ export function statusWords(status: string, progress: number): string {
   return status.toLowerCase().replace(/_/g, ' ');
 }
 
-/** Keeps text within a platform limit, marking the cut. */
-export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+/** How much of the prompt the reduced final message keeps (sent when chat refused the full one). */
+export const REDUCED_PROMPT_LENGTH = 120;

@@ -128,7 +128,32 @@ export class DeadlineExceededError extends ClipbayError {
   override readonly name = 'DeadlineExceededError';
 }
 
-/** Chat could not be reached (Slack or Discord answered 5xx/429, or the network failed). */
+/**
+ * Chat could not be reached (Slack or Discord answered 5xx or 429, the network failed, or the
+ * request timed out). Transient: the state machine's Retry lists name it.
+ */
 export class NotifyError extends ClipbayError {
   override readonly name = 'NotifyError';
+}
+
+/**
+ * Chat refused the message itself: a 4xx other than 429, or Slack `ok: false` for anything but a
+ * rate limit or a Slack-side fault. Sending the same request again gets the same answer, so no
+ * Retry list may name it (they name `NotifyError` only). The message says what was refused and
+ * why, for the operator reading the execution history.
+ */
+export class NotifyRejectedError extends ClipbayError {
+  override readonly name = 'NotifyRejectedError';
+  /** The HTTP status chat answered, if it answered one. */
+  readonly status: number | undefined;
+  /** Discord's error code (50035 …) or Slack's `error` (`invalid_blocks` …). */
+  readonly code: string | number | undefined;
+  constructor(
+    message: string,
+    details: { status?: number | undefined; code?: string | number | undefined; cause?: unknown } = {},
+  ) {
+    super(message, { cause: details.cause });
+    this.status = details.status;
+    this.code = details.code;
+  }
 }

@@ -1,15 +1,19 @@
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { systemClock, type Clock } from '../clock.js';
-import { NotifyError } from '../errors.js';
+import { NotifyRejectedError } from '../errors.js';
 import {
   discordFailureMessage,
   discordFinishedMessage,
   discordProgressMessage,
+  discordReducedFinishedMessage,
   type DiscordMessage,
 } from '../messages/discord-messages.js';
 import type { ReplyTarget } from '../workflow/execution-state.js';
+import { CHAT_TIMEOUT_MS } from './chat-timeout.js';
+import { discordNotifyError } from './discord-errors.js';
 import type { FailureReport, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
+import { sendWithReducedRetry } from './reduced-retry.js';
 
 type DiscordTarget = Extract<ReplyTarget, { platform: 'discord' }>;
 
@@ -19,6 +23,8 @@ export interface DiscordNotifierOptions {
   /** Lets clipbay post to the channel once the 15-minute interaction token has expired. */
   botToken: string | undefined;
   clock?: Clock;
+  /** Each request is aborted after this many ms (default CHAT_TIMEOUT_MS, 5 s). */
+  timeoutMs?: number;
 }
 
 /** Prefix of message ids that live in the channel (posted with the bot token), not on the webhook. */
@@ -27,15 +33,26 @@ const CHANNEL_MESSAGE = 'channel:';
 /**
  * Discord adapter: edits the deferred response (`PATCH /webhooks/{app}/{token}/messages/@original`).
  * The interaction token lives 15 minutes; when Discord answers 401/404 for it, the message goes to
- * the channel with the bot token instead, and later updates edit that channel message.
+ * the channel with the bot token instead, and later updates edit that channel message. A finished
+ * message Discord refuses is sent once more in its reduced form (a line and the share link).
  */
 export class DiscordNotifier implements Notifier {
   private readonly webhook: REST;
   private readonly bot: REST | undefined;
   private readonly clock: Clock;
+  private readonly timeoutMs: number;
 
   constructor(options: DiscordNotifierOptions) {
-    const common = { api: options.apiBase.replace(/\/+$/, ''), version: '10', retries: 0, timeout: 10_000 };
+    this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;
+    const common = {
+      api: options.apiBase.replace(/\/+$/, ''),
+      version: '10',
+      // The state machine owns retries (NotifyError); the library's own would outlive the step.
+      retries: 0,
+      // A rate limit throws (RateLimitError) instead of sleeping until it resets.
+      rejectOnRateLimit: () => true,
+      timeout: this.timeoutMs,
+    };
     this.webhook = new REST({ ...common, authPrefix: 'Bot' });
     this.bot = options.botToken ? new REST({ ...common }).setToken(options.botToken) : undefined;
     this.clock = options.clock ?? systemClock;
@@ -50,7 +67,13 @@ export class DiscordNotifier implements Notifier {
   }
 
   async finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<void> {
-    await this.deliver(asDiscord(target), discordFinishedMessage(video, this.clock.now()), messageId);
+    const discord = asDiscord(target);
+    await sendWithReducedRetry(
+      'Discord',
+      (message: DiscordMessage) => this.deliver(discord, message, messageId),
+      discordFinishedMessage(video, this.clock.now()),
+      () => discordReducedFinishedMessage(video),
+    );
   }
 
   async failed(target: ReplyTarget, failure: FailureReport, messageId?: string): Promise<void> {
@@ -67,16 +90,17 @@ export class DiscordNotifier implements Notifier {
     try {
       await this.webhook.patch(
         Routes.webhookMessage(target.applicationId, target.interactionToken, '@original'),
-        {
-          body: message,
-          auth: false,
-        },
+        { body: message, auth: false, signal: this.deadline() },
       );
       return '@original';
     } catch (error) {
       const expired = error instanceof DiscordAPIError && (error.status === 401 || error.status === 404);
-      if (expired && this.bot) return this.toChannel(target, message, undefined);
-      throw notifyError('editing the interaction response', error);
+      if (!expired) throw discordNotifyError('editing the interaction response', error);
+      if (this.bot) return this.toChannel(target, message, undefined);
+      throw new NotifyRejectedError(
+        `The Discord interaction token expired (${error.status}) and no DISCORD_BOT_TOKEN is set, so clipbay cannot post to channel ${target.channelId}.`,
+        { status: error.status, code: error.code, cause: error },
+      );
     }
   }
 
@@ -85,24 +109,29 @@ export class DiscordNotifier implements Notifier {
     message: DiscordMessage,
     channelMessageId: string | undefined,
   ): Promise<string> {
-    if (!this.bot)
-      throw new NotifyError('The Discord interaction token expired and no DISCORD_BOT_TOKEN is set.');
+    const bot = this.bot!;
     try {
       const posted = (
         channelMessageId
-          ? await this.bot.patch(Routes.channelMessage(target.channelId, channelMessageId), { body: message })
-          : await this.bot.post(Routes.channelMessages(target.channelId), { body: message })
+          ? await bot.patch(Routes.channelMessage(target.channelId, channelMessageId), {
+              body: message,
+              signal: this.deadline(),
+            })
+          : await bot.post(Routes.channelMessages(target.channelId), {
+              body: message,
+              signal: this.deadline(),
+            })
       ) as { id: string };
       return `${CHANNEL_MESSAGE}${posted.id}`;
     } catch (error) {
-      throw notifyError('posting to the channel', error);
+      throw discordNotifyError(`posting to channel ${target.channelId}`, error);
     }
   }
-}
 
-function notifyError(what: string, error: unknown): NotifyError {
-  const status = error instanceof DiscordAPIError ? ` (${error.status})` : '';
-  return new NotifyError(`Discord ${what} failed${status}: ${(error as Error).message}`, { cause: error });
+  /** Covers the whole request, body included (the library's `timeout` stops at the headers). */
+  private deadline(): AbortSignal {
+    return AbortSignal.timeout(this.timeoutMs);
+  }
 }
 
 function asDiscord(target: ReplyTarget): DiscordTarget {

@@ -5,10 +5,15 @@ import {
   slackFailureMessage,
   slackFinishedMessage,
   slackProgressMessage,
+  slackReducedFinishedMessage,
   type SlackMessage,
 } from '../messages/slack-messages.js';
 import type { ReplyTarget } from '../workflow/execution-state.js';
+import { CHAT_TIMEOUT_MS } from './chat-timeout.js';
 import type { FailureReport, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
+import { sendWithReducedRetry } from './reduced-retry.js';
+import { SlackBotNotInChannelError, slackNotifyError } from './slack-errors.js';
+import { postToResponseUrl, ResponseUrlGoneError } from './slack-response-url.js';
 
 type SlackTarget = Extract<ReplyTarget, { platform: 'slack' }>;
 
@@ -17,31 +22,46 @@ export interface SlackNotifierOptions {
   apiUrl: string;
   /** With a bot token, progress is one channel message updated with chat.update. */
   botToken: string | undefined;
+  /** For the response_url. */
   fetch?: typeof fetch;
   clock?: Clock;
+  /** Each request is aborted after this many ms (default CHAT_TIMEOUT_MS, 5 s). */
+  timeoutMs?: number;
 }
 
 /**
+ * The message id handed back when the bot token cannot post in the channel (`not_in_channel`,
+ * `channel_not_found`: a private channel or DM it was not invited to). The workflow passes it back
+ * on every later call, so the rest of the execution answers through the response_url only.
+ */
+export const RESPONSE_URL_ONLY = 'response_url';
+
+/**
  * Slack adapter. With `SLACK_BOT_TOKEN`: chat.postMessage once, then chat.update in place.
- * Without: the command's `response_url`, which allows 5 posts in 30 minutes — so progress is
- * only posted at milestones (queued → started → half way), leaving room for the final message.
- * When the response_url is gone (404, expired) and a bot token exists, it posts to the channel.
+ * Without, or where the bot may not post: the command's `response_url`, which allows 5 posts in
+ * 30 minutes — so progress is only posted at milestones (queued → started → half way), leaving
+ * room for the final message. When the response_url is gone (404, expired) and a bot token
+ * exists, the final message is posted to the channel. A finished message Slack refuses is sent
+ * once more in its reduced form (a line and the share link).
  */
 export class SlackNotifier implements Notifier {
   private readonly web: WebClient | undefined;
   private readonly fetchImpl: typeof fetch;
   private readonly clock: Clock;
+  private readonly timeoutMs: number;
 
   constructor(options: SlackNotifierOptions) {
     this.fetchImpl = options.fetch ?? fetch;
     this.clock = options.clock ?? systemClock;
+    this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;
     this.web = options.botToken
       ? new WebClient(options.botToken, {
           slackApiUrl: options.apiUrl,
-          // The state machine owns retries (NotifyError); the SDK's own would outlive the step.
+          // The state machine owns retries (NotifyError); the SDK's own would outlive the step,
+          // and so would waiting out a rate limit.
           retryConfig: { retries: 0 },
           rejectRateLimitedCalls: true,
-          timeout: 10_000,
+          timeout: this.timeoutMs,
         })
       : undefined;
   }
@@ -53,17 +73,27 @@ export class SlackNotifier implements Notifier {
   ): Promise<string | undefined> {
     const slack = asSlack(target);
     const message = slackProgressMessage(update);
-    if (this.web) return this.upsert(slack, message, messageId);
-    // A re-run must not replace the finished clip it was started from; without a bot token it
-    // would take a new message per update, so it shows only its result.
-    if (slack.keepOriginal) return undefined;
-    if (update.previous && milestone(update.previous) === milestone(update)) return undefined;
-    await this.respond(slack, message);
-    return undefined;
+    if (!this.web || messageId === RESPONSE_URL_ONLY) {
+      await this.respondWithProgress(slack, update, message);
+      return messageId;
+    }
+    try {
+      return await this.upsert(slack, message, messageId);
+    } catch (error) {
+      if (!(error instanceof SlackBotNotInChannelError)) throw error;
+    }
+    await this.respondWithProgress(slack, update, message);
+    return RESPONSE_URL_ONLY;
   }
 
   async finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<void> {
-    await this.deliver(asSlack(target), slackFinishedMessage(video, this.clock.now()), messageId);
+    const slack = asSlack(target);
+    await sendWithReducedRetry(
+      'Slack',
+      (message: SlackMessage) => this.deliver(slack, message, messageId),
+      slackFinishedMessage(video, this.clock.now()),
+      () => slackReducedFinishedMessage(video),
+    );
   }
 
   async failed(target: ReplyTarget, failure: FailureReport, messageId?: string): Promise<void> {
@@ -76,63 +106,54 @@ export class SlackNotifier implements Notifier {
     message: SlackMessage,
     messageId: string | undefined,
   ): Promise<void> {
-    if (this.web && messageId) {
-      await this.upsert(target, message, messageId);
+    const botMayPost = this.web !== undefined && messageId !== RESPONSE_URL_ONLY;
+    if (botMayPost && messageId) {
+      try {
+        await this.upsert(target, message, messageId);
+        return;
+      } catch (error) {
+        if (!(error instanceof SlackBotNotInChannelError)) throw error;
+      }
+      await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
       return;
     }
     try {
-      await this.respond(target, message);
+      await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
     } catch (error) {
-      if (!this.web || !(error instanceof ResponseUrlGoneError)) throw error;
+      if (!botMayPost || !(error instanceof ResponseUrlGoneError)) throw error;
       await this.upsert(target, message, undefined);
     }
   }
 
+  /** Progress through the response_url: milestones only, and never over a re-run's original. */
+  private async respondWithProgress(
+    target: SlackTarget,
+    update: ProgressUpdate,
+    message: SlackMessage,
+  ): Promise<void> {
+    // A re-run must not replace the finished clip it was started from; through the response_url
+    // it would take a new message per update, so it shows only its result.
+    if (target.keepOriginal) return;
+    if (update.previous && milestone(update.previous) === milestone(update)) return;
+    await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
+  }
+
   private async upsert(target: SlackTarget, message: SlackMessage, ts: string | undefined): Promise<string> {
     const web = this.web!;
+    const method = ts ? 'chat.update' : 'chat.postMessage';
+    let posted: string | undefined;
     try {
       const result = ts
         ? await web.chat.update({ channel: target.channelId, ts, ...message })
         : await web.chat.postMessage({ channel: target.channelId, ...message, unfurl_links: false });
-      if (!result.ts) throw new NotifyError('Slack did not return the message timestamp.');
-      return result.ts;
+      posted = result.ts;
     } catch (error) {
-      if (error instanceof NotifyError) throw error;
-      throw new NotifyError(
-        `Slack ${ts ? 'chat.update' : 'chat.postMessage'} failed: ${(error as Error).message}`,
-        {
-          cause: error,
-        },
-      );
+      throw slackNotifyError(method, target.channelId, error);
     }
-  }
-
-  private async respond(target: SlackTarget, message: SlackMessage): Promise<void> {
-    let response: Response;
-    try {
-      response = await this.fetchImpl(target.responseUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          response_type: 'in_channel',
-          replace_original: !target.keepOriginal,
-          ...message,
-        }),
-        signal: AbortSignal.timeout(10_000),
-      });
-    } catch (error) {
-      throw new NotifyError(`Slack response_url could not be reached: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-    if (response.status === 404 || response.status === 410)
-      throw new ResponseUrlGoneError(`Slack response_url is no longer valid (${response.status}).`);
-    if (!response.ok) throw new NotifyError(`Slack response_url answered ${response.status}.`);
+    if (!posted) throw new NotifyError(`Slack ${method} did not return the message timestamp.`);
+    return posted;
   }
 }
-
-/** The response_url expired or was used up: only the bot token can still reach the channel. */
-class ResponseUrlGoneError extends NotifyError {}
 
 function asSlack(target: ReplyTarget): SlackTarget {
   if (target.platform !== 'slack') throw new Error(`SlackNotifier cannot answer ${target.platform}`);

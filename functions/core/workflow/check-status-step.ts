@@ -1,4 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
+import { NotifyError } from '../errors.js';
+import { CHAT_TIMEOUT_MS } from '../notify/chat-timeout.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { TokenBayClient } from '../tokenbay/client.js';
 import { TASK_STATUS } from '../tokenbay/task.js';
@@ -17,6 +19,11 @@ export interface CheckStatusDeps {
   clock?: Clock;
   /** Told when a progress update could not be shown (it never fails the step). */
   onNotifyError?: (error: unknown) => void;
+  /**
+   * The step stops waiting for a progress update after this (default CHAT_TIMEOUT_MS, 5 s; the
+   * notifiers abort their request then too), so a hanging chat API cannot hold the 30 s Lambda.
+   */
+  progressTimeoutMs?: number;
 }
 
 /**
@@ -58,19 +65,19 @@ export async function checkStatusStep(deps: CheckStatusDeps, event: unknown): Pr
   const previous = input.status && { progress: input.status.progress, status: input.status.rawStatus };
   if (!previous || previous.progress !== task.progress || previous.status !== task.rawStatus) {
     try {
-      messageId =
-        (await deps.notifier.progress(
-          input.replyTo,
-          {
-            request: input.request,
-            requestedBy: input.requestedBy,
-            progress: task.progress,
-            status: task.rawStatus,
-            elapsedSeconds: Math.round((clock.now() - input.requestedAt) / 1000),
-            previous,
-          },
-          messageId,
-        )) ?? messageId;
+      const shown = deps.notifier.progress(
+        input.replyTo,
+        {
+          request: input.request,
+          requestedBy: input.requestedBy,
+          progress: task.progress,
+          status: task.rawStatus,
+          elapsedSeconds: Math.round((clock.now() - input.requestedAt) / 1000),
+          previous,
+        },
+        messageId,
+      );
+      messageId = (await within(shown, deps.progressTimeoutMs ?? CHAT_TIMEOUT_MS)) ?? messageId;
     } catch (error) {
       // Progress is a courtesy: a chat hiccup must not fail or slow the video.
       deps.onNotifyError?.(error);
@@ -82,4 +89,17 @@ export async function checkStatusStep(deps: CheckStatusDeps, event: unknown): Pr
 function formatMinutes(seconds: number): string {
   const minutes = seconds / 60;
   return Number.isInteger(minutes) ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${seconds} seconds`;
+}
+
+/** The promise's outcome, or a NotifyError once `ms` have passed without one. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NotifyError(`The progress update took longer than ${ms} ms.`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -9,6 +9,9 @@ type Manifest = {
   settings: { socket_mode_enabled: boolean; interactivity: { request_url?: string } };
 };
 
+/** chat:write.public: the result reaches public channels the bot was never invited to. */
+const SCOPES = ['commands', 'chat:write', 'chat:write.public', 'files:write'];
+
 const read = async (file: string) =>
   parse(await readFile(new URL(`../../bots/slack/${file}`, import.meta.url), 'utf8')) as Manifest;
 
@@ -18,7 +21,7 @@ describe('Slack app manifests', () => {
     expect(manifest.features.slash_commands).toEqual([
       expect.objectContaining({ command: VIDEO_COMMAND, url: 'REPLACE_WITH_SlackRequestUrl' }),
     ]);
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'files:write']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(SCOPES);
     expect(manifest.settings.interactivity.request_url).toBe('REPLACE_WITH_SlackRequestUrl');
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
@@ -27,6 +30,6 @@ describe('Slack app manifests', () => {
     const manifest = await read('manifest.socket-mode.yaml');
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.features.slash_commands[0]).not.toHaveProperty('url');
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'files:write']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(SCOPES);
   });
 });

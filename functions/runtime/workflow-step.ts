@@ -20,9 +20,12 @@ export function workflowStep<T>(
       logger.info(`${name} done`, { result: summarize(result) });
       return result;
     } catch (error) {
+      const cause = (error as Error).cause as Error | undefined;
       logger.warn(`${name} failed`, {
         errorName: (error as Error).name,
         errorMessage: (error as Error).message,
+        // What the step's error wraps (an SDK error such as S3's AccessDenied): what an admin needs.
+        ...(cause instanceof Error ? { causeName: cause.name, causeMessage: cause.message } : {}),
       });
       throw error;
     }

@@ -239,7 +239,13 @@ function stateMachine(
         throw Object.assign(new Error(`Function not found: ${functionArn}`), {
           name: 'Lambda.ResourceNotFoundException',
         });
-      return fn.invoke(input);
+      try {
+        return await fn.invoke(input);
+      } catch (error) {
+        // As Step Functions reports a Lambda's error: Error is its type, Cause the JSON of the error.
+        const { name, message } = error as Error;
+        throw Object.assign(new Error(JSON.stringify({ errorType: name, errorMessage: message, trace: [] })), { name });
+      }
     };
   }
   return new LocalWorkflow({

@@ -49,6 +49,15 @@ export function describeFailure(input: FailureInput): { kind: FailureKind; reaso
         kind: FAILURE_KIND.internal,
         reason: 'The video was made, but saving it failed. An admin can look it up with the reference below.',
       };
+    case 'AccessDenied':
+    case 'AccessDeniedException':
+    case 'GetParameterError':
+    case 'ConfigError':
+      return {
+        kind: FAILURE_KIND.admin,
+        reason:
+          'clipbay is not allowed to do one of its steps (a setting or an AWS permission of this deployment is wrong), so the video was not finished. Your command was fine: an admin can find the step in the logs with the reference below.',
+      };
     case 'States.Timeout':
       return { kind: FAILURE_KIND.timedOut, reason: 'A step took too long and was stopped.' };
     default:

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CloudFormationTemplate } from '../../local/account/template.js';
+import { slackHeaders } from '../../local/stack/request-signing.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
+
+/** A copy of the stack whose SaveToS3 role lost its s3:PutObject grant. */
+function withoutSaveGrant(template: CloudFormationTemplate): CloudFormationTemplate {
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy' || !id.startsWith('SaveToS3')) continue;
+    const doc = resource.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] };
+    doc.Statement = doc.Statement.filter((s) => ![s.Action].flat().includes('s3:PutObject'));
+  }
+  return template;
+}
+
+/** The emulator can fail: a missing grant in the template fails the video, and the user is told. */
+describe('a template with a grant removed', () => {
+  let running: StackWithFakeChat;
+
+  beforeAll(async () => {
+    running = await startStackWithFakeChat(
+      { SLACK_SIGNING_SECRET: 'iam-denied-secret' },
+      {},
+      { editTemplate: withoutSaveGrant },
+    );
+  });
+  afterAll(() => running.close());
+
+  it('denies the upload as AWS would, and the channel gets a readable failure', async () => {
+    const { stack, chat } = running;
+    const body = slackCommandBody({
+      text: 'a denied fox',
+      triggerId: 'denied.1.x',
+      responseUrl: `${chat.url}/hooks/denied`,
+    });
+    await fetch(`${stack.url}/slack/events`, {
+      method: 'POST',
+      headers: slackHeaders('iam-denied-secret', body),
+      body,
+    });
+    const execution = stack.workflow.list().find((e) => e.name === 'denied.1.x')!;
+    const done = await execution.done;
+    expect(done.status).toBe('FAILED');
+    // What the admin finds behind the reference: the step's error, with S3's AccessDenied as its cause.
+    expect(done.error).toBe('VideoFailed');
+
+    const denied = stack.account.iam.decisions.filter((d) => !d.allowed);
+    expect(denied.map((d) => d.action)).toContain('s3:PutObject');
+    expect(denied.find((d) => d.action === 's3:PutObject')!.principal).toMatch(
+      /assumed-role\/SaveToS3FnRole/,
+    );
+
+    const saveLogs = running.functionLogs.filter((l) => l.fn.startsWith('SaveToS3Fn')).map((l) => l.line);
+    expect(saveLogs.some((l) => l.includes('AccessDenied'))).toBe(true);
+
+    const final = chat.to('/hooks/denied').at(-1)!.body as { text: string };
+    expect(final.text).toMatch(/saving it failed/);
+    expect(JSON.stringify(final)).toContain('denied.1.x'); // the reference an admin looks up
+    expect(final.text).not.toMatch(/AccessDenied|arn:aws/);
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate, UnsupportedPolicyError, type PolicyDocument } from '../../local/account/iam-policy.js';
+
+const BUCKET = 'arn:aws:s3:::clipbay-videos';
+const identity: PolicyDocument = {
+  Statement: [
+    { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `${BUCKET}/clips/*` },
+    {
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: BUCKET,
+      Condition: { StringLike: { 's3:prefix': ['clips/*'] } },
+    },
+    {
+      Effect: 'Allow',
+      Action: 'secretsmanager:Get*',
+      Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:Slack-??????',
+    },
+  ],
+};
+/** CDK's enforceSSL bucket policy. */
+const bucketPolicy: PolicyDocument = {
+  Statement: [
+    {
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: 's3:*',
+      Resource: [BUCKET, `${BUCKET}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ],
+};
+
+/** AWS's documented evaluation logic, for the statement forms a CDK template uses. */
+describe('IAM policy evaluation', () => {
+  it.each([
+    ['an allowed action on a matching resource', 's3:GetObject', `${BUCKET}/clips/a.mp4`, {}, true],
+    ['actions compared without case', 'S3:getobject', `${BUCKET}/clips/a.mp4`, {}, true],
+    ['a resource outside the prefix', 's3:GetObject', `${BUCKET}/other/a.mp4`, {}, false],
+    ['an action nobody granted', 's3:DeleteObject', `${BUCKET}/clips/a.mp4`, {}, false],
+    ['a condition that holds', 's3:ListBucket', BUCKET, { 's3:prefix': 'clips/x' }, true],
+    ['a condition that fails', 's3:ListBucket', BUCKET, { 's3:prefix': 'secrets/x' }, false],
+    ['a condition key that is missing', 's3:ListBucket', BUCKET, {}, false],
+    [
+      'an action wildcard',
+      'secretsmanager:GetSecretValue',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:Slack-AbCdEf',
+      {},
+      true,
+    ],
+    [
+      'a `?` wildcard that needs exactly six characters',
+      'secretsmanager:GetSecretValue',
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:Slack-AbCdE',
+      {},
+      false,
+    ],
+  ])('%s', (_name, action, resource, context, allowed) => {
+    expect(evaluate({ action, resource, context }, [identity]).allowed).toBe(allowed);
+  });
+
+  it('lets an explicit Deny in a resource policy win over an Allow', () => {
+    const request = { action: 's3:GetObject', resource: `${BUCKET}/clips/a.mp4` };
+    expect(
+      evaluate({ ...request, context: { 'aws:SecureTransport': 'true' } }, [identity], [bucketPolicy])
+        .allowed,
+    ).toBe(true);
+    const insecure = evaluate(
+      { ...request, context: { 'aws:SecureTransport': 'false' } },
+      [identity],
+      [bucketPolicy],
+    );
+    expect(insecure).toEqual({ allowed: false, reason: expect.stringMatching(/explicitly denied/) });
+  });
+
+  it('treats a negated operator on a missing key as holding, and NotAction as everything else', () => {
+    const doc: PolicyDocument = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          NotAction: 's3:DeleteObject',
+          Resource: '*',
+          Condition: { StringNotEquals: { 'aws:PrincipalTag/team': 'x' } },
+        },
+      ],
+    };
+    expect(evaluate({ action: 's3:GetObject', resource: 'r' }, [doc]).allowed).toBe(true);
+    expect(evaluate({ action: 's3:DeleteObject', resource: 'r' }, [doc]).allowed).toBe(false);
+  });
+
+  it('refuses loudly what it cannot evaluate instead of guessing', () => {
+    const doc: PolicyDocument = {
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: '*',
+          Resource: '*',
+          Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } },
+        },
+      ],
+    };
+    expect(() =>
+      evaluate({ action: 's3:GetObject', resource: 'r', context: { 'aws:SourceIp': '10.1.1.1' } }, [doc]),
+    ).toThrow(UnsupportedPolicyError);
+  });
+});

@@ -244,7 +244,10 @@ function stateMachine(
       } catch (error) {
         // As Step Functions reports a Lambda's error: Error is its type, Cause the JSON of the error.
         const { name, message } = error as Error;
-        throw Object.assign(new Error(JSON.stringify({ errorType: name, errorMessage: message, trace: [] })), { name });
+        throw Object.assign(
+          new Error(JSON.stringify({ errorType: name, errorMessage: message, trace: [] })),
+          { name },
+        );
       }
     };
   }

@@ -43,6 +43,11 @@ export class LocalWorkflow {
   private readonly machine: StateMachine;
   private readonly executions = new Map<string, LocalExecution>();
   private readonly aborts = new Map<string, () => void>();
+  /**
+   * Benchmarks of the ingress alone: executions are recorded as started (names, idempotency and
+   * DescribeExecution as usual) but not run, as in AWS where they run on other machines.
+   */
+  holdExecutions = false;
 
   constructor(private readonly options: LocalWorkflowOptions) {
     this.stateMachineArn =
@@ -78,6 +83,7 @@ export class LocalWorkflow {
       });
     }
     const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    if (this.holdExecutions) return this.hold(name, executionArn, input);
     const run = this.machine.run(JSON.parse(input), {
       overrides: this.overrides(),
       context: {
@@ -129,6 +135,29 @@ export class LocalWorkflow {
     });
     this.executions.set(name, execution);
     this.aborts.set(name, run.abort);
+    return execution;
+  }
+
+  private hold(name: string, executionArn: string, input: string): LocalExecution {
+    let release: () => void = () => undefined;
+    const execution: LocalExecution = {
+      executionArn,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate: new Date(),
+      stopDate: undefined,
+      output: undefined,
+      error: undefined,
+      cause: undefined,
+      statesEntered: {},
+      done: undefined as unknown as Promise<LocalExecution>,
+    };
+    execution.done = new Promise<void>((resolve) => (release = resolve)).then(() =>
+      Object.assign(execution, { status: 'ABORTED' as const, stopDate: new Date() }),
+    );
+    this.executions.set(name, execution);
+    this.aborts.set(name, release);
     return execution;
   }
 

@@ -131,7 +131,11 @@ describe('npm start from a fresh clone', () => {
       expect(code).toBe(0);
     }
     expect(child.output()).toContain('SIGTERM: stopping clipbay');
-  });
+    // The functions ran from their bundles: their own log lines, under their names.
+    expect(child.output()).toMatch(/\[Submit\] \{.*"message":"Submit done"/);
+    expect(child.output()).toMatch(/\[PostLink\] \{.*"message":"PostLink done"/);
+    // A fresh clone synthesizes (and bundles) the stack on its first start: up to 30 s here.
+  }, 120_000);
 
   it.each([
     [

@@ -228,6 +228,7 @@ export class ClipbayStack extends Stack {
       const f = fn(id, handlerFile, {
         timeout: Duration.seconds(10),
         memorySize: 512,
+        sourceMapsAtRuntime: false,
         environment: { STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn },
       });
       workflow.stateMachine.grantStartExecution(f);

@@ -1,15 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acceleratedClock } from '../functions/core/clock.js';
-import type { Notifier } from '../functions/core/notify/notifier.js';
-import { parseCommandText } from '../functions/core/grammar/command-text.js';
-import { TokenBayClient } from '../functions/core/tokenbay/client.js';
-import { startLocalS3 } from '../local/s3/local-s3.js';
-import { TokenBaySimulator } from '../local/simulator/tokenbay-simulator.js';
-import { LocalWorkflow } from '../local/workflow/local-workflow.js';
-import { localStepHandlers } from '../local/workflow/local-steps.js';
-import { stateMachineDefinition, synthesizeTemplate } from '../local/workflow/synthesized-definition.js';
+import { loadConfig } from '../functions/core/config.js';
+import { startLocalStack } from '../local/stack/local-stack.js';
+import { slackHeaders } from '../local/stack/request-signing.js';
+import { slackCommandBody } from '../local/stack/slack-command.js';
 
 /** AWS list prices (us-east-1, 2026), named so the table can be re-run when they change. */
 export const PRICE = {
@@ -46,81 +44,88 @@ export interface CostRow {
   sleepingLambdaDollarsPer1000: number;
 }
 
-const silent: Notifier = {
-  progress: async () => undefined,
-  finished: async () => undefined,
-  failed: async () => undefined,
-};
-
-/** Polls and transitions counted from the real definition in the interpreter; dollars computed. */
-export async function measureCost(minutes = [1, 2, 5, 10], speed = 100): Promise<CostRow[]> {
-  const definition = stateMachineDefinition(
-    synthesizeTemplate({ pollIntervalSeconds: POLL_INTERVAL_SECONDS }),
-  );
-  const rows: CostRow[] = [];
-  for (const m of minutes) {
-    const clock = acceleratedClock(speed);
-    const sim = new TokenBaySimulator({ generationSeconds: m * 60, clock });
-    const tokenBay = new TokenBayClient({ baseUrl: await sim.start(), apiKey: 'sk-bench' });
-    const directory = await mkdtemp(join(tmpdir(), 'clipbay-cost-'));
-    const s3 = await startLocalS3({ directory, bucket: 'clipbay-videos' });
-    try {
-      const workflow = new LocalWorkflow({
-        definition,
-        waitMs: (POLL_INTERVAL_SECONDS * 1000) / speed,
-        handlers: localStepHandlers({
-          tokenBay,
-          s3: s3.client,
-          notifier: silent,
-          bucket: s3.bucket,
-          clock,
-          generationTimeoutSeconds: 15 * 60, // longer than the default 5 min, to cost a 10-minute render
-          editTimeoutSeconds: 20 * 60,
-          linkExpirySeconds: 3600,
-          shareBaseUrl: 'http://127.0.0.1/',
-        }),
-      });
-      const parsed = parseCommandText('a cost model', { defaultModel: 'veo-3.1-generate-preview' });
-      if (parsed.kind !== 'video') throw new Error('unreachable');
-      const input = {
-        id: `cost-${m}`,
-        request: parsed.request,
-        replyTo: { platform: 'slack', responseUrl: 'https://hooks.slack.test/1', channelId: 'C1' },
-        requestedBy: { id: 'U1', name: 'x' },
-        requestedAt: clock.now(),
-      };
-      const execution = await workflow.start(`cost-${m}`, JSON.stringify(input)).done;
-      if (execution.status !== 'SUCCEEDED')
-        throw new Error(`cost run for ${m} min ended ${execution.status}`);
-      const polls = execution.statesEntered.CheckStatus ?? 0;
-      const transitions = Object.values(execution.statesEntered).reduce((a, b) => a + b, 0);
-      const lambdaGbSeconds =
-        STEP_COST.submit.seconds * STEP_COST.submit.gb +
-        polls * STEP_COST.checkStatus.seconds * STEP_COST.checkStatus.gb +
-        STEP_COST.saveToS3.seconds * STEP_COST.saveToS3.gb +
-        STEP_COST.postLink.seconds * STEP_COST.postLink.gb;
-      const lambdaInvocations = 3 + polls;
-      const perVideo =
-        transitions * PRICE.stateTransition +
-        lambdaGbSeconds * PRICE.lambdaGbSecond +
-        lambdaInvocations * PRICE.lambdaRequest;
-      const sleepingGbSeconds =
-        (m * 60 + STEP_COST.submit.seconds + STEP_COST.saveToS3.seconds + STEP_COST.postLink.seconds) * 0.5;
-      rows.push({
-        generationMinutes: m,
-        polls,
-        transitions,
-        lambdaInvocations,
-        lambdaGbSeconds,
-        dollarsPer1000: perVideo * 1000,
-        sleepingLambdaGbSeconds: sleepingGbSeconds,
-        sleepingLambdaDollarsPer1000: (sleepingGbSeconds * PRICE.lambdaGbSecond + PRICE.lambdaRequest) * 1000,
-      });
-    } finally {
-      await sim.stop();
-      await s3.close();
-      await rm(directory, { recursive: true, force: true });
-    }
+/**
+ * Polls and transitions counted from the synthesized template running in the emulated account
+ * (`npm start`'s stack: the bundles, the state machine, Secrets Manager, S3); dollars computed.
+ * The state machine's Wait takes `waitMs` and the simulator's clock runs as much faster, so each
+ * loop is still 15 s of the simulated render.
+ */
+export async function measureCost(minutes = [1, 2, 5, 10], waitMs = 500): Promise<CostRow[]> {
+  const speed = (POLL_INTERVAL_SECONDS * 1000) / waitMs;
+  const sink = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}'));
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  const sinkUrl = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+  const clock = acceleratedClock(speed);
+  const dataDir = await mkdtemp(join(tmpdir(), 'clipbay-cost-'));
+  const stack = await startLocalStack({
+    config: loadConfig({
+      PORT: '0',
+      POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS),
+      // Longer than the default 5 min, to cost a 10-minute render.
+      GENERATION_TIMEOUT_SECONDS: String(15 * 60),
+      DISCORD_API_BASE: sinkUrl,
+    }),
+    dataDir,
+    waitMs,
+    retryIntervalMs: waitMs,
+    simulator: { generationSeconds: 60, clock },
+  });
+  const run = async (id: string, generationMinutes: number) => {
+    stack.simulator!.options.generationSeconds = generationMinutes * 60;
+    const body = slackCommandBody({
+      text: 'a cost model',
+      triggerId: id,
+      responseUrl: `${sinkUrl}/hooks/${id}`,
+    });
+    const response = await fetch(`${stack.url}/slack/events`, {
+      method: 'POST',
+      headers: slackHeaders(stack.slackSigningSecret, body),
+      body,
+    });
+    if (response.status !== 200) throw new Error(`cost run ${id}: Slack ingress answered ${response.status}`);
+    const execution = await stack.workflow.list().find((e) => e.name === id)!.done;
+    if (execution.status !== 'SUCCEEDED') throw new Error(`cost run ${id} ended ${execution.status}`);
+    return execution.statesEntered;
+  };
+  try {
+    // A first run warms every function: cold starts would otherwise eat simulated minutes.
+    await run('cost.warmup.x', 1);
+    const rows: CostRow[] = [];
+    for (const m of minutes) rows.push(costRow(m, await run(`cost.${m}.x`, m)));
+    return rows;
+  } finally {
+    await stack.close();
+    sink.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
-  return rows;
+}
+
+function costRow(m: number, statesEntered: Record<string, number>): CostRow {
+  const polls = statesEntered.CheckStatus ?? 0;
+  const transitions = Object.values(statesEntered).reduce((a, b) => a + b, 0);
+  const lambdaGbSeconds =
+    STEP_COST.submit.seconds * STEP_COST.submit.gb +
+    polls * STEP_COST.checkStatus.seconds * STEP_COST.checkStatus.gb +
+    STEP_COST.saveToS3.seconds * STEP_COST.saveToS3.gb +
+    STEP_COST.postLink.seconds * STEP_COST.postLink.gb;
+  const lambdaInvocations = 3 + polls;
+  const perVideo =
+    transitions * PRICE.stateTransition +
+    lambdaGbSeconds * PRICE.lambdaGbSecond +
+    lambdaInvocations * PRICE.lambdaRequest;
+  const sleepingGbSeconds =
+    (m * 60 + STEP_COST.submit.seconds + STEP_COST.saveToS3.seconds + STEP_COST.postLink.seconds) * 0.5;
+  return {
+    generationMinutes: m,
+    polls,
+    transitions,
+    lambdaInvocations,
+    lambdaGbSeconds,
+    dollarsPer1000: perVideo * 1000,
+    sleepingLambdaGbSeconds: sleepingGbSeconds,
+    sleepingLambdaDollarsPer1000: (sleepingGbSeconds * PRICE.lambdaGbSecond + PRICE.lambdaRequest) * 1000,
+  };
 }

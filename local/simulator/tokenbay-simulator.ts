@@ -74,7 +74,8 @@ export class TokenBaySimulator {
   private server: Server | undefined;
   private baseUrl = '';
 
-  constructor(private readonly options: SimulatorOptions = {}) {
+  /** Mutable: a benchmark changes how long the next task takes. */
+  constructor(readonly options: SimulatorOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.video = new SimulatedVideo(options.videoSize);
   }

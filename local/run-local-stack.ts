@@ -8,6 +8,7 @@ import { ClipbayError, ConfigError } from '../functions/core/errors.js';
 import { PLAYGROUND_DISCORD_API, playgroundRoutes } from './playground/playground-routes.js';
 import { PlaygroundStore } from './playground/playground-store.js';
 import { banner } from './stack/banner.js';
+import { allowedHostsFromEnv } from './security/host-check.js';
 import { startLocalStack, type LocalStack } from './stack/local-stack.js';
 import type { Platform } from './stack/local-secrets.js';
 
@@ -37,6 +38,7 @@ async function start(options: { requireSlackSocket: boolean }): Promise<LocalSta
       : { discordApiBase: (url: string) => `${url}${PLAYGROUND_DISCORD_API}` }),
     extraRoutes: (running) => playgroundRoutes(running, store),
     platforms,
+    allowedHosts: allowedHostsFromEnv(process.env.CLIPBAY_ALLOWED_HOSTS),
     log: (line) => console.log(`[clipbay] ${line}`),
     // Each function's own log lines, as CloudWatch would show them, under its short name.
     onFunctionLog: (fn, line) => console.log(`[${fn.replace(/Fn[0-9A-F]{8}$/, '')}] ${line}`),

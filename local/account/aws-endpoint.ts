@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { hostCheck } from '../security/host-check.js';
 import { AwsServiceError } from './account-errors.js';
 import type { Principal, Principals } from './principals.js';
 import { sendError, type S3Service } from './services/s3.js';
@@ -38,8 +39,10 @@ export class AwsEndpoint {
     private readonly log: (line: string) => void = () => undefined,
   ) {}
 
-  async listen(port: number): Promise<string> {
+  async listen(port: number, allowedHosts: readonly string[] = []): Promise<string> {
+    let hostAllowed: ReturnType<typeof hostCheck> = () => true;
     this.server = createServer((req, res) => {
+      if (!hostAllowed(req, res)) return;
       this.handle(req, res).catch((error: unknown) => {
         this.log(`AWS endpoint: ${req.method} ${req.url?.split('?')[0]} failed: ${(error as Error).message}`);
         if (!res.headersSent)
@@ -51,7 +54,9 @@ export class AwsEndpoint {
       this.server!.once('error', reject);
       this.server!.listen(port, '127.0.0.1', () => resolve());
     });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const bound = (this.server.address() as AddressInfo).port;
+    hostAllowed = hostCheck(bound, allowedHosts);
+    this.url = `http://127.0.0.1:${bound}`;
     return this.url;
   }
 

@@ -33,6 +33,8 @@ export interface EmulatedAccountOptions {
   outsideWorld: Record<string, string>;
   /** Port for the AWS endpoint (0: any). */
   endpointPort?: number;
+  /** Host names the endpoint answers besides loopback. */
+  allowedHosts?: readonly string[];
   /** Virtual time for tests: every Wait state and retry interval takes this many ms. */
   waitMs?: number;
   retryIntervalMs?: number;
@@ -115,7 +117,7 @@ export class EmulatedAccount {
       },
       options.log,
     );
-    await endpoint.listen(options.endpointPort ?? 0);
+    await endpoint.listen(options.endpointPort ?? 0, options.allowedHosts ?? []);
 
     for (const [id, resource] of resolver.resourcesOfType('AWS::Lambda::Function')) {
       const props = resource.Properties!;

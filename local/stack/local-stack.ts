@@ -13,6 +13,7 @@ import { synthesize, type CloudAssembly } from '../account/synth.js';
 import type { CloudFormationTemplate } from '../account/template.js';
 import { connectS3, LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../s3/local-s3.js';
 import { TokenBaySimulator, type SimulatorOptions } from '../simulator/tokenbay-simulator.js';
+import { hostCheck } from '../security/host-check.js';
 import { sendJson } from './http.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
 import { fillSecrets, type Platform } from './local-secrets.js';
@@ -31,6 +32,8 @@ export interface LocalStackOptions {
   /** Where clips and local keys live (`./.clipbay`). */
   dataDir: string;
   simulator?: SimulatorOptions;
+  /** Host names to answer besides loopback (CLIPBAY_ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
   /** Which platforms' secrets to fill (default both): try a single-platform team. */
   platforms?: Platform[];
   /** Virtual time for tests: every Wait state and retry interval takes this many ms. */
@@ -84,11 +87,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // Listens first (the template's API endpoint is this URL); answers 503 until every part is up.
   let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
-  const server = createServer((req, res) =>
-    handle ? handle(req, res) : sendJson(res, 503, { ok: false, status: 'starting' }),
-  );
+  let hostAllowed: ReturnType<typeof hostCheck> = () => true;
+  const server = createServer((req, res) => {
+    if (!hostAllowed(req, res)) return;
+    if (handle) handle(req, res);
+    else sendJson(res, 503, { ok: false, status: 'starting' });
+  });
   await listen(server, config.port);
   const port = (server.address() as AddressInfo).port;
+  hostAllowed = hostCheck(port, options.allowedHosts ?? []);
   const url = `http://127.0.0.1:${port}`;
   const closers: (() => Promise<void> | void)[] = [() => closeServer(server)];
 
@@ -141,6 +148,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         DISCORD_API_BASE: options.discordApiBase?.(url) ?? config.discord.apiBase,
       },
       endpointPort: config.port === 0 ? 0 : await freeOrAny(config.port + 1),
+      allowedHosts: options.allowedHosts ?? [],
       ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
       ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
       onFunctionLog: options.onFunctionLog,

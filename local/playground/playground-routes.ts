@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { InteractionType } from 'discord-api-types/v10';
 import * as z from 'zod';
+import { PlaygroundGuard } from '../security/playground-guard.js';
 import { readBody, sendJson } from '../stack/http.js';
 import type { LocalStack, Route } from '../stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../stack/request-signing.js';
@@ -40,7 +41,11 @@ const actionSchema = z.object({
  * the same `/slack/events` and `/discord/interactions` endpoints — plus stand-ins for the
  * platform side (Slack's response_url, Discord's webhook edits) that record what clipbay answers.
  */
-export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Route[] {
+export function playgroundRoutes(
+  stack: LocalStack,
+  store: PlaygroundStore,
+  guard: PlaygroundGuard = new PlaygroundGuard(),
+): Route[] {
   const slackResponseUrl = (id: string) => `${stack.url}/playground/slack/response/${id}`;
 
   async function sendSlack(id: string, body: string): Promise<void> {
@@ -157,13 +162,26 @@ export function playgroundRoutes(stack: LocalStack, store: PlaygroundStore): Rou
     async (req, res, path) => {
       const asset = req.method === 'GET' ? STATIC[path] : undefined;
       if (!asset) return false;
-      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache' });
-      res.end(await readFile(`${PAGE_DIR}${asset.file}`));
+      res.writeHead(200, {
+        'content-type': asset.type,
+        'cache-control': 'no-store',
+        // The page holds its token: no other page may frame it.
+        'x-frame-options': 'DENY',
+        'content-security-policy': "frame-ancestors 'none'",
+      });
+      const content = await readFile(`${PAGE_DIR}${asset.file}`, 'utf8');
+      res.end(asset.file === 'index.html' ? guard.pageWithToken(content) : content);
       return true;
     },
     async (req, res, path) => {
       if (req.method !== 'POST' || (path !== '/playground/command' && path !== '/playground/action'))
         return false;
+      const problem = guard.problem(req);
+      if (problem) {
+        req.resume();
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`${problem}\n`);
+        return true;
+      }
       const json = await readJson(req);
       try {
         if (path === '/playground/command') {

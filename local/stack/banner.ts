@@ -29,7 +29,7 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     `  Lambda functions    each from its bundle, in its own process, under its own role:`,
     ...functions,
     '',
-    '  Listening on 127.0.0.1 only.',
+    '  Listening on 127.0.0.1 only; the playground takes commands only from its own page.',
     stack.socketMode === 'connected'
       ? '  Slack               connected over Socket Mode: type /video in your workspace'
       : '  Slack               set SLACK_APP_TOKEN (+ SLACK_BOT_TOKEN) to connect a real workspace over Socket Mode',

@@ -254,7 +254,12 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
 function passHeaders(upstream: IncomingMessage): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(upstream.headers))
-    if (value !== undefined && !['connection', 'keep-alive', 'transfer-encoding'].includes(name))
+    // No CORS headers: nothing local grants another origin access.
+    if (
+      value !== undefined &&
+      !['connection', 'keep-alive', 'transfer-encoding'].includes(name) &&
+      !name.startsWith('access-control-')
+    )
       headers[name] = value;
   return headers;
 }

@@ -26,12 +26,15 @@ composer.addEventListener('submit', async (event) => {
   await start('/playground/command', { platform, text });
 });
 
+const TOKEN = document.querySelector('meta[name="clipbay-token"]')?.getAttribute('content') ?? '';
+
 async function start(path, body) {
   errorBox.hidden = true;
   try {
     const response = await fetch(path, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      // The per-process token the server put in this page; other pages cannot read it.
+      headers: { 'content-type': 'application/json', 'x-clipbay-token': TOKEN },
       body: JSON.stringify(body),
     });
     const answer = await response.json();

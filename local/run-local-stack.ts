@@ -1,6 +1,6 @@
 /**
  * Runs all of clipbay on this machine until SIGINT/SIGTERM: what `npm start` (local/start.ts) and
- * `npm run slack:socket` (bots/slack/socket-mode.ts) do. See README "Run it locally".
+ * `npm run slack:socket` without STATE_MACHINE_ARN (local/slack-socket.ts) do. See README "Run it locally".
  */
 import { resolve } from 'node:path';
 import { loadConfig } from '../functions/core/config.js';

@@ -30,9 +30,7 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     ...functions,
     '',
     '  Listening on 127.0.0.1 only; the playground takes commands only from its own page.',
-    stack.socketMode === 'connected'
-      ? '  Slack               connected over Socket Mode: type /video in your workspace'
-      : '  Slack               set SLACK_APP_TOKEN (+ SLACK_BOT_TOKEN) to connect a real workspace over Socket Mode',
+    socketModeLine(stack.socketMode),
     config.discord.publicKey
       ? `  Discord             expose ${stack.url}/discord/interactions (e.g. a tunnel) as the Interactions Endpoint URL`
       : '  Discord             set DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID, then expose /discord/interactions',
@@ -40,4 +38,19 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     '  Ctrl-C stops everything.',
     '',
   ].join('\n');
+}
+
+/** Socket Mode connects in the background: the banner says where it stands, the log when it connects. */
+function socketModeLine(state: LocalStack['socketMode']): string {
+  const line = (text: string) => `  Slack               ${text}`;
+  switch (state) {
+    case 'off':
+      return line('set SLACK_APP_TOKEN (+ SLACK_BOT_TOKEN) to connect a real workspace over Socket Mode');
+    case 'connected':
+      return line('Socket Mode: connected: type /video in your workspace');
+    case 'failed':
+      return line('Socket Mode: failed (see the log above)');
+    default:
+      return line('Socket Mode: connecting… (the log says when it is connected)');
+  }
 }

@@ -1,10 +1,8 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { SocketModeReceiver } from '@slack/bolt';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createSlackApp } from '../../bots/slack/slack-app.js';
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import { requestFinder, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import { startVideo } from '../../functions/core/ingress/start-video.js';
@@ -14,6 +12,11 @@ import type { CloudFormationTemplate } from '../account/template.js';
 import { connectS3, LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../s3/local-s3.js';
 import { TokenBaySimulator, type SimulatorOptions } from '../simulator/tokenbay-simulator.js';
 import { hostCheck } from '../security/host-check.js';
+import {
+  startSocketModeLink,
+  type SocketModeLink,
+  type SocketModeState,
+} from '../socket/socket-mode-link.js';
 import { sendJson } from './http.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
 import { fillSecrets, type Platform } from './local-secrets.js';
@@ -64,8 +67,11 @@ export interface LocalStack {
   discordPublicKeyHex: string;
   discordApplicationId: string;
   platforms: Platform[];
-  /** Whether a Slack Socket Mode connection is open (SLACK_APP_TOKEN set). */
-  socketMode: 'off' | 'connected';
+  /**
+   * The Slack Socket Mode connection (SLACK_APP_TOKEN set), live: it starts in the background, so
+   * the stack is up while it is still `connecting` (or while Slack cannot be reached).
+   */
+  readonly socketMode: SocketModeState;
   close(): Promise<void>;
 }
 
@@ -166,17 +172,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         : undefined,
     });
 
-    let socketMode: 'off' | 'connected' = 'off';
-    if (config.slack.appToken) {
-      // A real workspace from a laptop with no public URL: the same listener over Socket Mode,
-      // starting executions on the account's state machine.
-      const socket = new SocketModeReceiver({ appToken: config.slack.appToken });
-      createSlackApp(socket, operatorIntake(account, config.defaultModel));
-      await socket.start();
-      closers.unshift(() => socket.stop());
-      socketMode = 'connected';
-    }
-
+    let socketMode: SocketModeLink | undefined;
     const stack: LocalStack = {
       url,
       port,
@@ -191,7 +187,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       discordPublicKeyHex: discordKeyHex,
       discordApplicationId,
       platforms,
-      socketMode,
+      get socketMode() {
+        return socketMode?.state ?? 'off';
+      },
       close: async () => {
         for (const close of closers) await close();
       },
@@ -204,7 +202,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           ok: true,
           tokenBay: simulator ? 'simulator' : 'real',
           functions: account.functions.size,
-          socketMode,
+          socketMode: stack.socketMode,
         });
         return true;
       },
@@ -222,6 +220,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         else res.destroy();
       });
     };
+
+    if (config.slack.appToken) {
+      // A real workspace from a laptop with no public URL: the same listeners over Socket Mode,
+      // starting executions on the account's state machine as the operator. In the background:
+      // the stack is up whether or not Slack can be reached; the log says when it connects.
+      socketMode = startSocketModeLink({
+        appToken: config.slack.appToken,
+        slackApiUrl: config.slack.apiUrl,
+        deps: operatorIntake(account, config.defaultModel),
+        log,
+      });
+      closers.unshift(() => socketMode!.close());
+    }
     return stack;
   } catch (error) {
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -208,6 +209,118 @@ describe('TokenBayClient against the simulator', () => {
       headers: { authorization: `Bearer ${KEY}` },
     });
     expect(await query.json()).toMatchObject({ task_id: id, status: 'QUEUED', progress: '0%' });
+  });
+});
+
+/**
+ * A real HTTP server whose content answers each test writes by hand: statuses and Content-Range
+ * headers the simulator never sends (a resume at the wrong byte, a 200 to a Range request).
+ */
+describe('TokenBayClient.content against a server that answers ranges wrongly', () => {
+  const FILE = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+  let answer: (req: IncomingMessage, res: ServerResponse) => void;
+  let seen: IncomingMessage[];
+  let server: ReturnType<typeof createHttpServer>;
+  let client: TokenBayClient;
+  let baseUrl: string;
+
+  beforeEach(async () => {
+    seen = [];
+    server = createHttpServer((req, res) => {
+      seen.push(req);
+      answer(req, res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    client = new TokenBayClient({ baseUrl, apiKey: KEY, timeoutMs: 2000 });
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  function serve(status: number, start: number, headers: Record<string, string> = {}) {
+    answer = (_req, res) => {
+      res.writeHead(status, {
+        'content-type': 'video/mp4',
+        'content-length': String(FILE.length - start),
+        ...headers,
+      });
+      res.end(FILE.subarray(start));
+    };
+  }
+
+  it('accepts a 206 that starts at the offset asked for, with the total from Content-Range', async () => {
+    serve(206, 400, { 'content-range': 'bytes 400-999/1000' });
+    const rest = await client.content('task_1', { offset: 400 });
+    expect(seen[0]!.headers.range).toBe('bytes=400-');
+    expect(seen[0]!.url).toBe('/v1/videos/task_1/content');
+    expect(rest).toMatchObject({
+      offset: 400,
+      contentLength: 600,
+      totalLength: 1000,
+      contentType: 'video/mp4',
+    });
+    expect((await collect(rest.stream)).equals(FILE.subarray(400))).toBe(true);
+  });
+
+  it('reads an unknown total (bytes a-b/*) as undefined', async () => {
+    serve(206, 400, { 'content-range': 'bytes 400-999/*' });
+    const rest = await client.content('task_1', { offset: 400 });
+    expect(rest.totalLength).toBeUndefined();
+    await collect(rest.stream);
+  });
+
+  it.each([
+    ['a 206 that starts before the offset', 206, 0, 'bytes 0-999/1000'],
+    ['a 206 that starts after the offset', 206, 401, 'bytes 401-999/1000'],
+    ['a 206 without Content-Range', 206, 400, undefined],
+    ['a 206 with a malformed Content-Range', 206, 400, 'bytes 400-999'],
+    ['a 200 (the whole file) in answer to the Range request', 200, 0, undefined],
+    ['a 200 that claims the right Content-Range', 200, 400, 'bytes 400-999/1000'],
+  ])('refuses %s: the bytes would be appended at the wrong place', async (_name, status, start, range) => {
+    serve(status, start, range ? { 'content-range': range } : {});
+    const error = await client.content('task_1', { offset: 400 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenBayProtocolError);
+    expect((error as Error).message).toBe(
+      `TokenBay did not resume the download at byte 400 (status ${status}, Content-Range ${range ?? 'missing'}).`,
+    );
+  });
+
+  it('takes a whole 200 download without asking for a range, its length as the total', async () => {
+    serve(200, 0);
+    const whole = await client.content('task_1');
+    expect(seen[0]!.headers.range).toBeUndefined();
+    expect(whole).toMatchObject({ offset: 0, contentLength: 1000, totalLength: 1000 });
+    expect((await collect(whole.stream)).equals(FILE)).toBe(true);
+  });
+
+  it('ignores a Content-Range on a download from the start, and a 206 has no total of its own', async () => {
+    serve(206, 0, { 'content-range': 'bytes 0-999/1000' });
+    const whole = await client.content('task_1');
+    expect(whole).toMatchObject({ offset: 0, contentLength: 1000, totalLength: undefined });
+    await collect(whole.stream);
+  });
+
+  it('sends the key to TokenBay only, never to another host named by an absolute result_url', async () => {
+    serve(200, 0);
+    await collect((await client.content(`${baseUrl}/cdn/video.mp4`)).stream);
+    expect(seen[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+    const elsewhere = new TokenBayClient({ baseUrl: 'http://localhost:1/', apiKey: KEY });
+    await collect((await elsewhere.content(`${baseUrl}/cdn/video.mp4`)).stream);
+    expect(seen[1]!.headers.authorization).toBeUndefined();
+    expect(seen[1]!.url).toBe('/cdn/video.mp4');
+    expect(seen[1]!.headers['user-agent']).toMatch(/^clipbay\//);
+  });
+
+  it('fails a download that stalls between chunks instead of hanging', async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' });
+      res.write(FILE.subarray(0, 100));
+    };
+    const quick = new TokenBayClient({ baseUrl, apiKey: KEY, timeoutMs: 150 });
+    const stalled = await quick.content('task_1');
+    await expect(collect(stalled.stream)).rejects.toThrow();
   });
 });
 

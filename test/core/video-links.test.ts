@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shareRedirect } from '../../functions/core/storage/share-redirect.js';
 import { presignClip, redactUrl, shareLink } from '../../functions/core/storage/video-links.js';
-import { downloadFilename, videoKey } from '../../functions/core/storage/video-object.js';
+import { CLIP_ID, downloadFilename, videoKey } from '../../functions/core/storage/video-object.js';
 import { startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
 import { manualClock } from '../helpers/clock.js';
 
@@ -91,6 +91,10 @@ describe('links to clips', () => {
     ['path traversal', '../../secret', 'No such clip.'],
     ['another prefix', 'other/key', 'No such clip.'],
     ['empty', undefined, 'No such clip.'],
+    ['../ before a valid id', `../${CLIP}`, 'No such clip.'],
+    ['a valid id with more after it', `${CLIP}/../../other`, 'No such clip.'],
+    ['a valid id with one character more', `${CLIP}x`, 'No such clip.'],
+    ['one character short', CLIP.slice(1), 'No such clip.'],
   ])('answers 404 for %s, never another object', async (_name, id, body) => {
     expect(await shareRedirect(s3.client, s3.bucket, id)).toMatchObject({ statusCode: 404, body });
   });
@@ -105,5 +109,25 @@ describe('links to clips', () => {
       'http://127.0.0.1:4568/b/clips/x.mp4?…',
     );
     expect(() => videoKey('../x')).toThrow();
+  });
+
+  it('keys only whole 22-character clip ids, so no id can reach another object', () => {
+    expect(videoKey(CLIP)).toBe(`clips/${CLIP}.mp4`);
+    expect(videoKey('a-b_c'.repeat(4) + '-_')).toBe('clips/a-b_ca-b_ca-b_ca-b_c-_.mp4');
+    expect(CLIP_ID.test(CLIP)).toBe(true);
+    for (const id of [
+      `../${CLIP}`,
+      `../../${CLIP}`,
+      `${CLIP}/../../secret`,
+      `${CLIP}.mp4`,
+      `${CLIP}x`,
+      `x${CLIP}`,
+      `${CLIP}\n`,
+      CLIP.slice(1),
+      '',
+    ]) {
+      expect(CLIP_ID.test(id), id).toBe(false);
+      expect(() => videoKey(id), id).toThrow(`Not a clip id: ${id.slice(0, 40)}`);
+    }
   });
 });

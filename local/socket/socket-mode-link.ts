@@ -58,7 +58,11 @@ export function startSocketModeLink(options: SocketModeLinkOptions): SocketModeL
     onListenerError: (error, what) =>
       log(`Slack Socket Mode: ${what} failed, left unacknowledged: ${error.message}`),
   });
-  createSlackApp(receiver, options.deps);
+  const app = createSlackApp(receiver, options.deps);
+  // Bolt would print each listener error with its stack; the receiver's handler logs one line.
+  app.error(async (error) => {
+    throw (error as { original?: Error }).original ?? error;
+  });
   const client = receiver.client;
 
   // What the client saw, for the one line logged per attempt.
@@ -185,7 +189,7 @@ function describeFailure(error: unknown, socketError: string | undefined, slackA
 }
 
 function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(1))} s`;
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 /** Waits `ms`, or less if the link is closed meanwhile. */

@@ -175,8 +175,16 @@ export class ClipbayStack extends Stack {
     saveToS3.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        actions: ['s3:PutObject'],
         resources: [objects],
+      }),
+    );
+    // To find (and abort) a multipart upload that a killed earlier attempt left behind.
+    saveToS3.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:ListBucketMultipartUploads'],
+        resources: [videos.bucketArn],
       }),
     );
     for (const reader of [postLink, shareLink])

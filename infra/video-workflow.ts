@@ -7,6 +7,7 @@ import {
   Condition,
   DefinitionBody,
   Fail,
+  JitterType,
   LogLevel,
   StateMachine,
   StateMachineType,
@@ -86,6 +87,17 @@ export class VideoWorkflow extends Construct {
       maxAttempts: 3,
       backoffRate: 2,
     });
+    // A 429 created no task. Submit waits out short Retry-Afters itself; past its budget it
+    // throws, and the machine backs off with jitter (so a burst does not retry in lockstep) until
+    // Submit's own deadline check ends it.
+    submit.addRetry({
+      errors: ['TokenBayRateLimitError'],
+      interval: Duration.seconds(5),
+      maxAttempts: 12,
+      backoffRate: 1.5,
+      maxDelay: Duration.seconds(60),
+      jitterStrategy: JitterType.FULL,
+    });
     submit.addCatch(reportFailure, caught);
 
     const wait = new Wait(this, STATE.wait, {
@@ -109,7 +121,15 @@ export class VideoWorkflow extends Construct {
 
     const saveToS3 = this.invoke(STATE.saveToS3, props.saveToS3, '$.video', 900);
     saveToS3.addRetry({
-      errors: ['TransferInterruptedError', 'TokenBayServerError', 'TokenBayMaybeSentError'],
+      // Saving is idempotent (same key; an earlier attempt's multipart upload is aborted first),
+      // so a crashed or timed-out container is retried too.
+      errors: [
+        'TransferInterruptedError',
+        'TokenBayServerError',
+        'TokenBayMaybeSentError',
+        'Runtime.ExitError',
+        'Sandbox.Timedout',
+      ],
       interval: Duration.seconds(5),
       maxAttempts: 2,
       backoffRate: 2,

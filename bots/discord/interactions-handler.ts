@@ -1,7 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
 import * as z from 'zod';
-import { UsageError } from '../../functions/core/errors.js';
+import { PrivateAnswerError } from '../../functions/core/errors.js';
 import {
   discordCommandDataSchema,
   parseDiscordOptions,
@@ -128,7 +128,7 @@ export async function handleDiscordInteraction(
     // Deferred: Discord shows "clipbay is thinking…" and the workflow edits it with progress.
     return { status: 200, body: { type: InteractionResponseType.DeferredChannelMessageWithSource } };
   } catch (error) {
-    if (error instanceof UsageError)
+    if (error instanceof PrivateAnswerError)
       return ephemeral(`${error.message}\nType \`/video prompt:help\` for all options.`);
     throw error;
   }

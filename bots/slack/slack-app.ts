@@ -1,5 +1,5 @@
 import { App, LogLevel, type BlockAction, type ButtonAction, type Receiver } from '@slack/bolt';
-import { UsageError } from '../../functions/core/errors.js';
+import { PrivateAnswerError } from '../../functions/core/errors.js';
 import { parseCommandText } from '../../functions/core/grammar/command-text.js';
 import { decodeSlackText } from '../../functions/core/grammar/slack-escapes.js';
 import { acceptCommand } from '../../functions/core/ingress/accept-command.js';
@@ -51,7 +51,7 @@ export function createSlackApp(receiver: Receiver, deps: RerunDeps): App {
           ...slackQueuedMessage(accepted.request, accepted.requestedBy),
         });
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
+      if (!(error instanceof PrivateAnswerError)) throw error;
       await ack(slackEphemeral(`${error.message}\nType \`/video help\` for all options.`));
     }
   });
@@ -83,7 +83,7 @@ export function createSlackApp(receiver: Receiver, deps: RerunDeps): App {
           text: `Re-rolling with seed ${accepted.request.seed}…`,
         });
     } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
+      if (!(error instanceof PrivateAnswerError)) throw error;
       await respond({ response_type: 'ephemeral', replace_original: false, text: error.message });
     }
     await ack();

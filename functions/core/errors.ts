@@ -11,8 +11,16 @@ export class ClipbayError extends Error {
   }
 }
 
+/**
+ * Answered privately to the person who typed the command (ephemeral on Slack, flag 64 on
+ * Discord), and nothing was started.
+ */
+export class PrivateAnswerError extends ClipbayError {
+  override readonly name: string = 'PrivateAnswerError';
+}
+
 /** The command was wrong; the message tells the caller exactly what to fix. Starts nothing. */
-export class UsageError extends ClipbayError {
+export class UsageError extends PrivateAnswerError {
   override readonly name = 'UsageError';
 }
 
@@ -134,6 +142,23 @@ export class DeadlineExceededError extends ClipbayError {
  */
 export class NotifyError extends ClipbayError {
   override readonly name = 'NotifyError';
+  /** How long the platform asked to wait (a 429's Retry-After / retry_after), when it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: { cause?: unknown; retryAfterMs?: number | undefined } = {}) {
+    super(message, { cause: options.cause });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * The ingress could not start the workflow in time because Step Functions is throttling: the
+ * caller is asked, privately, to try again in a minute. Nothing was started.
+ */
+export class BusyError extends PrivateAnswerError {
+  override readonly name = 'BusyError';
+  constructor(options?: { cause?: unknown }) {
+    super('clipbay is busy, try again in a minute.', options);
+  }
 }
 
 /**

@@ -9,7 +9,8 @@ let sfn: SFNClient | undefined;
 /** What both ingress Lambdas need to start (and re-run) videos: the state machine, via the SDK. */
 export function workflowIntake(config: LambdaConfig): RerunDeps {
   if (!config.stateMachineArn) throw new ConfigError('STATE_MACHINE_ARN', 'is not set');
-  const client = (sfn ??= new SFNClient({}));
+  // No SDK retries: a throttled start is retried by startVideo within the ack budget.
+  const client = (sfn ??= new SFNClient({ maxAttempts: 1 }));
   const stateMachineArn = config.stateMachineArn;
   return {
     defaultModel: config.defaultModel,

@@ -29,12 +29,21 @@ export interface SimulatorOptions {
   videoSize?: number;
   /** `relative` (as documented) or `absolute` result_url. */
   resultUrl?: 'relative' | 'absolute';
+  /**
+   * Admit at most this many submits per second (by the simulator's clock); the rest get 429 with
+   * `Retry-After` (whole seconds) and `retry-after-ms` saying when the next slot opens.
+   */
+  submitsPerSecond?: number;
   clock?: Clock;
 }
 
 export type SubmitFault = 'unauthorized' | 'rate-limit' | 'server-error' | 'hang' | 'reset-after-body';
 export type PollFault = 'rate-limit' | 'server-error' | 'reset';
-export type ContentFault = { resetAtFraction: number } | 'server-error';
+export type ContentFault =
+  | { resetAtFraction: number }
+  /** Send the bytes up to the fraction, call `onStall`, and send nothing more on that connection. */
+  | { stallAtFraction: number; onStall: () => void }
+  | 'server-error';
 
 export interface RecordedRequest {
   method: string;
@@ -63,7 +72,8 @@ const TASK_PATH = /^\/v1\/(?:videos|video\/generations)\/([A-Za-z0-9_-]+)(\/cont
 
 export class TokenBaySimulator {
   readonly requests: RecordedRequest[] = [];
-  readonly video: SimulatedVideo;
+  /** The MP4 every task serves; `useVideoSize` replaces it. */
+  video: SimulatedVideo;
   private readonly tasks = new Map<string, SimTask>();
   private readonly faults = {
     submit: [] as SubmitFault[],
@@ -193,7 +203,34 @@ export class TokenBaySimulator {
     return this.options.apiKey === undefined || token === this.options.apiKey;
   }
 
+  /** Serve an MP4 of this size (padded, still playable) from now on; undefined: the sample's size. */
+  useVideoSize(size: number | undefined): void {
+    this.video = new SimulatedVideo(size);
+  }
+
+  /** When the next submit slot opens, by the simulator's clock (the rate limiter's state). */
+  private nextSubmitSlot = 0;
+  /** Submits refused with 429 by the rate limiter. */
+  throttledSubmits = 0;
+
+  /** Milliseconds until a submit is admitted, or 0 (taking the slot) when it is admitted now. */
+  private submitWait(): number {
+    const rate = this.options.submitsPerSecond;
+    if (!rate) return 0;
+    const now = this.clock.now();
+    if (now < this.nextSubmitSlot) return this.nextSubmitSlot - now;
+    this.nextSubmitSlot = now + 1000 / rate;
+    return 0;
+  }
+
   private submit(body: unknown, res: ServerResponse): void {
+    const wait = this.submitWait();
+    if (wait > 0) {
+      this.throttledSubmits++;
+      res.setHeader('retry-after', String(Math.ceil(wait / 1000)));
+      res.setHeader('retry-after-ms', String(Math.ceil(wait)));
+      return json(res, 429, apiError('Too many requests.', 'rate_limit_error', 'rate_limited'));
+    }
     const fault = this.faults.submit.shift();
     if (fault === 'unauthorized')
       return json(res, 401, apiError('Invalid API key.', 'authentication_error', 'invalid_api_key'));
@@ -317,6 +354,15 @@ export class TokenBaySimulator {
     });
     if (req.method === 'HEAD') return void res.end();
 
+    if (fault && 'stallAtFraction' in fault) {
+      const stallAt = Math.floor(size * fault.stallAtFraction);
+      await pipeline(this.video.stream(start, Math.max(start, stallAt) - 1), res, { end: false });
+      await new Promise<void>((resolve) => res.write('', () => resolve()));
+      fault.onStall();
+      // Whoever is downloading is now left waiting; the connection ends when they go away.
+      await new Promise<void>((resolve) => res.once('close', () => resolve()));
+      return;
+    }
     const cutAt = fault ? Math.floor(size * fault.resetAtFraction) : undefined;
     if (cutAt !== undefined && cutAt > start && cutAt <= end) {
       // Send the bytes up to the cut, then drop the connection like a flaky network would.

@@ -253,7 +253,7 @@ function synthContext(config: ClipbayConfig): Record<string, string | number> {
 
 /** Starting executions as the operator (the Socket Mode runner lives outside the template). */
 export function operatorIntake(account: EmulatedAccount, defaultModel: string): RerunDeps {
-  const sfn = new SFNClient(account.operatorClientConfig());
+  const sfn = new SFNClient({ ...account.operatorClientConfig(), maxAttempts: 1 });
   const stateMachineArn = account.stateMachineArn;
   return {
     defaultModel,

@@ -31,7 +31,8 @@ export interface LocalStepDeps {
 export function localStepHandlers(deps: LocalStepDeps): Record<string, StepHandler> {
   const { tokenBay, s3, notifier, bucket, clock } = deps;
   return {
-    [STATE.submit]: (event) => submitStep({ tokenBay, clock }, event),
+    [STATE.submit]: (event) =>
+      submitStep({ tokenBay, clock, generationTimeoutSeconds: deps.generationTimeoutSeconds }, event),
     [STATE.checkStatus]: (event) =>
       checkStatusStep(
         {

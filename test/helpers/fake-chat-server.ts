@@ -14,7 +14,13 @@ export interface ChatRequest {
  */
 export class FakeChatServer {
   readonly requests: ChatRequest[] = [];
-  private readonly scripted: { match: RegExp; status: number; body: unknown; times: number }[] = [];
+  private readonly scripted: {
+    match: RegExp;
+    status: number;
+    body: unknown;
+    times: number;
+    headers: Record<string, string>;
+  }[] = [];
   private server: Server | undefined;
   url = '';
 
@@ -40,7 +46,9 @@ export class FakeChatServer {
           ts: `${this.requests.length}.000100`,
           id: `9${this.requests.length}`.padEnd(18, '0'),
         };
-        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+        res
+          .writeHead(status, { 'content-type': 'application/json', ...script?.headers })
+          .end(JSON.stringify(answer));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -49,8 +57,14 @@ export class FakeChatServer {
   }
 
   /** Answer `status`/`body` to requests whose "METHOD path" matches, `times` times (-1: always). */
-  answer(match: RegExp, status: number, body: unknown = {}, times = -1): void {
-    this.scripted.push({ match, status, body, times });
+  answer(
+    match: RegExp,
+    status: number,
+    body: unknown = {},
+    times = -1,
+    headers: Record<string, string> = {},
+  ): void {
+    this.scripted.push({ match, status, body, times, headers });
   }
 
   to(pathPart: string): ChatRequest[] {

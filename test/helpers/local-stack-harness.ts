@@ -24,7 +24,7 @@ export interface StackWithFakeChat {
 export async function startStackWithFakeChat(
   env: Record<string, string> = {},
   simulator: SimulatorOptions = {},
-  options: Partial<Pick<LocalStackOptions, 'platforms' | 'editTemplate'>> = {},
+  options: Partial<Pick<LocalStackOptions, 'platforms' | 'editTemplate' | 'waitMs' | 'retryIntervalMs'>> = {},
 ): Promise<StackWithFakeChat> {
   const chat = new FakeChatServer();
   const chatUrl = await chat.start();

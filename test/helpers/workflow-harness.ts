@@ -12,6 +12,7 @@ import { LocalWorkflow, type LocalExecution } from '../../local/workflow/local-w
 import { localStepHandlers } from '../../local/workflow/local-steps.js';
 import { stateMachineDefinition, synthesizeTemplate } from '../../local/workflow/synthesized-definition.js';
 import { RecordingNotifier } from './recording-notifier.js';
+import { startS3Front } from './s3-front.js';
 
 export const POLL_INTERVAL_SECONDS = 5;
 /** Virtual time runs this much faster than real time: a 5 s Wait takes 25 ms. */
@@ -51,7 +52,8 @@ export async function startHarness(
   });
   const directory = await mkdtemp(join(tmpdir(), 'clipbay-s3-'));
   const s3 = await startLocalS3({ directory, bucket: 'clipbay-videos' });
-  const s3Client = options.s3Client ?? s3.client;
+  const front = await startS3Front(s3);
+  const s3Client = options.s3Client ?? front.client;
   const notifier = new RecordingNotifier();
   const workflow = new LocalWorkflow({
     definition: workflowDefinition(),
@@ -97,6 +99,7 @@ export async function startHarness(
     async close() {
       workflow.stopAll();
       await sim.stop();
+      await front.close();
       await s3.close();
       await rm(directory, { recursive: true, force: true });
     },

@@ -27,7 +27,7 @@ export function renderReliabilityDoc(): string {
     '',
     `- Bad input: ${BAD_INPUTS.length} commands on Slack, ${discordToo} of them on Discord too, plus 2 Discord attachments and ${TRANSPORT_GARBAGE.length} transport-level requests; every one answered privately or with a 4xx, and the suite asserts that **zero** requests reached TokenBay and zero executions started.`,
     `- Forged requests: ${FORGERIES.length}, all 401, zero executions. Slack's HMAC is compared in constant time (Bolt, \`tsscmp\`); Discord's Ed25519 signature is checked with \`node:crypto\` \`verify\`.`,
-    `- Faults injected: ${FAULTS.length} kinds; no byte lost (downloads resumed byte-identically), no duplicate submit.`,
+    `- Faults: ${FAULTS.length} kinds, ${FAULTS.reduce((n, f) => n + f.commands, 0)} commands sent through them. In every one: videos lost 0, duplicate submits 0, users left without an answer 0 (each test asserts its outcome; downloads resume byte-identically). Rows from \`deployed-faults\` and \`deployed-shape\` run the deployed shape: the Lambda bundles under their roles in the emulated account.`,
     '',
     '## Bad input',
     '',
@@ -54,9 +54,12 @@ export function renderReliabilityDoc(): string {
     '',
     '## Faults',
     '',
-    '| fault | what happens | proven by |',
-    '|---|---|---|',
-    ...FAULTS.map((f) => `| ${cell(f.fault, 200)} | ${cell(f.outcome, 200)} | \`${f.file}\` |`),
+    '| fault | what happens | commands | faults injected | lost | duplicate submits | unanswered | proven by |',
+    '|---|---|---|---|---|---|---|---|',
+    ...FAULTS.map(
+      (f) =>
+        `| ${cell(f.fault, 200)} | ${cell(f.outcome, 200)} | ${f.commands} | ${cell(f.injected, 120)} | 0 | 0 | 0 | \`${f.file}\`: ${cell(f.test, 120)} |`,
+    ),
     '',
   ].join('\n');
 }

@@ -1,6 +1,7 @@
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -10,15 +11,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../helpers/workflow-harness.js';
 
 /**
- * S3 failing mid-upload. s3rver answers AbortMultipartUpload with 405 and cannot list multipart
- * uploads, so "nothing orphaned" is proven by asserting the abort call itself on a mocked S3
- * client (the only mock here: everything else is the real workflow against the simulator).
+ * S3 failing mid-upload with an internal error on UploadPart, which no local S3 server can be made
+ * to do on demand: the S3 client is mocked here (the only mock; everything else is the real
+ * workflow against the simulator), and "nothing orphaned" is proven by the abort call itself.
+ * The emulated account's own S3 tracks uploads, and test/reliability/deployed-faults.test.ts shows
+ * ListMultipartUploads empty after a container is killed mid-transfer.
  */
 describe('video workflow when S3 fails mid-upload', () => {
   const s3 = mockClient(S3Client);
   let h: Harness;
 
   beforeAll(async () => {
+    s3.on(ListMultipartUploadsCommand).resolves({ Uploads: [] });
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'upload-1' });
     s3.on(UploadPartCommand)
       .resolvesOnce({ ETag: '"part-1"' })

@@ -21,7 +21,11 @@ describe('video workflow (synthesized definition, local interpreter)', () => {
   }
 
   it('makes a video: byte-identical object in S3, a working presigned link, progress on the way', async () => {
-    const execution = await h.run('a corgi surfing at sunset --duration 8', 'ok-1');
+    // Long enough (2 virtual minutes) that progress moves over several polls even on a busy machine.
+    h.sim.options.generationSeconds = 120;
+    const execution = await h.run('a corgi surfing at sunset --duration 8', 'ok-1').finally(() => {
+      h.sim.options.generationSeconds = 30;
+    });
     expect(execution.status).toBe('SUCCEEDED');
     expectOneSubmitAndPoliteGaps('a corgi surfing at sunset');
 

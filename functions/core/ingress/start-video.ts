@@ -1,33 +1,59 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { BusyError } from '../errors.js';
+import { realSleep, type Sleep } from '../notify/after-rate-limit.js';
 import type { WorkflowInput } from '../workflow/execution-state.js';
 
 export interface StartVideoDeps {
+  /** Made with `maxAttempts: 1`: throttling is retried here, within the ack budget. */
   sfn: SFNClient;
   stateMachineArn: string;
+  sleep?: Sleep;
+  now?: () => number;
 }
+
+/**
+ * How long the ingress keeps retrying a throttled StartExecution: Slack and Discord give 3 s for
+ * the whole answer, cold start included.
+ */
+export const START_BUDGET_MS = 2000;
 
 /**
  * Starts the workflow, named after the platform's own id for the command (Slack `trigger_id`,
  * Discord interaction `id`). A redelivered command reuses the name, and Step Functions refuses a
- * second execution with it: that is how a retry never creates a second paid task.
+ * second execution with it: that is how a retry never creates a second paid task. A throttled
+ * start is retried with jittered backoff within START_BUDGET_MS, then answered as BusyError
+ * ("clipbay is busy, try again in a minute"), never as a 5xx or silence.
  */
 export async function startVideo(
   deps: StartVideoDeps,
   input: WorkflowInput,
 ): Promise<'started' | 'duplicate'> {
-  try {
-    await deps.sfn.send(
-      new StartExecutionCommand({
-        stateMachineArn: deps.stateMachineArn,
-        name: executionName(input.id),
-        input: JSON.stringify(input),
-      }),
-    );
-    return 'started';
-  } catch (error) {
-    if ((error as Error).name === 'ExecutionAlreadyExists') return 'duplicate';
-    throw error;
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? realSleep;
+  const startedAt = now();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await deps.sfn.send(
+        new StartExecutionCommand({
+          stateMachineArn: deps.stateMachineArn,
+          name: executionName(input.id),
+          input: JSON.stringify(input),
+        }),
+      );
+      return 'started';
+    } catch (error) {
+      if ((error as Error).name === 'ExecutionAlreadyExists') return 'duplicate';
+      if (!isThrottled(error)) throw error;
+      const wait = Math.round(Math.random() * 100 * 2 ** attempt) + 50;
+      if (now() - startedAt + wait > START_BUDGET_MS) throw new BusyError({ cause: error });
+      await sleep(wait);
+    }
   }
+}
+
+function isThrottled(error: unknown): boolean {
+  const e = error as { name?: string; $retryable?: { throttling?: boolean } };
+  return e.name === 'ThrottlingException' || e.$retryable?.throttling === true;
 }
 
 /** Step Functions names: 1–80 characters of letters, digits, `-`, `_` and `.`. */

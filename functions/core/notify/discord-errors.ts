@@ -14,7 +14,10 @@ export function discordNotifyError(what: string, error: unknown): NotifyError | 
       { status: error.status, code: error.code, cause: error },
     );
   }
-  return new NotifyError(`Discord ${what} failed: ${describe(error)}`, { cause: error });
+  return new NotifyError(`Discord ${what} failed: ${describe(error)}`, {
+    cause: error,
+    retryAfterMs: error instanceof RateLimitError ? error.retryAfter : undefined,
+  });
 }
 
 function describe(error: unknown): string {

@@ -57,7 +57,10 @@ export function slackNotifyError(
       status: error.statusCode,
       cause: error,
     });
-  return new NotifyError(`Slack ${method} failed: ${describe(error)}`, { cause: error });
+  return new NotifyError(`Slack ${method} failed: ${describe(error)}`, {
+    cause: error,
+    retryAfterMs: error instanceof WebAPIRateLimitedError ? error.retryAfter * 1000 : undefined,
+  });
 }
 
 function describe(error: unknown): string {

@@ -42,5 +42,9 @@ export async function postToResponseUrl(
     throw new ResponseUrlGoneError(`Slack response_url is no longer valid (${status} ${said}).`, { status });
   if (status >= 400 && status < 500 && status !== 429)
     throw new NotifyRejectedError(`Slack response_url refused the message (${status} ${said}).`, { status });
-  throw new NotifyError(`Slack response_url answered ${status}.`);
+  const retryAfter = Number(response.headers.get('retry-after'));
+  throw new NotifyError(`Slack response_url answered ${status}.`, {
+    retryAfterMs:
+      status === 429 && Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined,
+  });
 }

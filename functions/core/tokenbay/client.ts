@@ -259,9 +259,11 @@ async function errorFromResponse(response: Response): Promise<TokenBayError> {
       detail,
     );
   if (status === 429) {
+    // `retry-after-ms` (finer than Retry-After's whole seconds) wins when both are sent.
+    const ms = headerNumber(response.headers.get('retry-after-ms'));
     return new TokenBayRateLimitError(said ?? 'TokenBay is rate limiting requests (429).', {
       ...detail,
-      retryAfterSeconds: headerNumber(response.headers.get('retry-after')),
+      retryAfterSeconds: ms !== undefined ? ms / 1000 : headerNumber(response.headers.get('retry-after')),
     });
   }
   if (status >= 500)

@@ -58,7 +58,10 @@ export function describeFailure(input: FailureInput): { kind: FailureKind; reaso
         reason:
           'clipbay is not allowed to do one of its steps (a setting or an AWS permission of this deployment is wrong), so the video was not finished. Your command was fine: an admin can find the step in the logs with the reference below.',
       };
+    case 'DeadlineExceededError':
+      return { kind: FAILURE_KIND.timedOut, reason: message ?? 'The video was not ready in time.' };
     case 'States.Timeout':
+    case 'Sandbox.Timedout':
       return { kind: FAILURE_KIND.timedOut, reason: 'A step took too long and was stopped.' };
     default:
       return {

@@ -1,4 +1,4 @@
-import type { S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { TransferError } from '../errors.js';
 import { videoKey, videoObjectHeaders } from '../storage/video-object.js';
@@ -20,10 +20,13 @@ export interface SaveToS3Deps {
  * SaveToS3: streams the finished MP4 from TokenBay into S3 as a multipart upload, resuming a
  * broken download with Range, never holding the file in memory. On any failure the multipart
  * upload is aborted (lib-storage does it with `leavePartsOnError: false`), so no parts are left.
+ * A container that was killed mid-transfer cannot abort its own upload, so each attempt first
+ * aborts any upload an earlier attempt left under the same key.
  */
 export async function saveToS3Step(deps: SaveToS3Deps, event: unknown): Promise<SavedVideo> {
   const input = afterPollSchema.parse(event);
   const key = videoKey(input.task.clipId);
+  await abortLeftoverUploads(deps.s3, deps.bucket, key);
   const download = resumingDownload(
     (offset) => deps.tokenBay.content(input.status.resultUrl ?? input.task.taskId, { offset }),
     { onResume: deps.onResume },
@@ -50,4 +53,10 @@ export async function saveToS3Step(deps: SaveToS3Deps, event: unknown): Promise<
     });
   }
   return { key, bytes: download.progress.bytes, resumes: download.progress.resumes };
+}
+
+async function abortLeftoverUploads(s3: S3Client, bucket: string, key: string): Promise<void> {
+  const { Uploads = [] } = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key }));
+  for (const upload of Uploads.filter((u) => u.Key === key && u.UploadId))
+    await s3.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: upload.UploadId }));
 }

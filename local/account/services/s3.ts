@@ -80,7 +80,8 @@ export class S3Service {
       res.writeHead(204).end();
       return;
     }
-    if (operation.kind === 'list-multipart') return this.listUploads(res, operation.bucket);
+    if (operation.kind === 'list-multipart')
+      return this.listUploads(res, operation.bucket, params.get('prefix') ?? '');
     if (this.slowDownNextParts > 0 && req.method === 'PUT' && params.has('partNumber')) {
       this.slowDownNextParts--;
       req.resume();
@@ -131,7 +132,8 @@ export class S3Service {
 
   private operation(method: string, rawPath: string, params: Map<string, string>): S3Operation {
     const [, bucket = '', ...rest] = rawPath.split('/');
-    const key = rest.length ? decodeURIComponent(rest.join('/')) : undefined;
+    // `/bucket` and `/bucket/` both name the bucket itself.
+    const key = rest.join('/') ? decodeURIComponent(rest.join('/')) : undefined;
     const base = { bucket, key, context: { 'aws:SecureTransport': 'true' } };
     const object = `arn:aws:s3:::${bucket}/${key}`;
     const bucketArn = `arn:aws:s3:::${bucket}`;
@@ -218,9 +220,9 @@ export class S3Service {
     });
   }
 
-  private listUploads(res: ServerResponse, bucket: string): void {
+  private listUploads(res: ServerResponse, bucket: string, prefix: string): void {
     const uploads = [...this.uploads.entries()]
-      .filter(([, u]) => u.bucket === bucket)
+      .filter(([, u]) => u.bucket === bucket && u.key.startsWith(prefix))
       .map(
         ([id, u]) =>
           `<Upload><Key>${escapeXml(u.key)}</Key><UploadId>${escapeXml(id)}</UploadId><Initiated>${u.initiated.toISOString()}</Initiated></Upload>`,

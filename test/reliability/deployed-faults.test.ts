@@ -1,0 +1,301 @@
+import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { CloudFormationTemplate } from '../../local/account/template.js';
+import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
+import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
+import { collect } from '../helpers/streams.js';
+import { acceleratedClock } from '../../functions/core/clock.js';
+import { BURST } from './fault-catalog.js';
+
+let sequence = 0;
+const snowflake = () => `${Date.now()}${String(++sequence).padStart(5, '0')}`;
+
+/** Sends a signed Slack `/video` and returns the HTTP answer. */
+async function slackCommand(running: StackWithFakeChat, text: string, trigger: string) {
+  const body = slackCommandBody({
+    text,
+    triggerId: trigger,
+    responseUrl: `${running.chat.url}/hooks/${trigger}`,
+  });
+  return fetch(`${running.stack.url}/slack/events`, {
+    method: 'POST',
+    headers: slackHeaders(running.stack.slackSigningSecret, body),
+    body,
+  });
+}
+
+async function discordCommand(running: StackWithFakeChat, prompt: string, id = snowflake()) {
+  const body = JSON.stringify(
+    discordInteraction({
+      id,
+      applicationId: running.stack.discordApplicationId,
+      data: videoCommandData([{ name: 'prompt', type: 3, value: prompt }]),
+    }),
+  );
+  await fetch(`${running.stack.url}/discord/interactions`, {
+    method: 'POST',
+    headers: discordHeaders(running.stack.keys.discordPrivateKey, body),
+    body,
+  });
+  return id;
+}
+
+const finalOf = (running: StackWithFakeChat, trigger: string) =>
+  running.chat.to(`/hooks/${trigger}`).filter((r) => JSON.stringify(r.body).includes('clipbay_watch'));
+
+/** Faults in the deployed shape: the bundles, their roles, the account's services. */
+describe('bursts and faults in the deployed shape', () => {
+  describe('a burst against a TokenBay that admits 5 submits a second', () => {
+    let running: StackWithFakeChat;
+    beforeAll(async () => {
+      // The simulator's clock runs BURST.speed times faster: 5 submits a (simulated) second, and
+      // Retry-After in simulated time, so the burst takes seconds instead of minutes.
+      running = await startStackWithFakeChat(
+        { DISCORD_BOT_TOKEN: 'bot-token' },
+        {
+          generationSeconds: 10,
+          submitsPerSecond: BURST.submitsPerSecond,
+          clock: acceleratedClock(BURST.speed),
+        },
+        { waitMs: 1000, retryIntervalMs: 200 },
+      );
+    }, 120_000);
+    afterAll(() => running.close());
+
+    it('200 commands at once: every video made once, no failure message', async () => {
+      expect(BURST.commands).toBe(200);
+      const { stack, chat } = running;
+      const triggers: string[] = [];
+      const acks = await Promise.all(
+        Array.from({ length: BURST.commands }, async (_, i) => {
+          if (i % 2 === 0) {
+            const trigger = `burst.${i}.x`;
+            triggers.push(trigger);
+            return (await slackCommand(running, `burst ${i}`, trigger)).status;
+          }
+          await discordCommand(running, `burst ${i}`);
+          return 200;
+        }),
+      );
+      expect(acks.filter((s) => s !== 200)).toEqual([]);
+      expect(stack.workflow.list()).toHaveLength(BURST.commands);
+      await stack.workflow.settle();
+
+      const statuses = stack.workflow.list().map((e) => e.status);
+      expect(statuses.filter((s) => s !== 'SUCCEEDED')).toEqual([]); // videos lost: 0
+      const sim = stack.simulator!;
+      expect(sim.throttledSubmits).toBeGreaterThan(0); // the faults really happened
+      const prompts = sim.taskIds().length;
+      expect(prompts).toBe(BURST.commands); // accepted submits: one per command, no duplicate task
+      const accepted = sim.submits().length - sim.throttledSubmits;
+      expect(accepted).toBe(BURST.commands);
+      // Users left without an answer: 0. Failure messages: 0.
+      for (const trigger of triggers) expect(finalOf(running, trigger), trigger).toHaveLength(1);
+      const discordFinals = chat.to('/webhooks/').filter((r) => JSON.stringify(r.body).includes('/v/'));
+      expect(new Set(discordFinals.map((r) => r.path)).size).toBe(BURST.commands / 2);
+      expect(chat.requests.some((r) => /could not be made|went wrong/.test(JSON.stringify(r.body)))).toBe(
+        false,
+      );
+    }, 240_000);
+  });
+
+  describe('faults in one account', () => {
+    let running: StackWithFakeChat;
+    beforeAll(async () => {
+      running = await startStackWithFakeChat({ DISCORD_BOT_TOKEN: 'bot-token' }, { generationSeconds: 1 });
+    });
+    afterAll(() => running.close());
+
+    it('StartExecution throttled: retried within the ack budget, else a private "busy", never a 5xx', async () => {
+      const { stack } = running;
+      stack.account.stepFunctions.throttleNext = 2;
+      const retried = await slackCommand(running, 'a throttled start', 'throttle.1.x');
+      expect(retried.status).toBe(200);
+      expect(((await retried.json()) as { response_type: string }).response_type).toBe('in_channel');
+      expect(stack.workflow.list().some((e) => e.name === 'throttle.1.x')).toBe(true);
+
+      stack.account.stepFunctions.throttleNext = 1000;
+      try {
+        const started = performance.now();
+        const busy = await slackCommand(running, 'a throttled start', 'throttle.2.x');
+        expect(performance.now() - started).toBeLessThan(3000);
+        expect(busy.status).toBe(200);
+        expect(await busy.json()).toMatchObject({
+          response_type: 'ephemeral',
+          text: expect.stringContaining('clipbay is busy, try again in a minute'),
+        });
+        expect(stack.workflow.list().some((e) => e.name === 'throttle.2.x')).toBe(false);
+      } finally {
+        stack.account.stepFunctions.throttleNext = 0;
+      }
+    });
+
+    it('a SaveToS3 container killed at 50 % of the transfer: retried, byte-identical, no upload left behind', async () => {
+      const { stack } = running;
+      const sim = stack.simulator!;
+      sim.useVideoSize(24 * 1024 * 1024 + 11);
+      const saveToS3 = stack.account.fn('SaveToS3Fn');
+      sim.inject('content', {
+        stallAtFraction: 0.5,
+        onStall: () => {
+          for (const pid of saveToS3.pids()) process.kill(pid, 'SIGKILL');
+        },
+      });
+      try {
+        await slackCommand(running, 'a killed transfer', 'killed.1.x');
+        const execution = await stack.workflow.list().find((e) => e.name === 'killed.1.x')!.done;
+        expect(execution.status).toBe('SUCCEEDED');
+        expect(execution.statesEntered.SaveToS3).toBeGreaterThanOrEqual(1);
+        const final = JSON.stringify(finalOf(running, 'killed.1.x').at(-1)!.body);
+        const clipId = /\/v\/([\w-]{22})/.exec(final)![1]!;
+        const s3 = new S3Client({ ...stack.account.operatorClientConfig(), forcePathStyle: true });
+        const stored = await s3.send(
+          new GetObjectCommand({ Bucket: 'clipbay-videos', Key: `clips/${clipId}.mp4` }),
+        );
+        expect((await collect(stored.Body as never)).equals(sim.video.bytes())).toBe(true);
+        const { Uploads = [] } = await s3.send(new ListMultipartUploadsCommand({ Bucket: 'clipbay-videos' }));
+        expect(Uploads).toEqual([]);
+        expect(stack.account.s3.openUploads()).toEqual([]);
+      } finally {
+        sim.useVideoSize(undefined);
+      }
+    });
+
+    it('S3 503 SlowDown on UploadPart: retried, byte-identical', async () => {
+      const { stack } = running;
+      const sim = stack.simulator!;
+      sim.useVideoSize(20 * 1024 * 1024 + 3);
+      stack.account.s3.slowDownNextParts = 2;
+      try {
+        await slackCommand(running, 'a slowed upload', 'slow.1.x');
+        const execution = await stack.workflow.list().find((e) => e.name === 'slow.1.x')!.done;
+        expect(execution.status).toBe('SUCCEEDED');
+        expect(stack.account.s3.slowDownNextParts).toBe(0); // both SlowDowns were served
+        const final = JSON.stringify(finalOf(running, 'slow.1.x').at(-1)!.body);
+        const clipId = /\/v\/([\w-]{22})/.exec(final)![1]!;
+        const s3 = new S3Client({ ...stack.account.operatorClientConfig(), forcePathStyle: true });
+        const stored = await s3.send(
+          new GetObjectCommand({ Bucket: 'clipbay-videos', Key: `clips/${clipId}.mp4` }),
+        );
+        expect((await collect(stored.Body as never)).equals(sim.video.bytes())).toBe(true);
+      } finally {
+        sim.useVideoSize(undefined);
+      }
+    });
+
+    it('Slack 429 on the final message: sent again after Retry-After, delivered once', async () => {
+      const { stack, chat } = running;
+      stack.simulator!.options.generationSeconds = 0; // ready at the first poll: no progress message
+      chat.answer(/POST \/hooks\/ratelimit\.1\.x/, 429, { ok: false, error: 'ratelimited' }, 1, {
+        'retry-after': '1',
+      });
+      try {
+        await slackCommand(running, 'a rate-limited post', 'ratelimit.1.x');
+        const execution = await stack.workflow.list().find((e) => e.name === 'ratelimit.1.x')!.done;
+        expect(execution.status).toBe('SUCCEEDED');
+        const posts = chat.to('/hooks/ratelimit.1.x');
+        expect(posts).toHaveLength(2); // refused once, then delivered
+        expect(finalOf(running, 'ratelimit.1.x')).toHaveLength(2);
+        expect(execution.statesEntered.PostLink).toBe(1); // waited in the step, no state-machine retry
+      } finally {
+        stack.simulator!.options.generationSeconds = 1;
+      }
+    });
+
+    it('Discord 429 on a progress edit: the update is skipped, the final edit is delivered', async () => {
+      const { stack, chat, functionLogs } = running;
+      stack.simulator!.options.generationSeconds = 3;
+      const id = snowflake();
+      chat.answer(
+        new RegExp(`PATCH .*token-${id}/messages/@original`),
+        429,
+        { message: 'You are being rate limited.', retry_after: 1, global: false },
+        1,
+        {
+          'retry-after': '1',
+          'x-ratelimit-scope': 'user',
+        },
+      );
+      try {
+        await discordCommand(running, 'a rate-limited edit', id);
+        const execution = await stack.workflow.list().find((e) => e.name === id)!.done;
+        expect(execution.status).toBe('SUCCEEDED');
+        const edits = chat.to(`token-${id}/messages/@original`);
+        expect(JSON.stringify(edits.at(-1)!.body)).toContain('/v/');
+        expect(
+          functionLogs.some(
+            (l) =>
+              l.fn.startsWith('CheckStatusFn') &&
+              l.line.includes('progress update not shown') &&
+              l.line.includes(id),
+          ),
+        ).toBe(true);
+      } finally {
+        stack.simulator!.options.generationSeconds = 1;
+      }
+    });
+
+    it('Discord 429 on the final edit: sent again after retry_after, delivered', async () => {
+      const { stack, chat } = running;
+      stack.simulator!.options.generationSeconds = 0;
+      const id = snowflake();
+      chat.answer(
+        new RegExp(`PATCH .*token-${id}/messages/@original`),
+        429,
+        { message: 'You are being rate limited.', retry_after: 1, global: false },
+        1,
+        {
+          'retry-after': '1',
+          'x-ratelimit-scope': 'user',
+        },
+      );
+      try {
+        await discordCommand(running, 'a rate-limited final edit', id);
+        const execution = await stack.workflow.list().find((e) => e.name === id)!.done;
+        expect(execution.status).toBe('SUCCEEDED');
+        const edits = chat.to(`token-${id}/messages/@original`);
+        expect(edits).toHaveLength(2);
+        expect(JSON.stringify(edits.at(-1)!.body)).toContain('/v/');
+      } finally {
+        stack.simulator!.options.generationSeconds = 1;
+      }
+    });
+  });
+
+  describe('a Lambda that runs past its timeout', () => {
+    let running: StackWithFakeChat;
+    /** Submit may run 3 s here, less than TokenBay's hanging answer. */
+    const shortSubmit = (template: CloudFormationTemplate) => {
+      for (const [id, resource] of Object.entries(template.Resources))
+        if (resource.Type === 'AWS::Lambda::Function' && id.startsWith('SubmitFn'))
+          resource.Properties!.Timeout = 3;
+      return template;
+    };
+    beforeAll(async () => {
+      running = await startStackWithFakeChat({}, { generationSeconds: 1 }, { editTemplate: shortSubmit });
+    });
+    afterAll(() => running.close());
+
+    it('is stopped and started again: the user is told, the next command works', async () => {
+      const { stack } = running;
+      const submit = stack.account.fn('SubmitFn');
+      stack.simulator!.inject('submit', 'hang');
+      await slackCommand(running, 'a hanging submit', 'timeout.1.x');
+      const first = await stack.workflow.list().find((e) => e.name === 'timeout.1.x')!.done;
+      expect(first.status).toBe('FAILED');
+      // The submit may have reached TokenBay: it was not sent again.
+      expect(stack.simulator!.submits()).toHaveLength(1);
+      const failure = JSON.stringify(running.chat.to('/hooks/timeout.1.x').at(-1)!.body);
+      expect(failure).toContain('took too long');
+      await vi.waitFor(() => expect(submit.pids()).toEqual([]));
+
+      const coldStarts = submit.stats.coldStarts;
+      await slackCommand(running, 'after the timeout', 'timeout.2.x');
+      const second = await stack.workflow.list().find((e) => e.name === 'timeout.2.x')!.done;
+      expect(second.status).toBe('SUCCEEDED');
+      expect(submit.stats.coldStarts).toBe(coldStarts + 1);
+    });
+  });
+});

@@ -40,7 +40,7 @@ export interface VideoWorkflowProps {
   saveToS3: IFunction;
   postLink: IFunction;
   reportFailure: IFunction;
-  /** Seconds between polls (DESIGN.md: 15 deployed, never below 5). */
+  /** Seconds between polls (15 deployed, never below 5: TokenBay asks for no more than one poll per 5 s). */
   pollIntervalSeconds: number;
   /** The longest deadline (editing tasks); the whole execution is capped a little above it. */
   editTimeoutSeconds: number;

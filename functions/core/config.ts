@@ -2,7 +2,7 @@ import { ConfigError } from './errors.js';
 import { DEFAULT_MODEL, familyOf } from './models/families.js';
 
 /**
- * clipbay's configuration, read once at start-up from the environment (DESIGN.md's table).
+ * clipbay's configuration, read once at start-up from the environment (the README's configuration table).
  * Anything invalid throws a `ConfigError` whose message is one line naming the variable.
  * Clients take these values as options, so tests pass their own instead of mutating process.env.
  */

@@ -11,7 +11,7 @@ type FlagSpec =
   | { key: 'images' | 'references'; kind: 'list' }
   | { key: 'audio'; kind: 'switch'; value: boolean };
 
-/** The flags of DESIGN.md's chat grammar, by the name typed after `--`. */
+/** The flags of the chat grammar (docs/ARCHITECTURE.md), by the name typed after `--`. */
 const FLAGS: Record<string, FlagSpec> = {
   model: { key: 'model', kind: 'value' },
   duration: { key: 'duration', kind: 'value' },
@@ -30,7 +30,7 @@ export const FLAG_NAMES = Object.keys(FLAGS);
 
 /**
  * Reads `/video` command text (`a corgi --model veo-3.1… --duration 8`): the grammar of
- * DESIGN.md, shared by Slack (after `decodeSlackText`) and the CLI.
+ * docs/ARCHITECTURE.md, shared by Slack (after `decodeSlackText`) and the CLI.
  */
 export function parseCommandText(text: string, options: ValidateOptions): ParsedCommand {
   return parseCommandTokens(tokenize(text), options);

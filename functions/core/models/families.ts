@@ -3,8 +3,9 @@
  * an id that is not listed but matches `idPattern` is accepted and passed through, and TokenBay's
  * own error message reaches the user if it rejects a value.
  *
- * Field names and allowed values follow the families' own public APIs (see
- * shared/tokenbay-api.md): they are defaults to offer, TokenBay's answer is the authority.
+ * Field names and allowed values follow the families' own public APIs (Google's Veo 3.1,
+ * ByteDance's Seedance, Alibaba's HappyHorse), since TokenBay's pages do not list them per model:
+ * they are defaults to offer, and TokenBay's answer is the authority.
  */
 
 export type FamilyId = 'veo' | 'seedance' | 'happyhorse';

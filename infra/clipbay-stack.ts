@@ -175,7 +175,7 @@ export class ClipbayStack extends Stack {
     saveToS3.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['s3:PutObject'],
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
         resources: [objects],
       }),
     );

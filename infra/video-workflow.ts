@@ -20,6 +20,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { MIN_POLL_INTERVAL_SECONDS } from '../functions/core/config.js';
+import { RETRY_ON } from '../functions/core/errors.js';
 
 /** The state names, as a person would say them; the local runner binds handlers by these. */
 export const STATE = {
@@ -70,7 +71,7 @@ export class VideoWorkflow extends Construct {
     });
     const reportFailure = this.invoke(STATE.reportFailure, props.reportFailure, '$.report', 30);
     reportFailure.addRetry({
-      errors: ['NotifyError'],
+      errors: [...RETRY_ON.notify],
       interval: Duration.seconds(2),
       maxAttempts: 4,
       backoffRate: 2,
@@ -82,7 +83,7 @@ export class VideoWorkflow extends Construct {
     // ran, so that is safe; so is TokenBayNotSentError (the request certainly never left).
     const submit = this.invoke(STATE.submit, props.submit, '$.task', 30, { retryOnServiceExceptions: false });
     submit.addRetry({
-      errors: ['Lambda.TooManyRequestsException', 'TokenBayNotSentError'],
+      errors: [...RETRY_ON.submit.notSent],
       interval: Duration.seconds(2),
       maxAttempts: 3,
       backoffRate: 2,
@@ -91,7 +92,7 @@ export class VideoWorkflow extends Construct {
     // throws, and the machine backs off with jitter (so a burst does not retry in lockstep) until
     // Submit's own deadline check ends it.
     submit.addRetry({
-      errors: ['TokenBayRateLimitError'],
+      errors: [...RETRY_ON.submit.throttled],
       interval: Duration.seconds(5),
       maxAttempts: 12,
       backoffRate: 1.5,
@@ -106,12 +107,7 @@ export class VideoWorkflow extends Construct {
 
     const checkStatus = this.invoke(STATE.checkStatus, props.checkStatus, '$.status', 30);
     checkStatus.addRetry({
-      errors: [
-        'TokenBayRateLimitError',
-        'TokenBayServerError',
-        'TokenBayMaybeSentError',
-        'TokenBayNotSentError',
-      ],
+      errors: [...RETRY_ON.poll],
       interval: Duration.seconds(props.pollIntervalSeconds),
       maxAttempts: 4,
       backoffRate: 2,
@@ -123,13 +119,7 @@ export class VideoWorkflow extends Construct {
     saveToS3.addRetry({
       // Saving is idempotent (same key; an earlier attempt's multipart upload is aborted first),
       // so a crashed or timed-out container is retried too.
-      errors: [
-        'TransferInterruptedError',
-        'TokenBayServerError',
-        'TokenBayMaybeSentError',
-        'Runtime.ExitError',
-        'Sandbox.Timedout',
-      ],
+      errors: [...RETRY_ON.save],
       interval: Duration.seconds(5),
       maxAttempts: 2,
       backoffRate: 2,
@@ -138,7 +128,7 @@ export class VideoWorkflow extends Construct {
 
     const postLink = this.invoke(STATE.postLink, props.postLink, '$.posted', 30);
     postLink.addRetry({
-      errors: ['NotifyError'],
+      errors: [...RETRY_ON.notify],
       interval: Duration.seconds(2),
       maxAttempts: 4,
       backoffRate: 2,

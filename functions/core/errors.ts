@@ -1,11 +1,51 @@
 /**
+ * Every error name that crosses a state boundary, as a constant: Step Functions matches Retry and
+ * Catch on these strings, and minified bundles rule out `Class.name`. Renaming a class without
+ * changing its entry here breaks the type check (see ERROR_CLASSES below), never a retry.
+ */
+export const ERROR = {
+  clipbay: 'ClipbayError',
+  privateAnswer: 'PrivateAnswerError',
+  usage: 'UsageError',
+  busy: 'BusyError',
+  config: 'ConfigError',
+  tokenBay: 'TokenBayError',
+  tokenBayRejected: 'TokenBayRejectedError',
+  tokenBayAuth: 'TokenBayAuthError',
+  tokenBayRateLimit: 'TokenBayRateLimitError',
+  tokenBayServer: 'TokenBayServerError',
+  tokenBayProtocol: 'TokenBayProtocolError',
+  tokenBayNotSent: 'TokenBayNotSentError',
+  tokenBayMaybeSent: 'TokenBayMaybeSentError',
+  transfer: 'TransferError',
+  transferInterrupted: 'TransferInterruptedError',
+  transferIntegrity: 'TransferIntegrityError',
+  deadlineExceeded: 'DeadlineExceededError',
+  notify: 'NotifyError',
+  notifyRejected: 'NotifyRejectedError',
+} as const;
+export type ErrorName = (typeof ERROR)[keyof typeof ERROR];
+
+/** Names the Lambda runtime and Step Functions give errors that are not clipbay's own. */
+export const RUNTIME_ERROR = {
+  /** The container crashed or was killed. */
+  exit: 'Runtime.ExitError',
+  /** The function ran past its timeout. */
+  timedOut: 'Sandbox.Timedout',
+  /** Lambda throttled the invoke: the function never ran. */
+  throttled: 'Lambda.TooManyRequestsException',
+  /** A Task ran past its TimeoutSeconds. */
+  stateTimeout: 'States.Timeout',
+} as const;
+
+/**
  * One error tree for clipbay. Every error has a stable `name` (Step Functions Retry and Catch
  * match on it, since Lambda reports `error.name` as the errorType) and a message written for the
  * person who will read it: the user in chat for usage and TokenBay business errors, the admin
  * for configuration and key problems.
  */
 export class ClipbayError extends Error {
-  override readonly name: string = 'ClipbayError';
+  override readonly name: string = ERROR.clipbay;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
   }
@@ -16,17 +56,17 @@ export class ClipbayError extends Error {
  * Discord), and nothing was started.
  */
 export class PrivateAnswerError extends ClipbayError {
-  override readonly name: string = 'PrivateAnswerError';
+  override readonly name: string = ERROR.privateAnswer;
 }
 
 /** The command was wrong; the message tells the caller exactly what to fix. Starts nothing. */
 export class UsageError extends PrivateAnswerError {
-  override readonly name = 'UsageError';
+  override readonly name = ERROR.usage;
 }
 
 /** Invalid configuration at start-up; the message is one line naming the variable. */
 export class ConfigError extends ClipbayError {
-  override readonly name = 'ConfigError';
+  override readonly name = ERROR.config;
   constructor(
     readonly variable: string,
     problem: string,
@@ -44,7 +84,7 @@ export interface TokenBayErrorDetails {
 
 /** Anything TokenBay answered (or failed to answer) that is not a usable result. */
 export class TokenBayError extends ClipbayError {
-  override readonly name: string = 'TokenBayError';
+  override readonly name: string = ERROR.tokenBay;
   readonly status: number | undefined;
   readonly type: string | undefined;
   readonly code: string | undefined;
@@ -61,17 +101,17 @@ export class TokenBayError extends ClipbayError {
  * auth and rate limits. `message` is TokenBay's own `error.message`, meant for the user.
  */
 export class TokenBayRejectedError extends TokenBayError {
-  override readonly name = 'TokenBayRejectedError';
+  override readonly name = ERROR.tokenBayRejected;
 }
 
 /** 401/403: the API key is missing, wrong or revoked. The admin must act, not the user. */
 export class TokenBayAuthError extends TokenBayError {
-  override readonly name = 'TokenBayAuthError';
+  override readonly name = ERROR.tokenBayAuth;
 }
 
 /** 429: slow down. Safe to retry for reads; submit is never retried by the client. */
 export class TokenBayRateLimitError extends TokenBayError {
-  override readonly name = 'TokenBayRateLimitError';
+  override readonly name = ERROR.tokenBayRateLimit;
   /** What TokenBay's `Retry-After` header asked for, if it sent one. */
   readonly retryAfterSeconds: number | undefined;
   constructor(
@@ -85,12 +125,12 @@ export class TokenBayRateLimitError extends TokenBayError {
 
 /** 5xx from TokenBay. */
 export class TokenBayServerError extends TokenBayError {
-  override readonly name = 'TokenBayServerError';
+  override readonly name = ERROR.tokenBayServer;
 }
 
 /** The answer was not what the API documents (not JSON, missing task id, ...). */
 export class TokenBayProtocolError extends TokenBayError {
-  override readonly name = 'TokenBayProtocolError';
+  override readonly name = ERROR.tokenBayProtocol;
 }
 
 /**
@@ -98,7 +138,7 @@ export class TokenBayProtocolError extends TokenBayError {
  * timeout). Retrying a submit after this error cannot create a second paid task.
  */
 export class TokenBayNotSentError extends TokenBayError {
-  override readonly name = 'TokenBayNotSentError';
+  override readonly name = ERROR.tokenBayNotSent;
 }
 
 /**
@@ -106,17 +146,17 @@ export class TokenBayNotSentError extends TokenBayError {
  * that failed this way must never be sent again: TokenBay task creation is not idempotent.
  */
 export class TokenBayMaybeSentError extends TokenBayError {
-  override readonly name = 'TokenBayMaybeSentError';
+  override readonly name = ERROR.tokenBayMaybeSent;
 }
 
 /** Moving the finished video into storage failed. */
 export class TransferError extends ClipbayError {
-  override readonly name: string = 'TransferError';
+  override readonly name: string = ERROR.transfer;
 }
 
 /** The download broke off part way; the transfer can resume from `offset` with a Range request. */
 export class TransferInterruptedError extends TransferError {
-  override readonly name = 'TransferInterruptedError';
+  override readonly name = ERROR.transferInterrupted;
   constructor(
     message: string,
     readonly offset: number,
@@ -128,12 +168,12 @@ export class TransferInterruptedError extends TransferError {
 
 /** The stored object does not match what TokenBay announced (size, content type). */
 export class TransferIntegrityError extends TransferError {
-  override readonly name = 'TransferIntegrityError';
+  override readonly name = ERROR.transferIntegrity;
 }
 
 /** The task did not finish before its deadline. */
 export class DeadlineExceededError extends ClipbayError {
-  override readonly name = 'DeadlineExceededError';
+  override readonly name = ERROR.deadlineExceeded;
 }
 
 /**
@@ -141,7 +181,7 @@ export class DeadlineExceededError extends ClipbayError {
  * request timed out). Transient: the state machine's Retry lists name it.
  */
 export class NotifyError extends ClipbayError {
-  override readonly name = 'NotifyError';
+  override readonly name = ERROR.notify;
   /** How long the platform asked to wait (a 429's Retry-After / retry_after), when it said. */
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options: { cause?: unknown; retryAfterMs?: number | undefined } = {}) {
@@ -155,7 +195,7 @@ export class NotifyError extends ClipbayError {
  * caller is asked, privately, to try again in a minute. Nothing was started.
  */
 export class BusyError extends PrivateAnswerError {
-  override readonly name = 'BusyError';
+  override readonly name = ERROR.busy;
   constructor(options?: { cause?: unknown }) {
     super('clipbay is busy, try again in a minute.', options);
   }
@@ -168,7 +208,7 @@ export class BusyError extends PrivateAnswerError {
  * why, for the operator reading the execution history.
  */
 export class NotifyRejectedError extends ClipbayError {
-  override readonly name = 'NotifyRejectedError';
+  override readonly name = ERROR.notifyRejected;
   /** The HTTP status chat answered, if it answered one. */
   readonly status: number | undefined;
   /** Discord's error code (50035 …) or Slack's `error` (`invalid_blocks` …). */
@@ -181,4 +221,63 @@ export class NotifyRejectedError extends ClipbayError {
     this.status = details.status;
     this.code = details.code;
   }
+}
+
+/** Every class of the tree, by its ERROR key (a test checks each instance's `name` against ERROR). */
+export const ERROR_CLASSES = {
+  clipbay: ClipbayError,
+  privateAnswer: PrivateAnswerError,
+  usage: UsageError,
+  busy: BusyError,
+  config: ConfigError,
+  tokenBay: TokenBayError,
+  tokenBayRejected: TokenBayRejectedError,
+  tokenBayAuth: TokenBayAuthError,
+  tokenBayRateLimit: TokenBayRateLimitError,
+  tokenBayServer: TokenBayServerError,
+  tokenBayProtocol: TokenBayProtocolError,
+  tokenBayNotSent: TokenBayNotSentError,
+  tokenBayMaybeSent: TokenBayMaybeSentError,
+  transfer: TransferError,
+  transferInterrupted: TransferInterruptedError,
+  transferIntegrity: TransferIntegrityError,
+  deadlineExceeded: DeadlineExceededError,
+  notify: NotifyError,
+  notifyRejected: NotifyRejectedError,
+} satisfies { [K in keyof typeof ERROR]: abstract new (...args: never[]) => { name: string } };
+
+/** What is worth trying again when TokenBay or the network fails while reading (never a submit). */
+const TRANSIENT_READ: readonly string[] = [
+  ERROR.tokenBayRateLimit,
+  ERROR.tokenBayServer,
+  ERROR.tokenBayMaybeSent,
+  ERROR.tokenBayNotSent,
+];
+
+/**
+ * The one retry table: which error names each state of the workflow retries. The CDK definition
+ * builds its Retry lists from it; the CLI's poll loop and the download resume use `isTransient`.
+ */
+export const RETRY_ON = {
+  /** Only what certainly created no task: never sent, throttled (429), or Lambda never ran. */
+  submit: {
+    notSent: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent],
+    throttled: [ERROR.tokenBayRateLimit],
+  },
+  poll: TRANSIENT_READ,
+  /** Saving is idempotent (same key; leftover uploads aborted), so a dead container is retried too. */
+  save: [
+    ERROR.transferInterrupted,
+    ERROR.tokenBayServer,
+    ERROR.tokenBayMaybeSent,
+    RUNTIME_ERROR.exit,
+    RUNTIME_ERROR.timedOut,
+  ],
+  /** Chat was down or rate limiting; a refused message (NotifyRejectedError) is never retried. */
+  notify: [ERROR.notify],
+} as const;
+
+/** A read from TokenBay that failed in a way worth trying again (CLI poll loop, download resume). */
+export function isTransient(error: unknown): boolean {
+  return TRANSIENT_READ.includes((error as Error | undefined)?.name ?? '');
 }

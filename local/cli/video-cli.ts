@@ -16,7 +16,6 @@ import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import { TASK_STATUS } from '../../functions/core/tokenbay/task.js';
 import { waitForTask } from '../../functions/core/tokenbay/wait-for-task.js';
 import { resumingDownload } from '../../functions/core/transfer/resuming-download.js';
-import { isEditModel } from '../../functions/core/models/families.js';
 import { TokenBaySimulator } from '../simulator/tokenbay-simulator.js';
 import { formatBytes, progressLine } from './progress-bar.js';
 
@@ -55,9 +54,7 @@ async function main(argv: string[]): Promise<number> {
     let lastLine = '';
     const task = await waitForTask(client, submitted.id, {
       intervalSeconds: config.pollIntervalSeconds,
-      deadlineSeconds: isEditModel(request.model)
-        ? config.editTimeoutSeconds
-        : config.generationTimeoutSeconds,
+      deadlines: config,
       onUpdate: (update) => {
         const line = progressLine(update, (Date.now() - started) / 1000);
         if (interactive) process.stderr.write(`\r${line}`);

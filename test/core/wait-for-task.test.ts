@@ -22,7 +22,7 @@ describe('waitForTask', () => {
     const progress: number[] = [];
     const task = await waitForTask(client, id, {
       intervalSeconds: 15,
-      deadlineSeconds: 300,
+      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
       clock,
       sleep: clock.sleep,
       onUpdate: (t) => progress.push(t.progress),
@@ -38,7 +38,7 @@ describe('waitForTask', () => {
     const errors: string[] = [];
     const task = await waitForTask(client, id, {
       intervalSeconds: 15,
-      deadlineSeconds: 300,
+      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
       clock,
       sleep: clock.sleep,
       onPollError: (e) => errors.push(e.name),
@@ -51,7 +51,7 @@ describe('waitForTask', () => {
     const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x [fail]' });
     const task = await waitForTask(client, id, {
       intervalSeconds: 15,
-      deadlineSeconds: 300,
+      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
       clock,
       sleep: clock.sleep,
     });
@@ -63,7 +63,7 @@ describe('waitForTask', () => {
     const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x [never]' });
     const error = await waitForTask(client, id, {
       intervalSeconds: 15,
-      deadlineSeconds: 300,
+      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
       clock,
       sleep: clock.sleep,
     }).catch((e) => e);
@@ -79,7 +79,7 @@ describe('waitForTask', () => {
       await expect(
         waitForTask(wrongKey, 'task_1', {
           intervalSeconds: 15,
-          deadlineSeconds: 300,
+          deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
           clock,
           sleep: clock.sleep,
         }),

@@ -80,9 +80,11 @@ describe('ClipbayStack template', () => {
     );
     expect(tasks.map(([name]) => name)).toEqual(['Submit', 'CheckStatus', 'SaveToS3', 'PostLink']);
     for (const [name, state] of tasks) expect(state.Catch?.[0]?.Next, name).toBe('ReportFailure');
-    // Submit is retried only when the request certainly never reached TokenBay.
+    // Submit is retried only when the request certainly created no task: never sent, or a 429
+    // (with jittered backoff, so a burst does not retry in lockstep).
     expect(states.Submit!.Retry).toEqual([
       expect.objectContaining({ ErrorEquals: ['Lambda.TooManyRequestsException', 'TokenBayNotSentError'] }),
+      expect.objectContaining({ ErrorEquals: ['TokenBayRateLimitError'], JitterStrategy: 'FULL' }),
     ]);
   });
 

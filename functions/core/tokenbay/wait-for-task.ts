@@ -1,13 +1,14 @@
 import { systemClock, type Clock } from '../clock.js';
-import { DeadlineExceededError } from '../errors.js';
+import { DeadlineExceededError, isTransient } from '../errors.js';
 import type { TokenBayClient } from './client.js';
+import { deadlineFor, type Deadlines } from './deadline.js';
 import { isTerminal, type Task } from './task.js';
 
 export interface WaitForTaskOptions {
   /** Seconds between polls; TokenBay asks for at least 5. */
   intervalSeconds: number;
-  /** Give up this many seconds after starting to wait. */
-  deadlineSeconds: number;
+  /** Give up this long after starting to wait, by the task's `action` (see deadlineFor). */
+  deadlines: Deadlines;
   /** Told after every successful poll. */
   onUpdate?: (task: Task) => void;
   /** Told when a poll failed and will be tried again at the next interval. */
@@ -15,13 +16,6 @@ export interface WaitForTaskOptions {
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
 }
-
-const TRANSIENT = new Set([
-  'TokenBayRateLimitError',
-  'TokenBayServerError',
-  'TokenBayMaybeSentError',
-  'TokenBayNotSentError',
-]);
 
 /**
  * Client-side poll loop (the CLI's; in AWS the state machine's Wait/Choice loop does this job):
@@ -35,19 +29,22 @@ export async function waitForTask(
 ): Promise<Task> {
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const deadline = clock.now() + options.deadlineSeconds * 1000;
+  const started = clock.now();
+  let action: string | undefined;
   for (;;) {
-    if (clock.now() + options.intervalSeconds * 1000 > deadline)
+    const deadlineSeconds = deadlineFor(action, options.deadlines);
+    if (clock.now() + options.intervalSeconds * 1000 > started + deadlineSeconds * 1000)
       throw new DeadlineExceededError(
-        `The video was not ready after ${Math.round(options.deadlineSeconds / 60)} minutes; TokenBay task ${taskId} was given up.`,
+        `The video was not ready after ${Math.round(deadlineSeconds / 60)} minutes; TokenBay task ${taskId} was given up.`,
       );
     await sleep(options.intervalSeconds * 1000);
     try {
       const task = await client.get(taskId);
+      action = task.action;
       options.onUpdate?.(task);
       if (isTerminal(task.status)) return task;
     } catch (error) {
-      if (!TRANSIENT.has((error as Error).name)) throw error;
+      if (!isTransient(error)) throw error;
       options.onPollError?.(error as Error);
     }
   }

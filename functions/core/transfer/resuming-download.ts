@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { TransferIntegrityError, TransferInterruptedError } from '../errors.js';
+import { ERROR, TransferIntegrityError, TransferInterruptedError } from '../errors.js';
 import type { VideoContent } from '../tokenbay/client.js';
 
 export interface ResumingDownloadOptions {
@@ -68,9 +68,9 @@ export function resumingDownload(
   return { stream: Readable.from(bytes(), { objectMode: false }), progress };
 }
 
+/** A broken connection or a server hiccup: the download goes on from the byte it reached. */
+const RESUMABLE: readonly string[] = [ERROR.tokenBayMaybeSent, ERROR.tokenBayNotSent, ERROR.tokenBayServer];
+
 function isNetworkError(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
-  return (
-    name === 'TokenBayMaybeSentError' || name === 'TokenBayNotSentError' || name === 'TokenBayServerError'
-  );
+  return RESUMABLE.includes((error as Error | undefined)?.name ?? '');
 }

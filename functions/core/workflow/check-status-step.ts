@@ -3,6 +3,7 @@ import { NotifyError } from '../errors.js';
 import { CHAT_TIMEOUT_MS } from '../notify/chat-timeout.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { TokenBayClient } from '../tokenbay/client.js';
+import { deadlineFor } from '../tokenbay/deadline.js';
 import { TASK_STATUS } from '../tokenbay/task.js';
 import {
   afterSubmitSchema,
@@ -51,7 +52,7 @@ export async function checkStatusStep(deps: CheckStatusDeps, event: unknown): Pr
     return { ...base, outcome: POLL_OUTCOME.failed, reason: task.failReason ?? 'TokenBay gave no reason.' };
   }
 
-  const timeoutSeconds = task.action === 'generate' ? deps.generationTimeoutSeconds : deps.editTimeoutSeconds;
+  const timeoutSeconds = deadlineFor(task.action, deps);
   const elapsedSeconds = (clock.now() - input.task.submittedAt) / 1000;
   if (elapsedSeconds >= timeoutSeconds) {
     return {

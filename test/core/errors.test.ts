@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ERROR, ERROR_CLASSES, isTransient, RETRY_ON } from '../../functions/core/errors.js';
+
+/** The names Step Functions matches on are the names the errors carry, and nothing else. */
+describe('the error table', () => {
+  it.each(Object.entries(ERROR_CLASSES))('%s instances are named as the table says', (key, Class) => {
+    const error = new (Class as unknown as new (...args: unknown[]) => Error)('a message', 0);
+    expect(error.name).toBe(ERROR[key as keyof typeof ERROR]);
+  });
+
+  it('never retries a submit that may have reached TokenBay', () => {
+    const submit = [...RETRY_ON.submit.notSent, ...RETRY_ON.submit.throttled] as string[];
+    for (const name of [
+      ERROR.tokenBayMaybeSent,
+      ERROR.tokenBayServer,
+      ERROR.tokenBayProtocol,
+      'Sandbox.Timedout',
+    ])
+      expect(submit).not.toContain(name);
+  });
+
+  it('retries a notification only when chat may take it later', () => {
+    expect(RETRY_ON.notify).toEqual([ERROR.notify]);
+  });
+
+  it('treats only failed reads as transient', () => {
+    expect(isTransient(Object.assign(new Error('x'), { name: ERROR.tokenBayServer }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('x'), { name: ERROR.tokenBayRejected }))).toBe(false);
+    expect(isTransient(undefined)).toBe(false);
+  });
+});

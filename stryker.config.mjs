@@ -1,0 +1,67 @@
+// @ts-check
+/* global process */
+/**
+ * Mutation testing for the code where a silent bug costs money or safety (issue 19): signature
+ * checks and request guards, the TokenBay client, Submit and CheckStatus, the transfer and its
+ * resume, links and the share redirect, the grammar, validator and request builder, and the
+ * state machine's retry table. `npm run mutation` (not part of `npm test`: about half an hour on
+ * two cores) runs it and writes docs/MUTATION.md from the JSON report.
+ *
+ * Only fast, in-process test files run (vitest.mutation.config.ts): tests that start the emulated
+ * account run the code as Lambda bundles in child processes, which Stryker's instrumented sources
+ * never reach.
+ *
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+/** The modules, in two parts that `MUTATION_PART=safety|grammar` runs alone (unset: both). */
+const MUTATE = {
+  safety: [
+    'bots/discord/signature.ts',
+    'bots/slack/request-guard.ts',
+    'functions/core/tokenbay/**/*.ts',
+    'functions/core/workflow/submit-step.ts',
+    'functions/core/workflow/check-status-step.ts',
+    'functions/core/workflow/save-to-s3-step.ts',
+    'functions/core/transfer/**/*.ts',
+    'functions/core/storage/**/*.ts',
+  ],
+  grammar: [
+    'functions/core/grammar/**/*.ts',
+    '!functions/core/grammar/help-text.ts',
+    'functions/core/request/**/*.ts',
+  ],
+};
+const part = process.env.MUTATION_PART ?? '';
+const suffix = part ? `-${part}` : '';
+
+export default {
+  packageManager: 'npm',
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  checkers: ['typescript'],
+  // Only what the mutated files and the mutation tests reach: quicker, and another change in
+  // progress elsewhere in the tree cannot stop the run.
+  tsconfigFile: 'scripts/tsconfig.mutation.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  plugins: ['@stryker-mutator/vitest-runner', '@stryker-mutator/typescript-checker'],
+  mutate: MUTATE[part] ?? Object.values(MUTATE).flat(),
+  coverageAnalysis: 'perTest',
+  // Code run outside any test (module constants, a beforeAll's synth) would make Stryker run every
+  // test file for each of its mutants: hours on two cores. They are counted as ignored in
+  // docs/MUTATION.md; the retry table (synthesized in a beforeAll) is checked by
+  // test/infra/retry-table.test.ts and the hand mutants of scripts/retry-table-mutants.ts.
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 20_000,
+  timeoutFactor: 2,
+  incremental: true,
+  incrementalFile: `reports/mutation/stryker-incremental${suffix}.json`,
+  ignorePatterns: ['cdk.out', '.clipbay', 'videos', 'test-results', 'bench/out', 'reports', 'docs/*.png'],
+  reporters: ['json', 'html', 'clear-text', 'progress'],
+  jsonReporter: { fileName: `reports/mutation/mutation${suffix}.json` },
+  htmlReporter: { fileName: `reports/mutation/mutation${suffix}.html` },
+  clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: true,
+};

@@ -1,0 +1,273 @@
+import { InteractionType } from 'discord-api-types/v10';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AccountIam } from '../../local/account/account-iam.js';
+import { wildcard, type PolicyStatement } from '../../local/account/iam-policy.js';
+import { Principals } from '../../local/account/principals.js';
+import { synthesize } from '../../local/account/synth.js';
+import { TemplateResolver } from '../../local/account/template.js';
+import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
+import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
+
+const SECRET = 'roles-test-signing-secret';
+/** Larger than SaveToS3's 8 MiB part, so every save is a real multipart upload. */
+const VIDEO_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Grants each role has that no run here exercises, each with the reason it stays. Anything else a
+ * role grants must be used by some call below, and every call below must be allowed: the roles are
+ * exactly what the code needs, checked on the deployed template by the account that enforces it.
+ */
+const UNUSED_BY_DESIGN: Record<string, string> = {
+  'logs:CreateLogStream': 'Lambda writes the function logs itself; the code never calls CloudWatch Logs.',
+  'logs:PutLogEvents': 'Lambda writes the function logs itself; the code never calls CloudWatch Logs.',
+  'xray:PutTraceSegments': 'Active tracing: the Lambda service sends the segments, not the code.',
+  'xray:PutTelemetryRecords': 'Active tracing: the Lambda service sends the records, not the code.',
+  'secretsmanager:DescribeSecret':
+    'Part of CDK grantRead; the secrets code calls only GetSecretValue. Harmless (metadata only).',
+};
+
+type Decision = StackWithFakeChat['stack']['account']['iam']['decisions'][number];
+
+/** Role name (as in the assumed-role ARN) → the function's logical id prefix. */
+function functionOf(decision: Decision): string | undefined {
+  return /assumed-role\/([A-Za-z0-9]+?)Role[0-9A-F]{8}\//.exec(decision.principal)?.[1];
+}
+
+describe('each function uses exactly the grants its role has (real videos in the emulated account)', () => {
+  let running: StackWithFakeChat;
+  let decisions: Decision[];
+  let allows: Map<string, PolicyStatement[]>;
+  let n = 0;
+
+  const slack = async (text: string) => {
+    const { stack, chat } = running;
+    const trigger = `${Date.now()}.${++n}.roles`;
+    const body = slackCommandBody({
+      text,
+      triggerId: trigger,
+      responseUrl: `${chat.url}/hooks/${trigger}`,
+      userId: 'U123',
+      channelId: `C-${trigger}`,
+    });
+    const response = await fetch(`${stack.url}/slack/events`, {
+      method: 'POST',
+      headers: slackHeaders(SECRET, body),
+      body,
+    });
+    expect(response.status).toBe(200);
+    const execution = stack.workflow.list().find((e) => e.name === trigger)!;
+    return { trigger, execution, done: await execution.done };
+  };
+
+  const discord = async (payload: Record<string, unknown>) => {
+    const { stack } = running;
+    const body = JSON.stringify(payload);
+    const response = await fetch(`${stack.url}/discord/interactions`, {
+      method: 'POST',
+      headers: discordHeaders(stack.keys.discordPrivateKey, body),
+      body,
+    });
+    expect(response.status).toBe(200);
+    const execution = stack.workflow.list().find((e) => e.name === payload.id)!;
+    return { execution, done: await execution.done };
+  };
+  const discordCommand = (prompt: string) =>
+    discordInteraction({
+      id: `${Date.now()}${String(++n).padStart(5, '0')}`,
+      applicationId: running.stack.discordApplicationId,
+      guildId: '300000000000000003',
+      data: videoCommandData([{ name: 'prompt', type: 3, value: prompt }]),
+    });
+
+  beforeAll(async () => {
+    running = await startStackWithFakeChat(
+      { SLACK_SIGNING_SECRET: SECRET, DISCORD_BOT_TOKEN: 'bot-token' },
+      { videoSize: VIDEO_BYTES },
+    );
+    const { stack, chat } = running;
+
+    // 1. A Slack video that succeeds; its presigned download link (signed by PostLink) and its share
+    //    link (ShareLink presigns on each visit) are opened, and so is the share link of no clip.
+    const ok = await slack('a corgi surfing');
+    expect(ok.done.status).toBe('SUCCEEDED');
+    const final = JSON.stringify(chat.to(`/hooks/${ok.trigger}`).at(-1)!.body).replaceAll('&amp;', '&');
+    const download = /<(https?:\/\/[^|>]+X-Amz-Signature=[^|>]+)\|/.exec(final)![1]!;
+    const share = /https?:\/\/[^\s"<>|]+\/v\/[A-Za-z0-9_-]{22}/.exec(final)![0];
+    for (const link of [download, share]) {
+      const response = await fetch(link);
+      expect(response.status, `${link} ${response.status === 200 ? '' : await response.clone().text()}`).toBe(
+        200,
+      );
+      expect((await response.arrayBuffer()).byteLength).toBe(VIDEO_BYTES);
+    }
+    const missing = await fetch(`${stack.url}/v/ZZZZZZZZZZZZZZZZZZZZZZ`);
+    expect(missing.status).toBe(404);
+    await missing.text();
+
+    // 2. A re-roll from that clip's Slack button (DescribeExecution of the original).
+    const reroll = `${Date.now()}.${++n}.roles`;
+    const payload = {
+      type: 'block_actions',
+      trigger_id: reroll,
+      response_url: `${chat.url}/hooks/${reroll}`,
+      user: { id: 'U999', username: 'bo', name: 'bo', team_id: 'T1' },
+      team: { id: 'T1', domain: 'acme' },
+      channel: { id: 'C-reroll', name: 'general' },
+      container: { type: 'message', channel_id: 'C-reroll', message_ts: '1.2' },
+      api_app_id: 'A1',
+      token: 'deprecated',
+      actions: [
+        { type: 'button', action_id: 'clipbay_reroll', block_id: 'b', value: ok.trigger, action_ts: '1' },
+      ],
+    };
+    const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    expect(
+      (
+        await fetch(`${stack.url}/slack/events`, {
+          method: 'POST',
+          headers: slackHeaders(SECRET, body),
+          body,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await stack.workflow.list().find((e) => e.name === reroll)!.done).status).toBe('SUCCEEDED');
+
+    // 3. A Slack video TokenBay fails (ReportFailure), and the same two on Discord, with a button.
+    expect((await slack('a cat [fail]')).done.status).toBe('FAILED');
+    const fromDiscord = discordCommand('a lighthouse at night');
+    expect((await discord(fromDiscord)).done.status).toBe('SUCCEEDED');
+    expect((await discord(discordCommand('a dog [fail]'))).done.status).toBe('FAILED');
+    const click = discordInteraction({
+      id: `${Date.now()}${String(++n).padStart(5, '0')}`,
+      type: InteractionType.MessageComponent,
+      applicationId: stack.discordApplicationId,
+      user: { id: '876543210987654321', username: 'bo' },
+      data: { custom_id: `clipbay:vertical:${String(fromDiscord.id)}`, component_type: 2 },
+    });
+    expect((await discord(click)).done.status).toBe('SUCCEEDED');
+
+    // 4. A download cut four times past the first 8 MiB part: SaveToS3 gives up on that attempt
+    //    (three resumes at most), lib-storage aborts the multipart upload, and the state machine's
+    //    retry saves the clip from the start.
+    stack.simulator!.inject(
+      'content',
+      { resetAtFraction: 0.45 },
+      { resetAtFraction: 0.5 },
+      { resetAtFraction: 0.55 },
+      { resetAtFraction: 0.6 },
+    );
+    const cut = await slack('a storm at sea');
+    expect(cut.done.status).toBe('SUCCEEDED');
+    expect(
+      running.functionLogs.some((l) => l.fn.startsWith('SaveToS3Fn') && /TransferInterrupted/.test(l.line)),
+    ).toBe(true);
+
+    decisions = [...stack.account.iam.decisions];
+    const resolver = stack.account.resolver;
+    allows = new Map();
+    for (const [id, fn] of resolver.resourcesOfType('AWS::Lambda::Function')) {
+      const statements = stack.account.iam
+        .policiesOf(resolver.string(fn.Properties!.Role))
+        .flatMap((doc) => doc.Statement)
+        .filter((s) => s.Effect === 'Allow');
+      allows.set(id.replace(/[0-9A-F]{8}$/, ''), statements);
+    }
+  }, 300_000);
+  afterAll(() => running?.close(), 120_000);
+
+  it('allowed every call each function made', () => {
+    const byFunction = decisions.filter(functionOf);
+    expect(byFunction.length).toBeGreaterThan(20);
+    expect(
+      byFunction.filter((d) => !d.allowed).map((d) => `${functionOf(d)} ${d.action} ${d.resource}`),
+    ).toEqual([]);
+  });
+
+  it('SaveToS3 aborted a multipart upload, allowed by its role', () => {
+    const aborts = decisions.filter((d) => d.action === 's3:AbortMultipartUpload');
+    expect(aborts.length).toBeGreaterThan(0);
+    expect(aborts.every((d) => d.allowed && functionOf(d) === 'SaveToS3Fn')).toBe(true);
+    expect(aborts[0]!.resource).toMatch(/^arn:aws:s3:::[^/]+\/clips\/[A-Za-z0-9_-]{22}\.mp4$/);
+  });
+
+  it('grants each function nothing it never used, but for the grants listed with a reason', () => {
+    const unused: string[] = [];
+    for (const [fn, statements] of allows) {
+      const made = decisions.filter((d) => d.allowed && functionOf(d) === fn);
+      for (const statement of statements)
+        for (const action of [statement.Action ?? []].flat())
+          for (const resource of [statement.Resource ?? []].flat()) {
+            if (action in UNUSED_BY_DESIGN) continue;
+            const used = made.some((d) => d.action === action && wildcard(resource, d.resource, false));
+            if (!used) unused.push(`${fn} ${action} ${resource}`);
+          }
+    }
+    expect(unused).toEqual([]);
+    expect([...allows.keys()].sort()).toEqual([
+      'CheckStatusFn',
+      'DiscordInteractionsFn',
+      'PostLinkFn',
+      'ReportFailureFn',
+      'SaveToS3Fn',
+      'ShareLinkFn',
+      'SlackEventsFn',
+      'SubmitFn',
+    ]);
+  });
+});
+
+/** The two grants whose loss a mutant showed no test would notice, checked on the template itself. */
+describe('the template grants what a failed transfer and a submit need', () => {
+  let resolver: TemplateResolver;
+  let iam: AccountIam;
+  const principals = new Principals();
+
+  beforeAll(async () => {
+    const { template } = await synthesize();
+    resolver = new TemplateResolver(template);
+    iam = new AccountIam(resolver);
+  });
+
+  const roleOf = (prefix: string) => {
+    const [id, fn] = resolver
+      .resourcesOfType('AWS::Lambda::Function')
+      .find(([name]) => name.startsWith(prefix))!;
+    return principals.forRole(resolver.string(fn.Properties!.Role), id);
+  };
+
+  it('SaveToS3 may abort a multipart upload under clips/, and nowhere else', () => {
+    const [bucketId] = resolver
+      .resourcesOfType('AWS::S3::Bucket')
+      .find(([, b]) => JSON.stringify(b.Properties ?? {}).includes('"clips/"'))!;
+    const name = resolver.ref(bucketId);
+    const save = roleOf('SaveToS3Fn');
+    const abort = (key: string) =>
+      iam.decide(save, { action: 's3:AbortMultipartUpload', resource: `arn:aws:s3:::${name}/${key}` }, name);
+    expect(abort('clips/AbCdEfGhIjKlMnOpQrStUv.mp4').allowed).toBe(true);
+    expect(abort('logs/x').allowed).toBe(false);
+    expect(
+      iam.decide(
+        roleOf('PostLinkFn'),
+        { action: 's3:AbortMultipartUpload', resource: `arn:aws:s3:::${name}/clips/x.mp4` },
+        name,
+      ).allowed,
+    ).toBe(false);
+  });
+
+  it('Submit may read the TokenBay secret', () => {
+    const [secretId] = resolver
+      .resourcesOfType('AWS::SecretsManager::Secret')
+      .find(([id]) => id.toLowerCase().startsWith('tokenbay'))!;
+    const secretArn = resolver.ref(secretId);
+    expect(
+      iam.decide(roleOf('SubmitFn'), { action: 'secretsmanager:GetSecretValue', resource: secretArn })
+        .allowed,
+    ).toBe(true);
+    expect(
+      iam.decide(roleOf('SlackEventsFn'), { action: 'secretsmanager:GetSecretValue', resource: secretArn })
+        .allowed,
+    ).toBe(false);
+  });
+});

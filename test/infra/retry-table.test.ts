@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import {
+  NotifyError,
+  TokenBayMaybeSentError,
+  TokenBayNotSentError,
+  TokenBayRateLimitError,
+  TokenBayServerError,
+  TransferInterruptedError,
+} from '../../functions/core/errors.js';
+import { stateMachineDefinition, synthesizeTemplate } from '../helpers/synthesized-definition.js';
+
+interface Retrier {
+  ErrorEquals: string[];
+  IntervalSeconds?: number;
+  MaxAttempts?: number;
+  BackoffRate?: number;
+  MaxDelaySeconds?: number;
+  JitterStrategy?: string;
+}
+interface TaskState {
+  Type: string;
+  Retry?: Retrier[];
+  Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
+}
+
+/**
+ * CDK's retrier for Lambda's own service errors (the function never ran or its answer was lost
+ * inside Lambda), on every Task but Submit, where a lost answer may hide a created task.
+ */
+const LAMBDA_SERVICE = {
+  ErrorEquals: [
+    'Lambda.AWSLambdaException',
+    'Lambda.ClientExecutionTimeoutException',
+    'Lambda.SdkClientException',
+    'Lambda.ServiceException',
+  ],
+  IntervalSeconds: 2,
+  MaxAttempts: 6,
+  BackoffRate: 2,
+};
+
+/** A retrier with its error names sorted: their order in ErrorEquals means nothing. */
+const normal = (r: Retrier) => ({ ...r, ErrorEquals: [...r.ErrorEquals].sort() });
+
+/**
+ * The retry table, as deployed: which errors each Task state retries, how often and how far apart.
+ * Retrying the wrong error costs money (a second paid TokenBay task) or fails a video that would
+ * have worked; the names must be the `name` of the errors the steps throw (Lambda reports it).
+ */
+describe('the state machine retry table', () => {
+  it('retries exactly what is safe, per state, with these intervals and limits', () => {
+    const states = stateMachineDefinition(synthesizeTemplate({ pollIntervalSeconds: 15 })).States as Record<
+      string,
+      TaskState
+    >;
+    const retries = (name: string) => (states[name]!.Retry ?? []).map(normal);
+
+    // Submit: only what certainly created no task. Never a timeout or a 5xx (may have been sent).
+    expect(retries('Submit')).toEqual(
+      [
+        {
+          ErrorEquals: ['Lambda.TooManyRequestsException', 'TokenBayNotSentError'],
+          IntervalSeconds: 2,
+          MaxAttempts: 3,
+          BackoffRate: 2,
+        },
+        {
+          ErrorEquals: ['TokenBayRateLimitError'],
+          IntervalSeconds: 5,
+          MaxAttempts: 12,
+          BackoffRate: 1.5,
+          MaxDelaySeconds: 60,
+          JitterStrategy: 'FULL',
+        },
+      ].map(normal),
+    );
+    const submitNames = retries('Submit').flatMap((r) => r.ErrorEquals);
+    for (const unsafe of ['TokenBayMaybeSentError', 'TokenBayServerError', 'States.ALL', 'States.Timeout'])
+      expect(submitNames).not.toContain(unsafe);
+
+    expect(retries('CheckStatus')).toEqual([
+      LAMBDA_SERVICE,
+      normal({
+        ErrorEquals: [
+          'TokenBayRateLimitError',
+          'TokenBayServerError',
+          'TokenBayMaybeSentError',
+          'TokenBayNotSentError',
+        ],
+        IntervalSeconds: 15,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+        MaxDelaySeconds: 120,
+      }),
+    ]);
+    expect(retries('SaveToS3')).toEqual([
+      LAMBDA_SERVICE,
+      normal({
+        ErrorEquals: [
+          'TransferInterruptedError',
+          'TokenBayServerError',
+          'TokenBayMaybeSentError',
+          'Runtime.ExitError',
+          'Sandbox.Timedout',
+        ],
+        IntervalSeconds: 5,
+        MaxAttempts: 2,
+        BackoffRate: 2,
+      }),
+    ]);
+    for (const notify of ['PostLink', 'ReportFailure'])
+      expect(retries(notify), notify).toEqual([
+        LAMBDA_SERVICE,
+        { ErrorEquals: ['NotifyError'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 },
+      ]);
+
+    // Everything else ends in ReportFailure (and ReportFailure's own failure in VideoFailed).
+    for (const name of ['Submit', 'CheckStatus', 'SaveToS3', 'PostLink'])
+      expect(states[name]!.Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], Next: 'ReportFailure', ResultPath: '$.error' },
+      ]);
+    expect(states.ReportFailure!.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], Next: 'VideoFailed', ResultPath: '$.reportError' },
+    ]);
+  });
+
+  it('names errors exactly as the steps throw them', () => {
+    const names = [
+      new TokenBayNotSentError('x'),
+      new TokenBayRateLimitError('x'),
+      new TokenBayServerError('x'),
+      new TokenBayMaybeSentError('x'),
+      new TransferInterruptedError('x', 0),
+      new NotifyError('x'),
+    ].map((error) => error.name);
+    expect(names).toEqual([
+      'TokenBayNotSentError',
+      'TokenBayRateLimitError',
+      'TokenBayServerError',
+      'TokenBayMaybeSentError',
+      'TransferInterruptedError',
+      'NotifyError',
+    ]);
+  });
+});

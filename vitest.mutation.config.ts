@@ -1,0 +1,40 @@
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The test files Stryker runs (stryker.config.mjs): fast, in-process ones only. Tests that start
+ * the emulated account run the code as Lambda bundles in child processes, which Stryker's
+ * instrumented sources never reach, and take minutes.
+ */
+export const MUTATION_TESTS = [
+  'test/bots/**/*.test.ts',
+  'test/core/**/*.test.ts',
+  'test/grammar/**/*.test.ts',
+  'test/infra/retry-table.test.ts',
+  'test/discord/video-command.test.ts',
+  'test/notify/progress-timeout.test.ts',
+  'test/workflow/**/*.test.ts',
+];
+
+/** The workflow files (a synth, S3 and the simulator each) last: with bail, a quick kill is cheap. */
+class FastFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const weight = (file: TestSpecification) => (file.moduleId.includes('/test/workflow/') ? 1 : 0);
+    return [...files].sort((a, b) => weight(a) - weight(b) || a.moduleId.localeCompare(b.moduleId));
+  }
+}
+
+export default defineConfig({
+  test: {
+    include: MUTATION_TESTS,
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    sequence: { sequencer: FastFirst },
+    setupFiles: ['scripts/mutation-setup.ts'],
+    // The workflow tests run on an accelerated clock (200×): under Stryker's instrumentation and a
+    // busy second core, "progress shown at least 3 times" sometimes sees 2. A retry is cheaper
+    // than a dry run that fails and stops the whole mutation run.
+    retry: 2,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+  },
+});

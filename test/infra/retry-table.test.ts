@@ -1,3 +1,4 @@
+import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import {
   NotifyError,
@@ -7,7 +8,7 @@ import {
   TokenBayServerError,
   TransferInterruptedError,
 } from '../../functions/core/errors.js';
-import { stateMachineDefinition, synthesizeTemplate } from '../helpers/synthesized-definition.js';
+import { ClipbayStack } from '../../infra/clipbay-stack.js';
 
 interface Retrier {
   ErrorEquals: string[];
@@ -21,6 +22,24 @@ interface TaskState {
   Type: string;
   Retry?: Retrier[];
   Catch?: { ErrorEquals: string[]; Next: string; ResultPath?: string }[];
+}
+
+/** The deployed state machine's states: the stack synthesized (no bundling), its ASL resolved. */
+function deployedStates(): Record<string, TaskState> {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  new ClipbayStack(app, 'Clipbay', { pollIntervalSeconds: 15 });
+  const { Resources } = app.synth().getStackByName('Clipbay').template as {
+    Resources: Record<string, { Type: string; Properties: { DefinitionString: unknown } }>;
+  };
+  const machine = Object.values(Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!;
+  // Only the strings matter here: ARNs (Fn::GetAtt, Ref) become placeholders.
+  const text = (value: unknown): string => {
+    if (typeof value === 'string') return value;
+    const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+    return join ? join[1].map(text).join(join[0]) : 'arn:placeholder';
+  };
+  return (JSON.parse(text(machine.Properties.DefinitionString)) as { States: Record<string, TaskState> })
+    .States;
 }
 
 /**
@@ -49,10 +68,7 @@ const normal = (r: Retrier) => ({ ...r, ErrorEquals: [...r.ErrorEquals].sort() }
  */
 describe('the state machine retry table', () => {
   it('retries exactly what is safe, per state, with these intervals and limits', () => {
-    const states = stateMachineDefinition(synthesizeTemplate({ pollIntervalSeconds: 15 })).States as Record<
-      string,
-      TaskState
-    >;
+    const states = deployedStates();
     const retries = (name: string) => (states[name]!.Retry ?? []).map(normal);
 
     // Submit: only what certainly created no task. Never a timeout or a 5xx (may have been sent).

@@ -1,0 +1,164 @@
+/**
+ * Turns Stryker's JSON reports (reports/mutation/mutation*.json, one per part) into
+ * docs/MUTATION.md: the score per module, the run time, and every surviving mutant with either the
+ * reason it is equivalent (EQUIVALENT below) or "not killed yet".
+ *
+ *   npm run mutation                      # runs Stryker, then this
+ *   tsx scripts/mutation-report.ts        # only this, from the reports already there
+ */
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface Mutant {
+  id: string;
+  mutatorName: string;
+  replacement?: string;
+  status:
+    | 'Killed'
+    | 'Survived'
+    | 'NoCoverage'
+    | 'Timeout'
+    | 'CompileError'
+    | 'RuntimeError'
+    | 'Ignored'
+    | 'Pending';
+  statusReason?: string;
+  location: { start: { line: number; column: number }; end: { line: number; column: number } };
+  killedBy?: string[];
+}
+interface Report {
+  files: Record<string, { source: string; mutants: Mutant[] }>;
+  testFiles?: Record<string, { tests: { id: string; name: string }[] }>;
+  performance?: { setup: number; initialRun: number; mutation: number };
+}
+
+/**
+ * Survivors that no test can kill because the mutated program behaves the same, keyed by
+ * `file:line:mutator:replacement` (the replacement with whitespace collapsed).
+ */
+const EQUIVALENT: Record<string, string> = {};
+
+/** Modules as the issue names them, by path prefix (the first that matches). */
+const MODULES: [string, string][] = [
+  ['bots/discord/signature.ts', 'Discord signature check'],
+  ['bots/slack/request-guard.ts', 'Slack request guard'],
+  ['functions/core/tokenbay/', 'TokenBay client'],
+  ['functions/core/workflow/submit-step.ts', 'Submit step'],
+  ['functions/core/workflow/check-status-step.ts', 'CheckStatus step'],
+  ['functions/core/workflow/save-to-s3-step.ts', 'Transfer and resume'],
+  ['functions/core/transfer/', 'Transfer and resume'],
+  ['functions/core/storage/', 'Links and share redirect'],
+  ['functions/core/grammar/', 'Grammar'],
+  ['functions/core/request/', 'Validator and request builder'],
+];
+
+const dir = 'reports/mutation';
+const reports = readdirSync(dir)
+  .filter((name) => /^mutation(-[a-z]+)?\.json$/.test(name))
+  .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as Report);
+if (reports.length === 0) throw new Error(`No Stryker JSON report in ${dir}: run npm run mutation first.`);
+
+const files = new Map<string, { source: string; mutants: Mutant[] }>();
+for (const report of reports) for (const [file, data] of Object.entries(report.files)) files.set(file, data);
+const runMs = reports.reduce(
+  (sum, r) =>
+    sum + (r.performance ? r.performance.setup + r.performance.initialRun + r.performance.mutation : 0),
+  0,
+);
+
+type Counts = Record<'killed' | 'survived' | 'timeout' | 'noCoverage' | 'ignored' | 'invalid', number>;
+const empty = (): Counts => ({ killed: 0, survived: 0, timeout: 0, noCoverage: 0, ignored: 0, invalid: 0 });
+const tally = (counts: Counts, mutant: Mutant) => {
+  if (mutant.status === 'Killed') counts.killed++;
+  else if (mutant.status === 'Survived') counts.survived++;
+  else if (mutant.status === 'Timeout') counts.timeout++;
+  else if (mutant.status === 'NoCoverage') counts.noCoverage++;
+  else if (mutant.status === 'Ignored') counts.ignored++;
+  else counts.invalid++;
+};
+/** Stryker's score: (killed + timeout) / (killed + timeout + survived + no coverage). */
+const score = (c: Counts) => {
+  const valid = c.killed + c.timeout + c.survived + c.noCoverage;
+  return valid === 0 ? 'n/a' : `${((100 * (c.killed + c.timeout)) / valid).toFixed(1)} %`;
+};
+/** The score counting survivors explained as equivalent as killed. */
+const keyOf = (file: string, m: Mutant) =>
+  `${file}:${m.location.start.line}:${m.mutatorName}:${(m.replacement ?? '').replace(/\s+/g, ' ')}`;
+
+const byModule = new Map<string, { counts: Counts; equivalent: number; files: Set<string> }>();
+const total = empty();
+let totalEquivalent = 0;
+const survivors: { file: string; mutant: Mutant; why: string | undefined }[] = [];
+for (const [file, { mutants }] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  const name = MODULES.find(([prefix]) => file.startsWith(prefix))?.[1] ?? file;
+  const entry = byModule.get(name) ?? { counts: empty(), equivalent: 0, files: new Set<string>() };
+  entry.files.add(file);
+  for (const mutant of mutants) {
+    tally(entry.counts, mutant);
+    tally(total, mutant);
+    if (mutant.status === 'Survived' || mutant.status === 'NoCoverage') {
+      const why = EQUIVALENT[keyOf(file, mutant)];
+      if (why) {
+        entry.equivalent++;
+        totalEquivalent++;
+      }
+      survivors.push({ file, mutant, why });
+    }
+  }
+  byModule.set(name, entry);
+}
+
+const adjusted = (c: Counts, equivalent: number) => {
+  const valid = c.killed + c.timeout + c.survived + c.noCoverage - equivalent;
+  return valid === 0 ? 'n/a' : `${((100 * (c.killed + c.timeout)) / valid).toFixed(1)} %`;
+};
+const minutes = (ms: number) => `${Math.floor(ms / 60000)} min ${Math.round((ms % 60000) / 1000)} s`;
+const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').slice(0, 90);
+
+const lines: string[] = [
+  '# Mutation testing',
+  '',
+  'Generated by `npm run mutation` (Stryker with the vitest runner and the TypeScript checker; ' +
+    '`scripts/mutation-report.ts` writes this file). Not part of `npm test`: it takes about half an hour ' +
+    'on two cores. Only fast in-process test files run (`vitest.mutation.config.ts`); the end-to-end tests ' +
+    'run the code as Lambda bundles in child processes, which Stryker cannot see.',
+  '',
+  `**Score: ${score(total)}** (${total.killed + total.timeout} of ${
+    total.killed + total.timeout + total.survived + total.noCoverage
+  } mutants killed; ${adjusted(total, totalEquivalent)} counting the ${totalEquivalent} survivors explained as equivalent). ` +
+    `Run time: ${runMs ? minutes(runMs) : 'not recorded'}.`,
+  '',
+  '| Module | Files | Killed | Timed out | Survived | No coverage | Score | Without equivalents | Ignored (static) | Invalid (type errors) |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+];
+for (const [name, { counts, equivalent, files: moduleFiles }] of byModule)
+  lines.push(
+    `| ${name} | ${[...moduleFiles].map((f) => `\`${f}\``).join('<br>')} | ${counts.killed} | ${counts.timeout} | ${
+      counts.survived
+    } | ${counts.noCoverage} | ${score(counts)} | ${adjusted(counts, equivalent)} | ${counts.ignored} | ${counts.invalid} |`,
+  );
+lines.push(
+  `| **All** | ${files.size} | ${total.killed} | ${total.timeout} | ${total.survived} | ${total.noCoverage} | **${score(
+    total,
+  )}** | ${adjusted(total, totalEquivalent)} | ${total.ignored} | ${total.invalid} |`,
+  '',
+  '"Ignored (static)": mutants in code that runs outside any test (module-level constants and tables). ' +
+    'Stryker would have to run every test file for each of them, so `ignoreStatic` leaves them out of the score.',
+  '"Invalid": mutants the TypeScript checker rejected (they cannot be deployed).',
+  '',
+  '## Surviving mutants',
+  '',
+  survivors.length === 0 ? 'None.' : '| Where | Mutator | Replacement | Status | Why it survives |',
+);
+if (survivors.length > 0) {
+  lines.push('| --- | --- | --- | --- | --- |');
+  for (const { file, mutant, why } of survivors)
+    lines.push(
+      `| \`${file}:${mutant.location.start.line}\` | ${mutant.mutatorName} | \`${cell(mutant.replacement ?? '')}\` | ${
+        mutant.status
+      } | ${why ?? 'not killed yet'} |`,
+    );
+}
+lines.push('');
+writeFileSync('docs/MUTATION.md', lines.join('\n'));
+process.stdout.write(`docs/MUTATION.md: score ${score(total)}, ${survivors.length} survivors, run ${minutes(runMs)}\n`);

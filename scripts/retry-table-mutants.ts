@@ -31,25 +31,25 @@ const MUTANTS: HandMutant[] = [
   {
     file: FILE,
     what: 'Submit also retries a request that may have reached TokenBay',
-    from: 'notSent: [ERROR.tokenBayNotSent, RUNTIME_ERROR.throttled]',
-    to: 'notSent: [ERROR.tokenBayNotSent, RUNTIME_ERROR.throttled, ERROR.tokenBayMaybeSent]',
+    from: 'notSent: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent]',
+    to: 'notSent: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent, ERROR.tokenBayMaybeSent]',
   },
   {
     file: FILE,
     what: 'Submit also retries a 5xx (the task may exist)',
-    from: 'notSent: [ERROR.tokenBayNotSent, RUNTIME_ERROR.throttled]',
-    to: 'notSent: [ERROR.tokenBayNotSent, RUNTIME_ERROR.throttled, ERROR.tokenBayServer]',
+    from: 'notSent: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent]',
+    to: 'notSent: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent, ERROR.tokenBayServer]',
   },
   {
     file: FILE,
     what: 'Submit no longer retries a request that never left',
-    from: 'notSent: [ERROR.tokenBayNotSent, RUNTIME_ERROR.throttled]',
+    from: 'notSent: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent]',
     to: 'notSent: [RUNTIME_ERROR.throttled]',
   },
   {
     file: FILE,
     what: 'Submit no longer retries a throttled Lambda',
-    from: 'notSent: [ERROR.tokenBayNotSent, RUNTIME_ERROR.throttled]',
+    from: 'notSent: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent]',
     to: 'notSent: [ERROR.tokenBayNotSent]',
   },
   {
@@ -156,6 +156,8 @@ try {
       env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
     });
 
+  // Every mutant must apply to the committed sources before anything runs.
+  for (const mutant of MUTANTS) mutate(readFileSync(join(copy, mutant.file), 'utf8'), mutant);
   const baseline = runTest();
   if (baseline.status !== 0) throw new Error(`${TEST} fails on the unmutated copy:\n${baseline.stdout}`);
 

@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config';
 /**
  * The test files Stryker runs (stryker.config.mjs): fast, in-process ones only. Tests that start
  * the emulated account run the code as Lambda bundles in child processes, which Stryker's
- * instrumented sources never reach, and take minutes.
+ * instrumented sources never reach, and take minutes. The in-process workflow tests are left out
+ * too: each of their files synthesizes the stack and starts S3 and the simulator in a beforeAll,
+ * which Stryker would repeat for every mutant they cover (hours on two cores); the steps they
+ * drive have their own unit tests in test/core.
  */
 export const MUTATION_TESTS = [
   'test/bots/**/*.test.ts',
@@ -13,7 +16,6 @@ export const MUTATION_TESTS = [
   'test/infra/retry-table.test.ts',
   'test/discord/video-command.test.ts',
   'test/notify/progress-timeout.test.ts',
-  'test/workflow/**/*.test.ts',
 ];
 
 /** The workflow files (a synth, S3 and the simulator each) last: with bail, a quick kill is cheap. */
@@ -30,10 +32,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     sequence: { sequencer: FastFirst },
-    setupFiles: ['scripts/mutation-setup.ts'],
-    // The workflow tests run on an accelerated clock (200×): under Stryker's instrumentation and a
-    // busy second core, "progress shown at least 3 times" sometimes sees 2. A retry is cheaper
-    // than a dry run that fails and stops the whole mutation run.
+    // A test that fails once under a loaded machine would stop the whole run at its initial test run.
     retry: 2,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },

@@ -77,8 +77,8 @@ const MUTANTS: HandMutant[] = [
   ...['exit', 'timedOut'].map((name) => ({
     file: FILE,
     what: `SaveToS3 no longer retries a dead container (${name})`,
-    from: `    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n  ],`,
-    to: `    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n  ],`.replace(
+    from: `    ERROR.tokenBayMaybeSent,\n    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n  ],`,
+    to: `    ERROR.tokenBayMaybeSent,\n    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n  ],`.replace(
       `\n    RUNTIME_ERROR.${name},`,
       '',
     ),
@@ -156,8 +156,11 @@ try {
       env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' },
     });
 
-  // Every mutant must apply to the committed sources before anything runs.
-  for (const mutant of MUTANTS) mutate(readFileSync(join(copy, mutant.file), 'utf8'), mutant);
+  // Every mutant must apply to the committed sources, and change them, before anything runs.
+  for (const mutant of MUTANTS) {
+    const source = readFileSync(join(copy, mutant.file), 'utf8');
+    if (mutate(source, mutant) === source) throw new Error(`"${mutant.what}" changes nothing.`);
+  }
   const baseline = runTest();
   if (baseline.status !== 0) throw new Error(`${TEST} fails on the unmutated copy:\n${baseline.stdout}`);
 

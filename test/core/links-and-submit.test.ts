@@ -1,0 +1,150 @@
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { shareRedirect } from '../../functions/core/storage/share-redirect.js';
+import { presignClip, shareLink } from '../../functions/core/storage/video-links.js';
+import { downloadFilename, videoObjectHeaders } from '../../functions/core/storage/video-object.js';
+import type { TokenBayClient } from '../../functions/core/tokenbay/client.js';
+import { newClipId, submitStep } from '../../functions/core/workflow/submit-step.js';
+import { manualClock } from '../helpers/clock.js';
+import { request } from '../helpers/message-fixtures.js';
+
+const CLIP = 'AbCdEfGhIjKlMnOpQrStUv';
+const keys = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+const s3With = (credentials: object) =>
+  new S3Client({ region: 'eu-west-1', endpoint: 'https://s3.test', forcePathStyle: true, credentials });
+
+describe('presigned links', () => {
+  const clock = manualClock();
+
+  it('caps a long-term key at 7 days, and gives what is asked below that', async () => {
+    const s3 = s3With(keys);
+    const week = await presignClip(s3, 'b', CLIP, 10 * 24 * 3600, clock);
+    expect(week.expiresInSeconds).toBe(604_800);
+    expect(week.expiresAt).toBe(clock.now() + 604_800_000);
+    expect(new URL(week.url).pathname).toBe(`/b/clips/${CLIP}.mp4`);
+    expect((await presignClip(s3, 'b', CLIP, 120, clock)).expiresInSeconds).toBe(120);
+  });
+
+  it('stops a minute before dated credentials expire, but never promises less than a minute', async () => {
+    const at = (seconds: number) => new Date(clock.now() + seconds * 1000);
+    const in2h = s3With({ ...keys, sessionToken: 't', expiration: at(7200) });
+    expect((await presignClip(in2h, 'b', CLIP, 604_800, clock)).expiresInSeconds).toBe(7140);
+    expect((await presignClip(in2h, 'b', CLIP, 600, clock)).expiresInSeconds).toBe(600);
+    const almostGone = s3With({ ...keys, sessionToken: 't', expiration: at(90) });
+    expect((await presignClip(almostGone, 'b', CLIP, 604_800, clock)).expiresInSeconds).toBe(60);
+    const dated = s3With({ ...keys, expiration: at(7200) });
+    expect((await presignClip(dated, 'b', CLIP, 604_800, clock)).expiresInSeconds).toBe(7140);
+  });
+
+  it('names share links under /v/ whatever the base ends with', () => {
+    expect(shareLink('https://x.test/prod', CLIP)).toBe(`https://x.test/prod/v/${CLIP}`);
+    expect(shareLink('https://x.test/prod/', CLIP)).toBe(`https://x.test/prod/v/${CLIP}`);
+  });
+});
+
+describe('share redirect', () => {
+  const s3 = mockClient(S3Client);
+  afterEach(() => s3.reset());
+
+  it('redirects to a fresh one-hour link, never cached, never leaking the referrer', async () => {
+    s3.on(HeadObjectCommand).resolves({});
+    const answer = await shareRedirect(s3With(keys), 'videos', CLIP);
+    expect(answer.statusCode).toBe(302);
+    expect(answer.body).toBe('');
+    expect(answer.headers).toMatchObject({ 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    expect(new URL(answer.headers.location!).searchParams.get('X-Amz-Expires')).toBe('3600');
+    expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({
+      Bucket: 'videos',
+      Key: `clips/${CLIP}.mp4`,
+    });
+  });
+
+  it('answers 404 in plain text for a missing clip, by status or by name', async () => {
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(Object.assign(new Error('x'), { name: 'Unknown', $metadata: { httpStatusCode: 404 } }))
+      .rejectsOnce(Object.assign(new Error('x'), { name: 'NotFound', $metadata: {} }));
+    for (let i = 0; i < 2; i++)
+      expect(await shareRedirect(s3With(keys), 'videos', CLIP)).toEqual({
+        statusCode: 404,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        body: 'This clip has expired or never existed.',
+      });
+  });
+
+  it('lets any other S3 error through (a broken permission is not "expired")', async () => {
+    s3.on(HeadObjectCommand).rejects(
+      Object.assign(new Error('denied'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 } }),
+    );
+    await expect(shareRedirect(s3With(keys), 'videos', CLIP)).rejects.toThrow('denied');
+  });
+
+  it('never asks S3 about an id that is not a clip id', async () => {
+    for (const id of ['', `${CLIP}x`, `../${CLIP}`])
+      expect(await shareRedirect(s3With(keys), 'videos', id)).toMatchObject({
+        statusCode: 404,
+        body: 'No such clip.',
+      });
+    expect(s3.commandCalls(HeadObjectCommand)).toHaveLength(0);
+  });
+});
+
+describe('object headers and names', () => {
+  it('keeps metadata ASCII and short, and the prompt out of it', () => {
+    const headers = videoObjectHeaders(request('a fox'), 'task_1', { id: 'Ü\u0001'.repeat(60), name: 'ana' });
+    expect(headers.ContentType).toBe('video/mp4');
+    expect(headers.ContentDisposition).toBe('inline; filename="a-fox.mp4"');
+    expect(headers.Metadata).toEqual({
+      'task-id': 'task_1',
+      model: 'veo-3.1-generate-preview',
+      'requester-id': '_'.repeat(100),
+    });
+    expect(JSON.stringify(headers.Metadata)).not.toContain('fox');
+  });
+
+  it('slugs filenames to at most 60 characters with no dash at either end', () => {
+    expect(downloadFilename('--Hello,   World!--')).toBe('hello-world.mp4');
+    const long = downloadFilename(`${'a'.repeat(59)} b c`);
+    expect(long).toBe(`${'a'.repeat(59)}.mp4`);
+    expect(downloadFilename('x'.repeat(80))).toBe(`${'x'.repeat(60)}.mp4`);
+    expect(downloadFilename('Ça')).toBe('ca.mp4');
+  });
+});
+
+describe('Submit', () => {
+  it('submits the built body once and returns the task with a new clip id and the time', async () => {
+    const bodies: unknown[] = [];
+    const tokenBay = {
+      submit: async (body: unknown) => {
+        bodies.push(body);
+        return { id: 'task_9', status: 'QUEUED', model: undefined, createdAt: undefined };
+      },
+    } as unknown as TokenBayClient;
+    const clock = manualClock();
+    const event = {
+      id: 'exec-1',
+      request: request('a fox'),
+      replyTo: { platform: 'slack', responseUrl: 'https://hooks.slack.test/r', channelId: 'C1' },
+      requestedBy: { id: 'U1', name: 'ana' },
+      requestedAt: 1,
+    };
+    expect(await submitStep({ tokenBay, clock, newClipId: () => CLIP }, event)).toEqual({
+      taskId: 'task_9',
+      clipId: CLIP,
+      submittedAt: clock.now(),
+    });
+    expect(bodies).toHaveLength(1);
+    expect(bodies[0]).toMatchObject({ model: 'veo-3.1-generate-preview', prompt: 'a fox' });
+    const fresh = await submitStep({ tokenBay }, event);
+    expect(fresh.clipId).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(Math.abs(fresh.submittedAt - Date.now())).toBeLessThan(5000);
+    await expect(submitStep({ tokenBay }, { ...event, request: undefined })).rejects.toThrow();
+    expect(bodies).toHaveLength(2);
+  });
+
+  it('makes clip ids of 22 url-safe characters, never twice the same', () => {
+    const ids = new Set(Array.from({ length: 50 }, newClipId));
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+});

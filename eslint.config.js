@@ -3,8 +3,38 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** Imports each part may not make (docs/ARCHITECTURE.md, "The parts and who may import whom"). */
+/** The Lambda handlers in functions/: composition roots, which the core never imports. */
+const HANDLERS = [
+  'submit',
+  'check-status',
+  'save-to-s3',
+  'post-link',
+  'report-failure',
+  'share-link',
+  'slack-events',
+  'discord-interactions',
+];
+const CHAT_SDKS = ['@slack/*', '@discordjs/*', 'discord.js', 'discord-api-types', 'discord-api-types/*'];
+const boundary = (group, message) => ({ group, message });
+const LAMBDA_CODE_NEVER_IMPORTS_LOCAL = boundary(
+  ['**/local/**'],
+  'Lambda code (functions/, bots/) never imports local/: local runs the handlers through their bundles.',
+);
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.clipbay/', 'videos/', 'test-results/', 'bench/out/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'cdk.out/',
+      '.clipbay/',
+      'videos/',
+      'test-results/',
+      'bench/out/',
+      'reports/',
+      '.stryker-tmp/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -12,6 +42,108 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    files: ['functions/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            boundary(CHAT_SDKS, 'functions/core knows no platform: chat SDKs belong in bots/<platform>/.'),
+            boundary(['**/bots/**', '**/infra/**'], 'functions/core imports nothing from bots/ or infra/.'),
+            LAMBDA_CODE_NEVER_IMPORTS_LOCAL,
+            boundary(
+              ['**/runtime/**', ...HANDLERS.map((handler) => `**/${handler}.js`)],
+              'functions/core imports no Lambda handler code (functions/*.ts, functions/runtime/).',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['functions/*.ts', 'functions/runtime/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [LAMBDA_CODE_NEVER_IMPORTS_LOCAL] }] },
+  },
+  {
+    files: ['bots/slack/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            boundary(
+              [
+                '**/bots/discord/**',
+                '../discord/**',
+                '@discordjs/*',
+                'discord.js',
+                'discord-api-types',
+                'discord-api-types/*',
+              ],
+              'bots/slack never imports Discord code: shared logic belongs in functions/core.',
+            ),
+            LAMBDA_CODE_NEVER_IMPORTS_LOCAL,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['bots/discord/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            boundary(
+              ['**/bots/slack/**', '../slack/**', '@slack/*'],
+              'bots/discord never imports Slack code: shared logic belongs in functions/core.',
+            ),
+            LAMBDA_CODE_NEVER_IMPORTS_LOCAL,
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['infra/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            boundary(
+              ['**/bots/**', '**/local/**', '**/runtime/**', '../functions/*.js'],
+              'infra imports only constants and tables from functions/core.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['bench/**/*.ts', 'bench/**/*.mjs'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [boundary(['**/test/**'], 'bench/ never imports test/: shared helpers live in local/.')],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [boundary(['**/bench/**'], 'test/ never imports bench/: shared helpers live in local/.')],
+        },
+      ],
     },
   },
   {
@@ -31,9 +163,9 @@ export default tseslint.config(
     files: [
       'local/**',
       'bench/**',
+      'scripts/**',
       'test/reliability/write-doc.ts',
       'bots/**/register*.ts',
-      'bots/**/socket-mode.ts',
       'infra/bin/**',
     ],
     rules: { 'no-console': 'off' },

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../functions/core/config.js';
 import { startLocalStack } from '../local/stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../local/stack/request-signing.js';
-import { FakeChatServer } from '../test/helpers/fake-chat-server.js';
+import { FakeChatServer } from '../local/simulator/fake-chat-api.js';
 import { slackCommandBody } from '../local/stack/slack-command.js';
 import { discordInteraction, videoCommandData } from '../local/stack/discord-interaction.js';
 

@@ -2,11 +2,8 @@ import type { KeyObject } from 'node:crypto';
 import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
 import * as z from 'zod';
 import { PrivateAnswerError } from '../../functions/core/errors.js';
-import {
-  discordCommandDataSchema,
-  parseDiscordOptions,
-} from '../../functions/core/grammar/discord-options.js';
-import { parseDiscordRerunId } from '../../functions/core/messages/discord-messages.js';
+import { discordCommandDataSchema, parseDiscordOptions } from './discord-options.js';
+import { parseDiscordRerunId } from './discord-messages.js';
 import {
   acceptCommand,
   type Acceptance,

@@ -3,7 +3,8 @@
  * hour to appear) or, with DISCORD_GUILD_ID, in one server at once (for testing).
  * Needs DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN; DISCORD_API_BASE points it elsewhere.
  */
-import { REST, Routes } from 'discord.js';
+import { REST } from '@discordjs/rest';
+import { Routes } from 'discord-api-types/v10';
 import { loadConfig } from '../../functions/core/config.js';
 import { ClipbayError, ConfigError } from '../../functions/core/errors.js';
 import { videoCommand } from './video-command.js';

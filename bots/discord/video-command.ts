@@ -1,6 +1,6 @@
-import { SlashCommandBuilder } from 'discord.js';
+import { SlashCommandBuilder } from '@discordjs/builders';
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
-import { DISCORD_OPTION } from '../../functions/core/grammar/discord-options.js';
+import { DISCORD_OPTION } from './discord-options.js';
 import { MODEL_FAMILIES } from '../../functions/core/models/families.js';
 
 const unique = (values: readonly string[]) => [...new Set(values)];

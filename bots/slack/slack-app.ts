@@ -1,14 +1,10 @@
 import { App, LogLevel, type BlockAction, type ButtonAction, type Receiver } from '@slack/bolt';
 import { PrivateAnswerError } from '../../functions/core/errors.js';
 import { parseCommandText } from '../../functions/core/grammar/command-text.js';
-import { decodeSlackText } from '../../functions/core/grammar/slack-escapes.js';
+import { decodeSlackText } from './slack-escapes.js';
 import { acceptCommand } from '../../functions/core/ingress/accept-command.js';
 import { RERUN, rerunVideo, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
-import {
-  SLACK_ACTION,
-  slackEphemeral,
-  slackQueuedMessage,
-} from '../../functions/core/messages/slack-messages.js';
+import { SLACK_ACTION, slackEphemeral, slackQueuedMessage } from './slack-messages.js';
 
 export const VIDEO_COMMAND = '/video';
 

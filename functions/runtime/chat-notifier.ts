@@ -1,7 +1,7 @@
 import type { ClipbayConfig } from '../core/config.js';
 import { ChatNotifier } from '../core/notify/chat-notifier.js';
-import { DiscordNotifier } from '../core/notify/discord-notifier.js';
-import { SlackNotifier } from '../core/notify/slack-notifier.js';
+import { DiscordNotifier } from '../../bots/discord/discord-notifier.js';
+import { SlackNotifier } from '../../bots/slack/slack-notifier.js';
 
 let made: { key: string; notifier: ChatNotifier } | undefined;
 

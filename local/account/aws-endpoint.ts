@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listenOnLoopback, readBody } from '../http/http-helpers.js';
 import { hostCheck } from '../security/host-check.js';
 import { AwsServiceError } from './account-errors.js';
 import type { Principal, Principals } from './principals.js';
@@ -50,19 +50,14 @@ export class AwsEndpoint {
         else res.destroy();
       });
     });
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(port, '127.0.0.1', () => resolve());
-    });
-    const bound = (this.server.address() as AddressInfo).port;
+    const bound = await listenOnLoopback(this.server, port);
     hostAllowed = hostCheck(bound, allowedHosts);
     this.url = `http://127.0.0.1:${bound}`;
     return this.url;
   }
 
   async close(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -93,7 +88,12 @@ export class AwsEndpoint {
           'The provided token is malformed or otherwise invalid.',
           403,
         );
-      if (json) body = await readText(req, MAX_JSON_BODY);
+      if (json) {
+        const text = await readBody(req, MAX_JSON_BODY);
+        if (text === undefined)
+          throw new AwsServiceError('SerializationException', 'Request body too large.', 413);
+        body = text;
+      }
       verifySignature(request, auth, found.secretAccessKey, json ? { payloadHash: sha256(body) } : {});
       principal = found;
     } catch (error) {
@@ -145,15 +145,4 @@ function parseQuery(raw: string): [string, string][] {
       const [k, v] = at === -1 ? [pair, ''] : [pair.slice(0, at), pair.slice(at + 1)];
       return [decodeURIComponent(k), decodeURIComponent(v)];
     });
-}
-
-async function readText(req: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new AwsServiceError('SerializationException', 'Request body too large.', 413);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

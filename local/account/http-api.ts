@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { readBodyBytes } from '../http/http-helpers.js';
 import { wildcard } from './iam-policy.js';
 import type { LambdaFunction } from './lambda/lambda-function.js';
 import { LOCAL_ACCOUNT, type TemplateResolver } from './template.js';
@@ -89,7 +90,7 @@ export class HttpApi {
       send(res, 500, { message: 'Internal Server Error' });
       return true;
     }
-    const body = await readBody(req);
+    const body = await readBodyBytes(req, MAX_BODY_BYTES);
     if (body === undefined) {
       send(res, 413, { message: 'Request Entity Too Large' });
       return true;
@@ -188,15 +189,4 @@ function respond(res: ServerResponse, result: unknown): void {
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

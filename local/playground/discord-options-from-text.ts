@@ -1,5 +1,6 @@
+import { ApplicationCommandOptionType } from 'discord-api-types/v10';
 import { readCommandText } from '../../functions/core/grammar/command-text.js';
-import { DISCORD_OPTION } from '../../functions/core/grammar/discord-options.js';
+import { DISCORD_OPTION } from '../../bots/discord/discord-options.js';
 import type { DiscordOption } from '../stack/discord-interaction.js';
 
 /** Maps `/video` text to Discord's typed options, or returns what Discord's client would refuse. */
@@ -10,14 +11,17 @@ export function discordOptionsFromText(text: string): DiscordOption[] | string {
   } catch (error) {
     return (error as Error).message;
   }
-  if (raw === 'help' || raw === 'models') return [{ name: DISCORD_OPTION.prompt, type: 3, value: raw }];
-  const options: DiscordOption[] = [{ name: DISCORD_OPTION.prompt, type: 3, value: raw.prompt }];
+  if (raw === 'help' || raw === 'models')
+    return [{ name: DISCORD_OPTION.prompt, type: ApplicationCommandOptionType.String, value: raw }];
+  const options: DiscordOption[] = [
+    { name: DISCORD_OPTION.prompt, type: ApplicationCommandOptionType.String, value: raw.prompt },
+  ];
   const string = (name: string, value: string | undefined) =>
-    value !== undefined && options.push({ name, type: 3, value });
+    value !== undefined && options.push({ name, type: ApplicationCommandOptionType.String, value });
   const integer = (name: string, value: string | number | undefined, label: string): string | undefined => {
     if (value === undefined) return undefined;
     if (!/^\d+$/.test(String(value))) return `Discord: ${label} must be a whole number.`;
-    options.push({ name, type: 4, value: Number(value) });
+    options.push({ name, type: ApplicationCommandOptionType.Integer, value: Number(value) });
     return undefined;
   };
   string(DISCORD_OPTION.model, raw.model);
@@ -28,7 +32,12 @@ export function discordOptionsFromText(text: string): DiscordOption[] | string {
   string(DISCORD_OPTION.negativePrompt, raw.negativePrompt);
   const seedProblem = integer(DISCORD_OPTION.seed, raw.seed, 'seed');
   if (seedProblem) return seedProblem;
-  if (raw.audio !== undefined) options.push({ name: DISCORD_OPTION.audio, type: 5, value: raw.audio });
+  if (raw.audio !== undefined)
+    options.push({
+      name: DISCORD_OPTION.audio,
+      type: ApplicationCommandOptionType.Boolean,
+      value: raw.audio,
+    });
   string(DISCORD_OPTION.imageUrl, raw.images?.[0]);
   return options;
 }

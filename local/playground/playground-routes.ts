@@ -2,10 +2,10 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { InteractionType } from 'discord-api-types/v10';
+import { ComponentType, InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
 import * as z from 'zod';
 import { PlaygroundGuard } from '../security/playground-guard.js';
-import { readBody, sendJson } from '../stack/http.js';
+import { readBody, sendJson } from '../http/http-helpers.js';
 import type { LocalStack, Route } from '../stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../stack/request-signing.js';
 import { slackCommandBody } from '../stack/slack-command.js';
@@ -72,10 +72,13 @@ export function playgroundRoutes(
     });
     if (response.status !== 200) throw new Error(`Discord endpoint answered ${response.status}`);
     const answer = (await response.json()) as { type: number; data?: Record<string, unknown> };
-    if (answer.type === 5)
+    if (answer.type === InteractionResponseType.DeferredChannelMessageWithSource)
       store.post(id, { thinking: true, content: '' }, { replace: false, ephemeral: false });
     else if (answer.data)
-      store.post(id, answer.data, { replace: false, ephemeral: answer.data.flags === 64 });
+      store.post(id, answer.data, {
+        replace: false,
+        ephemeral: answer.data.flags === MessageFlags.Ephemeral,
+      });
   }
 
   const interaction = (id: string, type: number, data: Record<string, unknown>) =>
@@ -109,7 +112,11 @@ export function playgroundRoutes(
     } else {
       const options = discordOptionsFromText(text);
       if (typeof options === 'string') {
-        store.post(id, { content: options, flags: 64 }, { replace: false, ephemeral: true });
+        store.post(
+          id,
+          { content: options, flags: MessageFlags.Ephemeral },
+          { replace: false, ephemeral: true },
+        );
         return id;
       }
       await sendDiscord(id, interaction(id, InteractionType.ApplicationCommand, videoCommandData(options)));
@@ -151,7 +158,7 @@ export function playgroundRoutes(
         id,
         interaction(id, InteractionType.MessageComponent, {
           custom_id: action.actionId,
-          component_type: 2,
+          component_type: ComponentType.Button,
         }),
       );
     }

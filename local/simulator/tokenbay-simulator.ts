@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { systemClock, type Clock } from '../../functions/core/clock.js';
 import { describeDurations, familyOf, isEditModel } from '../../functions/core/models/families.js';
+import { readBody } from '../http/http-helpers.js';
 import { SimulatedVideo } from './simulated-video.js';
 
 /**
@@ -426,10 +427,4 @@ function tryJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

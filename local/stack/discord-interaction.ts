@@ -1,4 +1,4 @@
-import { InteractionType } from 'discord-api-types/v10';
+import { ApplicationCommandType, InteractionType } from 'discord-api-types/v10';
 
 /** One typed option of a command, as Discord sends it. */
 export interface DiscordOption {
@@ -9,7 +9,7 @@ export interface DiscordOption {
 
 /** The `data` of a `/video` command interaction with these options. */
 export function videoCommandData(options: DiscordOption[]): Record<string, unknown> {
-  return { id: '1', name: 'video', type: 1, options };
+  return { id: '1', name: 'video', type: ApplicationCommandType.ChatInput, options };
 }
 
 /** An interaction as Discord POSTs it, as the playground, tests and benchmarks send it. */

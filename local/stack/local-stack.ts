@@ -1,7 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import { requestFinder, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
@@ -17,12 +16,12 @@ import {
   type SocketModeLink,
   type SocketModeState,
 } from '../socket/socket-mode-link.js';
-import { sendJson } from './http.js';
+import { closeServer, listenOnLoopback, sendJson } from '../http/http-helpers.js';
+import { router, type Route } from '../http/router.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
 import { fillSecrets, type Platform } from './local-secrets.js';
 
-/** A request handler that answers and returns true, or returns false to pass. */
-export type Route = (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean> | boolean;
+export type { Route } from '../http/router.js';
 
 const LOCAL_TOKENBAY_KEY = 'sk-local-simulator';
 
@@ -99,8 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (handle) handle(req, res);
     else sendJson(res, 503, { ok: false, status: 'starting' });
   });
-  await listen(server, config.port);
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, config.port);
   hostAllowed = hostCheck(port, options.allowedHosts ?? []);
   const url = `http://127.0.0.1:${port}`;
   const closers: (() => Promise<void> | void)[] = [() => closeServer(server)];
@@ -209,17 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.extraRoutes?.(stack) ?? []),
       (req, res) => account.httpApi.handle(req, res),
     ];
-    handle = (req, res) => {
-      const path = new URL(req.url ?? '/', url).pathname;
-      void (async () => {
-        for (const route of routes) if (await route(req, res, path)) return;
-        sendJson(res, 404, { message: 'Not Found' });
-      })().catch((error: unknown) => {
-        log(`request ${req.method} ${path} failed: ${(error as Error).message}`);
-        if (!res.headersSent) sendJson(res, 500, { message: 'Internal Server Error' });
-        else res.destroy();
-      });
-    };
+    handle = router(routes, log);
 
     if (config.slack.appToken) {
       // A real workspace from a laptop with no public URL: the same listeners over Socket Mode,
@@ -271,21 +259,6 @@ async function userS3Keys() {
   } finally {
     client.destroy();
   }
-}
-
-function listen(server: ReturnType<typeof createServer>, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-}
-
-function closeServer(server: ReturnType<typeof createServer>): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 function freeOrAny(port: number): Promise<number> {

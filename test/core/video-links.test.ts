@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shareRedirect } from '../../functions/core/storage/share-redirect.js';
-import { presignClip, redactUrl, shareLink } from '../../functions/core/storage/video-links.js';
+import { presignClip, shareLink } from '../../functions/core/storage/video-links.js';
 import { CLIP_ID, downloadFilename, videoKey } from '../../functions/core/storage/video-object.js';
 import { startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
 import { manualClock } from '../helpers/clock.js';
@@ -105,9 +105,6 @@ describe('links to clips', () => {
     );
     expect(downloadFilename('Ein Café am Meer — “sunset”!')).toBe('ein-cafe-am-meer-sunset.mp4');
     expect(downloadFilename('🎬🎬')).toBe('clipbay-video.mp4');
-    expect(redactUrl('http://127.0.0.1:4568/b/clips/x.mp4?X-Amz-Signature=abc')).toBe(
-      'http://127.0.0.1:4568/b/clips/x.mp4?…',
-    );
     expect(() => videoKey('../x')).toThrow();
   });
 

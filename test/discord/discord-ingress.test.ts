@@ -8,7 +8,7 @@ import {
   type DiscordOption,
 } from '../../local/stack/discord-interaction.js';
 import { discordHeaders } from '../../local/stack/request-signing.js';
-import type { FakeChatServer } from '../helpers/fake-chat-server.js';
+import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 
 let sequence = 0;

@@ -5,8 +5,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerVideoCommand } from '../../bots/discord/register-command.js';
 import { videoCommand } from '../../bots/discord/video-command.js';
-import { DISCORD_OPTION } from '../../functions/core/grammar/discord-options.js';
-import { FakeChatServer } from '../helpers/fake-chat-server.js';
+import { DISCORD_OPTION } from '../../bots/discord/discord-options.js';
+import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 
 describe('Discord /video command definition', () => {
   const command: RESTPostAPIChatInputApplicationCommandsJSONBody = videoCommand();

@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  parseDiscordOptions,
-  type DiscordCommandData,
-} from '../../functions/core/grammar/discord-options.js';
+import { parseDiscordOptions, type DiscordCommandData } from '../../bots/discord/discord-options.js';
 import { parseCommandText } from '../../functions/core/grammar/command-text.js';
-import { decodeSlackText } from '../../functions/core/grammar/slack-escapes.js';
+import { decodeSlackText } from '../../bots/slack/slack-escapes.js';
 import { buildSubmitBody } from '../../functions/core/request/build-submit-body.js';
 import type { ParsedCommand } from '../../functions/core/request/video-request.js';
 

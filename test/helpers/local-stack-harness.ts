@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../functions/core/config.js';
 import type { SimulatorOptions } from '../../local/simulator/tokenbay-simulator.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack/local-stack.js';
-import { FakeChatServer } from './fake-chat-server.js';
+import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 
 /** Tests run the template's Wait states and retry intervals in this many ms instead of seconds. */
 export const FAST_WAIT_MS = 25;

@@ -9,8 +9,8 @@ import type { WorkflowInput } from '../../functions/core/workflow/execution-stat
 import { startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
 import { TokenBaySimulator, type SimulatorOptions } from '../../local/simulator/tokenbay-simulator.js';
 import { LocalWorkflow, type LocalExecution } from '../../local/workflow/local-workflow.js';
-import { localStepHandlers } from '../../local/workflow/local-steps.js';
-import { stateMachineDefinition, synthesizeTemplate } from '../../local/workflow/synthesized-definition.js';
+import { localStepHandlers } from './in-process-steps.js';
+import { stateMachineDefinition, synthesizeTemplate } from './synthesized-definition.js';
 import { RecordingNotifier } from './recording-notifier.js';
 import { startS3Front } from './s3-front.js';
 

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClipbayStack } from '../../infra/clipbay-stack.js';
-import { stateMachineDefinition } from '../../local/workflow/synthesized-definition.js';
+import { stateMachineDefinition } from '../helpers/synthesized-definition.js';
 
 type State = {
   Type: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundle } from '../../bench/bundle.js';
+import { bundle } from '../../local/tools/bundle-report.js';
 
 /** What goes into the ingress Lambdas, bundled exactly as deployed (sizes: bench/results.md). */
 describe('ingress bundles', () => {

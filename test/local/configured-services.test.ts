@@ -9,7 +9,7 @@ import { startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 import { startLocalStack, type LocalStack } from '../../local/stack/local-stack.js';
 import { discordHeaders } from '../../local/stack/request-signing.js';
-import { FakeChatServer } from '../helpers/fake-chat-server.js';
+import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 
 /** The local stack with the user's own services configured instead of the embedded ones. */
 describe('local stack with configured services', () => {

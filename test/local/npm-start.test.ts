@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleMp4 } from '../../local/simulator/simulated-video.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
-import { FakeChatServer } from '../helpers/fake-chat-server.js';
+import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 

@@ -7,7 +7,7 @@ import { PlaygroundStore } from '../../local/playground/playground-store.js';
 import { sampleMp4 } from '../../local/simulator/simulated-video.js';
 import { startLocalStack } from '../../local/stack/local-stack.js';
 import { slackHeaders } from '../../local/stack/request-signing.js';
-import { FakeChatServer } from '../helpers/fake-chat-server.js';
+import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
 
 describe('a second start reuses the data folder', () => {

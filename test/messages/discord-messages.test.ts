@@ -4,7 +4,7 @@ import {
   discordFinishedMessage,
   discordProgressMessage,
   parseDiscordRerunId,
-} from '../../functions/core/messages/discord-messages.js';
+} from '../../bots/discord/discord-messages.js';
 import {
   discordRequester,
   failure,

@@ -1,7 +1,7 @@
 import { escapeMarkdown } from '@discordjs/formatters';
 import { describe, expect, it } from 'vitest';
 import { clip, clipEscapedMarkdown, clipEscapedSlack } from '../../functions/core/messages/fit-text.js';
-import { escapeSlack } from '../../functions/core/messages/slack-messages.js';
+import { escapeSlack } from '../../bots/slack/slack-messages.js';
 
 describe('fitting text to a limit', () => {
   it('leaves text that fits alone and marks a cut with …', () => {

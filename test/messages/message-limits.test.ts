@@ -4,13 +4,13 @@ import {
   discordFinishedMessage,
   discordProgressMessage,
   discordReducedFinishedMessage,
-} from '../../functions/core/messages/discord-messages.js';
+} from '../../bots/discord/discord-messages.js';
 import {
   slackFailureMessage,
   slackFinishedMessage,
   slackProgressMessage,
   slackReducedFinishedMessage,
-} from '../../functions/core/messages/slack-messages.js';
+} from '../../bots/slack/slack-messages.js';
 import type { Requester } from '../../functions/core/workflow/execution-state.js';
 import {
   discordRequester,

@@ -5,7 +5,7 @@ import {
   slackFinishedMessage,
   slackProgressMessage,
   type SlackMessage,
-} from '../../functions/core/messages/slack-messages.js';
+} from '../../bots/slack/slack-messages.js';
 import {
   failure,
   finished,

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError, NotifyRejectedError } from '../../functions/core/errors.js';
-import { DiscordNotifier } from '../../functions/core/notify/discord-notifier.js';
+import { DiscordNotifier } from '../../bots/discord/discord-notifier.js';
 import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
-import { FakeChatServer } from '../helpers/fake-chat-server.js';
+import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { discordRequester, failure, finished, presignedUrl, progress } from '../helpers/message-fixtures.js';
 import { startStallingServer } from './stalling-server.js';
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NotifyError } from '../../functions/core/errors.js';
 import { CHAT_TIMEOUT_MS } from '../../functions/core/notify/chat-timeout.js';
-import { DiscordNotifier } from '../../functions/core/notify/discord-notifier.js';
+import { DiscordNotifier } from '../../bots/discord/discord-notifier.js';
 import type { Notifier } from '../../functions/core/notify/notifier.js';
-import { SlackNotifier } from '../../functions/core/notify/slack-notifier.js';
+import { SlackNotifier } from '../../bots/slack/slack-notifier.js';
 import type { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import type { Task } from '../../functions/core/tokenbay/task.js';
 import { checkStatusStep } from '../../functions/core/workflow/check-status-step.js';

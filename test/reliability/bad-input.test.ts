@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discordOptionsFromText } from '../../local/playground/discord-options-from-text.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
-import type { FakeChatServer } from '../helpers/fake-chat-server.js';
+import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { BAD_INPUTS } from './bad-input-corpus.js';
 import { TRANSPORT_GARBAGE } from './transport-garbage.js';

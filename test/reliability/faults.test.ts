@@ -2,7 +2,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackHeaders } from '../../local/stack/request-signing.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
-import type { FakeChatServer } from '../helpers/fake-chat-server.js';
+import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { collect } from '../helpers/streams.js';
 import { startHarness, type Harness } from '../helpers/workflow-harness.js';

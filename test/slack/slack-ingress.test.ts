@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackHeaders } from '../../local/stack/request-signing.js';
-import type { FakeChatServer } from '../helpers/fake-chat-server.js';
+import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';

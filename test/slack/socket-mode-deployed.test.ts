@@ -7,7 +7,7 @@ import {
 } from '../../local/socket/deployed-socket-mode.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
-import type { FakeChatServer } from '../helpers/fake-chat-server.js';
+import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { FakeSocketModeServer, type Envelope } from '../helpers/fake-socket-mode.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 

@@ -60,9 +60,3 @@ function credentialsExpiry(
 export function shareLink(shareBaseUrl: string, clipId: string): string {
   return new URL(`v/${clipId}`, shareBaseUrl.endsWith('/') ? shareBaseUrl : `${shareBaseUrl}/`).toString();
 }
-
-/** For logs: a presigned URL without its query string (the signature is a bearer credential). */
-export function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}${parsed.search ? '?…' : ''}`;
-}

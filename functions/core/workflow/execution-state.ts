@@ -55,7 +55,6 @@ export const POLL_OUTCOME = {
   failed: 'failed',
   timedOut: 'timed-out',
 } as const;
-export type PollOutcome = (typeof POLL_OUTCOME)[keyof typeof POLL_OUTCOME];
 
 export const taskStatusSchema = z.object({
   outcome: z.enum(['running', 'ready', 'failed', 'timed-out']),
@@ -91,7 +90,4 @@ export const failureInputSchema = workflowInputSchema.extend({
   error: caughtErrorSchema.optional(),
 });
 
-export type AfterSubmit = z.infer<typeof afterSubmitSchema>;
-export type AfterPoll = z.infer<typeof afterPollSchema>;
-export type AfterSave = z.infer<typeof afterSaveSchema>;
 export type FailureInput = z.infer<typeof failureInputSchema>;

@@ -1,19 +1,13 @@
 import { WebClient } from '@slack/web-api';
-import { systemClock, type Clock } from '../clock.js';
-import { NotifyError } from '../errors.js';
-import {
-  slackFailureMessage,
-  slackFinishedMessage,
-  slackProgressMessage,
-  slackReducedFinishedMessage,
-  type SlackMessage,
-} from '../messages/slack-messages.js';
-import type { ReplyTarget } from '../workflow/execution-state.js';
-import { CHAT_TIMEOUT_MS } from './chat-timeout.js';
-import type { FailureReport, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
-import { sendWithReducedRetry } from './reduced-retry.js';
+import { systemClock, type Clock } from '../../functions/core/clock.js';
+import { NotifyError } from '../../functions/core/errors.js';
+import { slackRenderer, type SlackMessage } from './slack-messages.js';
+import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
+import { CHAT_TIMEOUT_MS } from '../../functions/core/notify/chat-timeout.js';
+import type { ProgressUpdate } from '../../functions/core/notify/notifier.js';
+import { PlatformNotifier } from '../../functions/core/notify/platform-notifier.js';
 import { SlackBotNotInChannelError, slackNotifyError } from './slack-errors.js';
-import { postToResponseUrl, ResponseUrlGoneError } from './slack-response-url.js';
+import { postToResponseUrl, ResponseUrlGoneError } from './response-url.js';
 
 type SlackTarget = Extract<ReplyTarget, { platform: 'slack' }>;
 
@@ -44,13 +38,14 @@ export const RESPONSE_URL_ONLY = 'response_url';
  * exists, the final message is posted to the channel. A finished message Slack refuses is sent
  * once more in its reduced form (a line and the share link).
  */
-export class SlackNotifier implements Notifier {
+export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
   private readonly web: WebClient | undefined;
   private readonly fetchImpl: typeof fetch;
-  private readonly clock: Clock;
+  protected readonly clock: Clock;
   private readonly timeoutMs: number;
 
   constructor(options: SlackNotifierOptions) {
+    super('slack', 'Slack', slackRenderer);
     this.fetchImpl = options.fetch ?? fetch;
     this.clock = options.clock ?? systemClock;
     this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;
@@ -66,13 +61,13 @@ export class SlackNotifier implements Notifier {
       : undefined;
   }
 
-  async progress(
+  override async progress(
     target: ReplyTarget,
     update: ProgressUpdate,
     messageId?: string,
   ): Promise<string | undefined> {
-    const slack = asSlack(target);
-    const message = slackProgressMessage(update);
+    const slack = this.narrow(target);
+    const message = this.render.progress(update);
     if (!this.web || messageId === RESPONSE_URL_ONLY) {
       await this.respondWithProgress(slack, update, message);
       return messageId;
@@ -86,22 +81,8 @@ export class SlackNotifier implements Notifier {
     return RESPONSE_URL_ONLY;
   }
 
-  async finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<void> {
-    const slack = asSlack(target);
-    await sendWithReducedRetry(
-      'Slack',
-      (message: SlackMessage) => this.deliver(slack, message, messageId),
-      slackFinishedMessage(video, this.clock.now()),
-      () => slackReducedFinishedMessage(video),
-    );
-  }
-
-  async failed(target: ReplyTarget, failure: FailureReport, messageId?: string): Promise<void> {
-    await this.deliver(asSlack(target), slackFailureMessage(failure), messageId);
-  }
-
   /** Final messages: update the progress message, else the response_url, else a new channel post. */
-  private async deliver(
+  protected async deliver(
     target: SlackTarget,
     message: SlackMessage,
     messageId: string | undefined,
@@ -153,11 +134,6 @@ export class SlackNotifier implements Notifier {
     if (!posted) throw new NotifyError(`Slack ${method} did not return the message timestamp.`);
     return posted;
   }
-}
-
-function asSlack(target: ReplyTarget): SlackTarget {
-  if (target.platform !== 'slack') throw new Error(`SlackNotifier cannot answer ${target.platform}`);
-  return target;
 }
 
 /** 0: queued, 1: started, 2: half way. At most three progress posts through a response_url. */

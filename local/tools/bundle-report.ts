@@ -1,10 +1,11 @@
 import { build, type Metafile } from 'esbuild';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { LAMBDA_BUNDLING } from '../infra/lambda-bundling.js';
+import { LAMBDA_BUNDLING } from '../../infra/lambda-bundling.js';
 
-export const OUT_DIR = fileURLToPath(new URL('./out/', import.meta.url));
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** Where bundles are written (git-ignored). */
+export const OUT_DIR = `${ROOT}bench/out/`;
 
 /** The Lambdas of infra/clipbay-stack.ts, by handler file. */
 export const LAMBDAS = [

@@ -1,7 +1,7 @@
-import { NotifyError, NotifyRejectedError } from '../errors.js';
-import type { SlackMessage } from '../messages/slack-messages.js';
-import type { ReplyTarget } from '../workflow/execution-state.js';
-import { isTimeout } from './chat-timeout.js';
+import { NotifyError, NotifyRejectedError } from '../../functions/core/errors.js';
+import type { SlackMessage } from './slack-messages.js';
+import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
+import { isTimeout } from '../../functions/core/notify/chat-timeout.js';
 
 type SlackTarget = Extract<ReplyTarget, { platform: 'slack' }>;
 

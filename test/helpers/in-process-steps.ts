@@ -8,7 +8,7 @@ import { reportFailureStep } from '../../functions/core/workflow/report-failure-
 import { saveToS3Step } from '../../functions/core/workflow/save-to-s3-step.js';
 import { submitStep } from '../../functions/core/workflow/submit-step.js';
 import { STATE } from '../../infra/video-workflow.js';
-import type { StepHandler } from './local-workflow.js';
+import type { StepHandler } from '../../local/workflow/local-workflow.js';
 
 export interface LocalStepDeps {
   tokenBay: TokenBayClient;

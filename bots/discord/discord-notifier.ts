@@ -1,19 +1,12 @@
 import { DiscordAPIError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
-import { systemClock, type Clock } from '../clock.js';
-import { NotifyRejectedError } from '../errors.js';
-import {
-  discordFailureMessage,
-  discordFinishedMessage,
-  discordProgressMessage,
-  discordReducedFinishedMessage,
-  type DiscordMessage,
-} from '../messages/discord-messages.js';
-import type { ReplyTarget } from '../workflow/execution-state.js';
-import { CHAT_TIMEOUT_MS } from './chat-timeout.js';
+import { systemClock, type Clock } from '../../functions/core/clock.js';
+import { NotifyRejectedError } from '../../functions/core/errors.js';
+import { discordRenderer, type DiscordMessage } from './discord-messages.js';
+import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
+import { CHAT_TIMEOUT_MS } from '../../functions/core/notify/chat-timeout.js';
 import { discordNotifyError } from './discord-errors.js';
-import type { FailureReport, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
-import { sendWithReducedRetry } from './reduced-retry.js';
+import { PlatformNotifier } from '../../functions/core/notify/platform-notifier.js';
 
 type DiscordTarget = Extract<ReplyTarget, { platform: 'discord' }>;
 
@@ -36,13 +29,14 @@ const CHANNEL_MESSAGE = 'channel:';
  * the channel with the bot token instead, and later updates edit that channel message. A finished
  * message Discord refuses is sent once more in its reduced form (a line and the share link).
  */
-export class DiscordNotifier implements Notifier {
+export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMessage> {
   private readonly webhook: REST;
   private readonly bot: REST | undefined;
-  private readonly clock: Clock;
+  protected readonly clock: Clock;
   private readonly timeoutMs: number;
 
   constructor(options: DiscordNotifierOptions) {
+    super('discord', 'Discord', discordRenderer);
     this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;
     const common = {
       api: options.apiBase.replace(/\/+$/, ''),
@@ -58,29 +52,7 @@ export class DiscordNotifier implements Notifier {
     this.clock = options.clock ?? systemClock;
   }
 
-  async progress(
-    target: ReplyTarget,
-    update: ProgressUpdate,
-    messageId?: string,
-  ): Promise<string | undefined> {
-    return this.deliver(asDiscord(target), discordProgressMessage(update), messageId);
-  }
-
-  async finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<void> {
-    const discord = asDiscord(target);
-    await sendWithReducedRetry(
-      'Discord',
-      (message: DiscordMessage) => this.deliver(discord, message, messageId),
-      discordFinishedMessage(video, this.clock.now()),
-      () => discordReducedFinishedMessage(video),
-    );
-  }
-
-  async failed(target: ReplyTarget, failure: FailureReport, messageId?: string): Promise<void> {
-    await this.deliver(asDiscord(target), discordFailureMessage(failure), messageId);
-  }
-
-  private async deliver(
+  protected async deliver(
     target: DiscordTarget,
     message: DiscordMessage,
     messageId: string | undefined,
@@ -132,9 +104,4 @@ export class DiscordNotifier implements Notifier {
   private deadline(): AbortSignal {
     return AbortSignal.timeout(this.timeoutMs);
   }
-}
-
-function asDiscord(target: ReplyTarget): DiscordTarget {
-  if (target.platform !== 'discord') throw new Error(`DiscordNotifier cannot answer ${target.platform}`);
-  return target;
 }

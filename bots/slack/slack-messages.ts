@@ -1,7 +1,8 @@
-import type { FailureReport, FinishedVideo, ProgressUpdate } from '../notify/notifier.js';
-import type { VideoRequest } from '../request/video-request.js';
-import type { Requester } from '../workflow/execution-state.js';
-import { clip, clipEscapedSlack } from './fit-text.js';
+import type { FailureReport, FinishedVideo, ProgressUpdate } from '../../functions/core/notify/notifier.js';
+import type { MessageRenderer } from '../../functions/core/notify/platform-notifier.js';
+import type { VideoRequest } from '../../functions/core/request/video-request.js';
+import type { Requester } from '../../functions/core/workflow/execution-state.js';
+import { clip, clipEscapedSlack } from '../../functions/core/messages/fit-text.js';
 import {
   formatElapsed,
   progressBar,
@@ -11,7 +12,7 @@ import {
   validFor,
   WORDING,
   type Fact,
-} from './wording.js';
+} from '../../functions/core/messages/wording.js';
 
 /** Action ids of the buttons clipbay handles. */
 export const SLACK_ACTION = { reroll: 'clipbay_reroll' } as const;
@@ -174,3 +175,11 @@ export function slackEphemeral(text: string): SlackMessage & { response_type: 'e
     blocks: [{ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(text) } }],
   };
 }
+
+/** How clipbay's messages look on Slack, for the notifier. */
+export const slackRenderer: MessageRenderer<SlackMessage> = {
+  progress: slackProgressMessage,
+  finished: slackFinishedMessage,
+  reducedFinished: slackReducedFinishedMessage,
+  failure: slackFailureMessage,
+};

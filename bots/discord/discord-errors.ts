@@ -1,6 +1,6 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from '@discordjs/rest';
-import { NotifyError, NotifyRejectedError } from '../errors.js';
-import { isTimeout } from './chat-timeout.js';
+import { NotifyError, NotifyRejectedError } from '../../functions/core/errors.js';
+import { isTimeout } from '../../functions/core/notify/chat-timeout.js';
 
 /**
  * What a failed Discord request means for the state machine: a 4xx other than 429 is Discord

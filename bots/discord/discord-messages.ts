@@ -1,26 +1,28 @@
 import { escapeMarkdown } from '@discordjs/formatters';
-import type { FailureReport, FinishedVideo, ProgressUpdate } from '../notify/notifier.js';
-import type { VideoRequest } from '../request/video-request.js';
-import type { Requester } from '../workflow/execution-state.js';
-import { DISCORD_LIMITS as LIMIT } from './discord-limits.js';
-import { clip, clipEscapedMarkdown } from './fit-text.js';
 import {
-  formatElapsed,
-  progressBar,
-  REDUCED_PROMPT_LENGTH,
-  requestFacts,
-  statusWords,
-  validFor,
-  WORDING,
-  type Fact,
-} from './wording.js';
+  ButtonStyle,
+  ComponentType,
+  type APIActionRowComponent,
+  type APIAllowedMentions,
+  type APIButtonComponent,
+  type APIComponentInMessageActionRow,
+  type APIEmbed,
+  type APIEmbedField,
+  type RESTPatchAPIWebhookWithTokenMessageJSONBody,
+} from 'discord-api-types/v10';
+import type { FailureReport, FinishedVideo, ProgressUpdate } from '../../functions/core/notify/notifier.js';
+import type { MessageRenderer } from '../../functions/core/notify/platform-notifier.js';
+import type { Requester } from '../../functions/core/workflow/execution-state.js';
+import { DISCORD_LIMITS as LIMIT } from './discord-limits.js';
+import { clip, clipEscapedMarkdown } from '../../functions/core/messages/fit-text.js';
+import * as wording from '../../functions/core/messages/wording.js';
 
 /** A Discord message body (webhook edit or channel post). Mentions never parse from content. */
-export interface DiscordMessage {
+export interface DiscordMessage extends RESTPatchAPIWebhookWithTokenMessageJSONBody {
   content: string;
-  embeds: Record<string, unknown>[];
-  components: Record<string, unknown>[];
-  allowed_mentions: { parse: []; users?: string[] };
+  embeds: APIEmbed[];
+  components: APIActionRowComponent<APIComponentInMessageActionRow>[];
+  allowed_mentions: APIAllowedMentions;
 }
 
 /** `clipbay:reroll:<execution id>`: what a button click carries back (at most 100 characters). */
@@ -41,7 +43,7 @@ const MIN_PROMPT_ROOM = 1000;
 /** A failure reason (TokenBay's words) gets at most this much of the description. */
 const REASON_ROOM = 1500;
 
-function fields(facts: Fact[]): Record<string, unknown>[] {
+function fields(facts: wording.Fact[]): APIEmbedField[] {
   return facts.slice(0, LIMIT.fields).map((f) => ({
     name: clip(f.label, LIMIT.fieldName),
     value: clipEscapedMarkdown(escapeMarkdown(f.value), LIMIT.fieldValue),
@@ -66,41 +68,27 @@ function who(requester: Requester): string {
 }
 
 /** Link buttons only for URLs Discord accepts there; presigned URLs are usually too long. */
-function linkButton(label: string, url: string): Record<string, unknown>[] {
-  return url.length <= LIMIT.buttonUrl ? [{ type: 2, style: 5, label, url }] : [];
+function linkButton(label: string, url: string): APIButtonComponent[] {
+  return url.length <= LIMIT.buttonUrl
+    ? [{ type: ComponentType.Button, style: ButtonStyle.Link, label, url }]
+    : [];
 }
 
 export function discordProgressMessage(update: ProgressUpdate): DiscordMessage {
   return {
-    content: `${WORDING.making} for ${who(update.requestedBy)}…`,
+    content: `${wording.WORDING.making} for ${who(update.requestedBy)}…`,
     embeds: [
       {
         title: clip(
-          `${progressBar(update.progress)} ${statusWords(update.status, update.progress)}`,
+          `${wording.progressBar(update.progress)} ${wording.statusWords(update.status, update.progress)}`,
           LIMIT.embedTitle,
         ),
         description: prompt(update.request.prompt),
         color: COLOR.working,
         fields: fields([
-          ...requestFacts(update.request),
-          { label: 'Elapsed', value: formatElapsed(update.elapsedSeconds) },
+          ...wording.requestFacts(update.request),
+          { label: 'Elapsed', value: wording.formatElapsed(update.elapsedSeconds) },
         ]),
-      },
-    ],
-    components: [],
-    allowed_mentions: { parse: [] },
-  };
-}
-
-export function discordQueuedMessage(request: VideoRequest, requester: Requester): DiscordMessage {
-  return {
-    content: `${WORDING.queued} for ${who(requester)}…`,
-    embeds: [
-      {
-        title: WORDING.queued,
-        description: prompt(request.prompt),
-        color: COLOR.working,
-        fields: fields(requestFacts(request)),
       },
     ],
     components: [],
@@ -114,41 +102,51 @@ export function discordQueuedMessage(request: VideoRequest, requester: Requester
  * bare .mp4 link makes Discord show a player) and the description.
  */
 export function discordFinishedMessage(video: FinishedVideo, now: number): DiscordMessage {
-  const greeting = `${WORDING.ready}, ${who(video.requestedBy)}!`;
+  const greeting = `${wording.WORDING.ready}, ${who(video.requestedBy)}!`;
   const player = `\n${video.link}`;
-  const share = `[${WORDING.share}](${video.shareLink})`;
-  const withDownload = `[${WORDING.download}](${video.link}) (${validFor((video.linkExpiresAt - now) / 1000)}) · ${share}`;
+  const share = `[${wording.WORDING.share}](${video.shareLink})`;
+  const withDownload = `[${wording.WORDING.download}](${video.link}) (${wording.validFor((video.linkExpiresAt - now) / 1000)}) · ${share}`;
   const links = withDownload.length + 2 + MIN_PROMPT_ROOM <= LIMIT.embedDescription ? withDownload : share;
-  const buttons = [
-    ...linkButton(WORDING.watch, video.shareLink),
-    { type: 2, style: 2, label: WORDING.reroll, custom_id: discordRerunId('reroll', video.executionId) },
-    { type: 2, style: 2, label: WORDING.vertical, custom_id: discordRerunId('vertical', video.executionId) },
+  const buttons: APIButtonComponent[] = [
+    ...linkButton(wording.WORDING.watch, video.shareLink),
+    {
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: wording.WORDING.reroll,
+      custom_id: discordRerunId('reroll', video.executionId),
+    },
+    {
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: wording.WORDING.vertical,
+      custom_id: discordRerunId('vertical', video.executionId),
+    },
   ];
   return {
     content: greeting.length + player.length <= LIMIT.content ? `${greeting}${player}` : greeting,
     embeds: [
       {
-        title: WORDING.ready,
+        title: wording.WORDING.ready,
         url: video.shareLink,
         description: `${prompt(video.request.prompt, LIMIT.embedDescription - links.length - 2)}\n\n${links}`,
         color: COLOR.ready,
         fields: fields([
-          ...requestFacts(video.request),
-          { label: 'Time taken', value: formatElapsed(video.elapsedSeconds) },
+          ...wording.requestFacts(video.request),
+          { label: 'Time taken', value: wording.formatElapsed(video.elapsedSeconds) },
         ]),
-        footer: { text: WORDING.shareNote },
+        footer: { text: wording.WORDING.shareNote },
       },
     ],
-    components: [{ type: 1, components: buttons }],
+    components: [{ type: ComponentType.ActionRow, components: buttons }],
     allowed_mentions: mentionOnly(video.requestedBy),
   };
 }
 
 /** Sent once when Discord refused the finished message: a short line and the share link. */
 export function discordReducedFinishedMessage(video: FinishedVideo): DiscordMessage {
-  const quoted = prompt(video.request.prompt.replace(/\s+/g, ' '), REDUCED_PROMPT_LENGTH);
+  const quoted = prompt(video.request.prompt.replace(/\s+/g, ' '), wording.REDUCED_PROMPT_LENGTH);
   return {
-    content: `${WORDING.ready}, ${who(video.requestedBy)}! “${quoted}”\n${WORDING.watch}: ${video.shareLink}`,
+    content: `${wording.WORDING.ready}, ${who(video.requestedBy)}! “${quoted}”\n${wording.WORDING.watch}: ${video.shareLink}`,
     embeds: [],
     components: [],
     allowed_mentions: mentionOnly(video.requestedBy),
@@ -158,15 +156,15 @@ export function discordReducedFinishedMessage(video: FinishedVideo): DiscordMess
 export function discordFailureMessage(failure: FailureReport): DiscordMessage {
   const reason = clipEscapedMarkdown(escapeMarkdown(failure.reason), REASON_ROOM);
   return {
-    content: `${WORDING.failed}, ${who(failure.requestedBy)}.`,
+    content: `${wording.WORDING.failed}, ${who(failure.requestedBy)}.`,
     embeds: [
       {
-        title: WORDING.failed,
+        title: wording.WORDING.failed,
         description: `${reason}\n\n${prompt(failure.request.prompt, LIMIT.embedDescription - reason.length - 2)}`,
         color: COLOR.failed,
         fields: fields([
-          ...requestFacts(failure.request),
-          { label: WORDING.reference, value: failure.reference },
+          ...wording.requestFacts(failure.request),
+          { label: wording.WORDING.reference, value: failure.reference },
         ]),
       },
     ],
@@ -174,3 +172,11 @@ export function discordFailureMessage(failure: FailureReport): DiscordMessage {
     allowed_mentions: mentionOnly(failure.requestedBy),
   };
 }
+
+/** How clipbay's messages look on Discord, for the notifier. */
+export const discordRenderer: MessageRenderer<DiscordMessage> = {
+  progress: discordProgressMessage,
+  finished: discordFinishedMessage,
+  reducedFinished: discordReducedFinishedMessage,
+  failure: discordFailureMessage,
+};

@@ -1,7 +1,10 @@
 import * as z from 'zod';
-import { Problems } from '../request/problems.js';
-import type { ParsedCommand, RawVideoOptions } from '../request/video-request.js';
-import { validateVideoRequest, type ValidateOptions } from '../request/validate-video-request.js';
+import { Problems } from '../../functions/core/request/problems.js';
+import type { ParsedCommand, RawVideoOptions } from '../../functions/core/request/video-request.js';
+import {
+  validateVideoRequest,
+  type ValidateOptions,
+} from '../../functions/core/request/validate-video-request.js';
 
 /** The option names of the Discord `/video` command; the command definition uses the same. */
 export const DISCORD_OPTION = {

@@ -4,8 +4,8 @@ import {
   WebAPIRateLimitedError,
   WebAPIRequestError,
 } from '@slack/web-api';
-import { NotifyError, NotifyRejectedError } from '../errors.js';
-import { isTimeout } from './chat-timeout.js';
+import { NotifyError, NotifyRejectedError } from '../../functions/core/errors.js';
+import { isTimeout } from '../../functions/core/notify/chat-timeout.js';
 
 /** `ok: false` errors that mean Slack is busy or failing, not that the request was wrong. */
 const SLACK_SIDE = new Set([

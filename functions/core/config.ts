@@ -1,3 +1,4 @@
+import * as z from 'zod';
 import { ConfigError } from './errors.js';
 import { DEFAULT_MODEL, familyOf } from './models/families.js';
 
@@ -37,119 +38,134 @@ export const MAX_LINK_EXPIRY_SECONDS = 604_800;
 
 type Env = Record<string, string | undefined>;
 
+/** A variable's value, trimmed; blank counts as unset. */
+const raw = z
+  .string()
+  .optional()
+  .transform((value) => value?.trim() || undefined);
+
+const optionalText = raw;
+
+function text(fallback: string) {
+  return raw.transform((value) => value ?? fallback);
+}
+
+function integer(fallback: number, limits: { min?: number; max?: number; why?: string } = {}) {
+  const why = limits.why ? `: ${limits.why}` : '';
+  return raw.transform((value, ctx) => {
+    if (value === undefined) return fallback;
+    if (!/^-?\d+$/.test(value)) return fail(ctx, `must be a whole number (got "${value}")`);
+    const n = Number(value);
+    if (limits.min !== undefined && n < limits.min)
+      return fail(ctx, `must be at least ${limits.min} (got ${n})${why}`);
+    if (limits.max !== undefined && n > limits.max)
+      return fail(ctx, `must be at most ${limits.max} (got ${n})${why}`);
+    return n;
+  });
+}
+
+function optionalUrl() {
+  return raw.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const protocol = URL.canParse(value) ? new URL(value).protocol : '';
+    if (protocol !== 'http:' && protocol !== 'https:')
+      return fail(ctx, `must be an http(s) URL (got "${value}")`);
+    return value;
+  });
+}
+
+function url(fallback: string) {
+  return optionalUrl().transform((value) => value ?? fallback);
+}
+
+function matching(pattern: RegExp, problem: (value: string) => string, fallback?: string) {
+  return raw.transform((value, ctx) => {
+    const chosen = value ?? fallback;
+    if (chosen !== undefined && !pattern.test(chosen)) return fail(ctx, problem(chosen));
+    return chosen;
+  });
+}
+
+function fail(ctx: z.RefinementCtx, message: string): never {
+  ctx.addIssue({ code: 'custom', message });
+  return z.NEVER;
+}
+
+const slackToken = (prefix: string) =>
+  matching(
+    new RegExp(`^${prefix}`),
+    () => `must start with ${prefix} (check that the right Slack token is in this variable)`,
+  );
+
+/** The whole environment clipbay reads, in one schema; each problem names its variable. */
+const environmentSchema = z.object({
+  TOKENBAY_API_KEY: optionalText,
+  TOKENBAY_BASE_URL: url('https://api.tokenbay.com'),
+  DEFAULT_MODEL: text(DEFAULT_MODEL).transform((model, ctx) =>
+    familyOf(model) ? model : fail(ctx, `must name a veo, seedance or happyhorse model (got "${model}")`),
+  ),
+  POLL_INTERVAL_SECONDS: integer(15, {
+    min: MIN_POLL_INTERVAL_SECONDS,
+    why: 'TokenBay allows at most one poll every 5 seconds',
+  }),
+  GENERATION_TIMEOUT_SECONDS: integer(300, { min: 30 }),
+  EDIT_TIMEOUT_SECONDS: integer(600, { min: 30 }),
+  VIDEO_BUCKET: matching(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    (value) => `must be a valid S3 bucket name (got "${value}")`,
+    'clipbay-videos',
+  ),
+  S3_ENDPOINT: optionalUrl(),
+  LINK_EXPIRY_SECONDS: integer(MAX_LINK_EXPIRY_SECONDS, {
+    min: 60,
+    max: MAX_LINK_EXPIRY_SECONDS,
+    why: 'presigned links live at most 7 days',
+  }),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_BOT_TOKEN: slackToken('xoxb-'),
+  SLACK_APP_TOKEN: slackToken('xapp-'),
+  SLACK_API_URL: url('https://slack.com/api/'),
+  DISCORD_PUBLIC_KEY: matching(
+    /^[0-9a-f]{64}$/i,
+    () => 'must be the 64 hex characters shown as "Public Key" in the Discord developer portal',
+  ).transform((key) => key?.toLowerCase()),
+  DISCORD_APPLICATION_ID: matching(
+    /^\d{15,21}$/,
+    (value) => `must be a Discord id, 15 to 21 digits (got "${value}")`,
+  ),
+  DISCORD_BOT_TOKEN: optionalText,
+  DISCORD_API_BASE: url('https://discord.com/api'),
+  PORT: integer(3000, { min: 0, max: 65_535 }),
+});
+
 export function loadConfig(env: Env = process.env): ClipbayConfig {
-  const defaultModel = text(env, 'DEFAULT_MODEL') ?? DEFAULT_MODEL;
-  if (!familyOf(defaultModel))
-    throw new ConfigError(
-      'DEFAULT_MODEL',
-      `must name a veo, seedance or happyhorse model (got "${defaultModel}")`,
-    );
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  const e = parsed.data;
   return {
-    tokenBay: {
-      apiKey: text(env, 'TOKENBAY_API_KEY'),
-      baseUrl: url(env, 'TOKENBAY_BASE_URL', 'https://api.tokenbay.com'),
-    },
-    defaultModel,
-    pollIntervalSeconds: integer(env, 'POLL_INTERVAL_SECONDS', 15, {
-      min: MIN_POLL_INTERVAL_SECONDS,
-      why: 'TokenBay allows at most one poll every 5 seconds',
-    }),
-    generationTimeoutSeconds: integer(env, 'GENERATION_TIMEOUT_SECONDS', 300, { min: 30 }),
-    editTimeoutSeconds: integer(env, 'EDIT_TIMEOUT_SECONDS', 600, { min: 30 }),
-    videoBucket: bucket(env, 'VIDEO_BUCKET', 'clipbay-videos'),
-    s3Endpoint: optionalUrl(env, 'S3_ENDPOINT'),
-    linkExpirySeconds: integer(env, 'LINK_EXPIRY_SECONDS', MAX_LINK_EXPIRY_SECONDS, {
-      min: 60,
-      max: MAX_LINK_EXPIRY_SECONDS,
-      why: 'presigned links live at most 7 days',
-    }),
+    tokenBay: { apiKey: e.TOKENBAY_API_KEY, baseUrl: e.TOKENBAY_BASE_URL },
+    defaultModel: e.DEFAULT_MODEL,
+    pollIntervalSeconds: e.POLL_INTERVAL_SECONDS,
+    generationTimeoutSeconds: e.GENERATION_TIMEOUT_SECONDS,
+    editTimeoutSeconds: e.EDIT_TIMEOUT_SECONDS,
+    videoBucket: e.VIDEO_BUCKET!,
+    s3Endpoint: e.S3_ENDPOINT,
+    linkExpirySeconds: e.LINK_EXPIRY_SECONDS,
     slack: {
-      signingSecret: text(env, 'SLACK_SIGNING_SECRET'),
-      botToken: prefixed(env, 'SLACK_BOT_TOKEN', 'xoxb-'),
-      appToken: prefixed(env, 'SLACK_APP_TOKEN', 'xapp-'),
-      apiUrl: url(env, 'SLACK_API_URL', 'https://slack.com/api/'),
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
     },
     discord: {
-      publicKey: discordPublicKey(env),
-      applicationId: snowflake(env, 'DISCORD_APPLICATION_ID'),
-      botToken: text(env, 'DISCORD_BOT_TOKEN'),
-      apiBase: url(env, 'DISCORD_API_BASE', 'https://discord.com/api'),
+      publicKey: e.DISCORD_PUBLIC_KEY,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      botToken: e.DISCORD_BOT_TOKEN,
+      apiBase: e.DISCORD_API_BASE,
     },
-    port: integer(env, 'PORT', 3000, { min: 0, max: 65_535 }),
+    port: e.PORT,
   };
-}
-
-function text(env: Env, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
-}
-
-function integer(
-  env: Env,
-  name: string,
-  fallback: number,
-  limits: { min?: number; max?: number; why?: string } = {},
-): number {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  if (!/^-?\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number (got "${raw}")`);
-  const value = Number(raw);
-  const why = limits.why ? `: ${limits.why}` : '';
-  if (limits.min !== undefined && value < limits.min)
-    throw new ConfigError(name, `must be at least ${limits.min} (got ${value})${why}`);
-  if (limits.max !== undefined && value > limits.max)
-    throw new ConfigError(name, `must be at most ${limits.max} (got ${value})${why}`);
-  return value;
-}
-
-function optionalUrl(env: Env, name: string): string | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, `must be an http(s) URL (got "${raw}")`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new ConfigError(name, `must be an http(s) URL (got "${raw}")`);
-  return raw;
-}
-
-function url(env: Env, name: string, fallback: string): string {
-  return optionalUrl(env, name) ?? fallback;
-}
-
-function bucket(env: Env, name: string, fallback: string): string {
-  const value = text(env, name) ?? fallback;
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value))
-    throw new ConfigError(name, `must be a valid S3 bucket name (got "${value}")`);
-  return value;
-}
-
-function prefixed(env: Env, name: string, prefix: string): string | undefined {
-  const value = text(env, name);
-  if (value !== undefined && !value.startsWith(prefix))
-    throw new ConfigError(
-      name,
-      `must start with ${prefix} (check that the right Slack token is in this variable)`,
-    );
-  return value;
-}
-
-function discordPublicKey(env: Env): string | undefined {
-  const value = text(env, 'DISCORD_PUBLIC_KEY');
-  if (value !== undefined && !/^[0-9a-f]{64}$/i.test(value))
-    throw new ConfigError(
-      'DISCORD_PUBLIC_KEY',
-      'must be the 64 hex characters shown as "Public Key" in the Discord developer portal',
-    );
-  return value?.toLowerCase();
-}
-
-function snowflake(env: Env, name: string): string | undefined {
-  const value = text(env, name);
-  if (value !== undefined && !/^\d{15,21}$/.test(value))
-    throw new ConfigError(name, `must be a Discord id, 15 to 21 digits (got "${value}")`);
-  return value;
 }

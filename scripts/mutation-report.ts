@@ -186,6 +186,65 @@ if (existsSync(retryFile)) {
   );
 }
 
+/** Mutants checked by hand (issue 19): outside Stryker's reach (bundles, the template) or found by it earlier. */
+const HAND_CHECKED: [string, string, string][] = [
+  [
+    "`signatureVerification: false` on the Slack Lambda's AwsLambdaReceiver (`functions/slack-events.ts`)",
+    '`test/slack/slack-ingress.test.ts` "refuses a tampered body with 401 and starts nothing"; `test/reliability/forgeries.test.ts` "Slack: signed with the wrong secret → 401" (and 9 other Slack forgeries)',
+    'expected 200 to be 401',
+  ],
+  [
+    'Content-Range start not checked against the resume offset (`tokenbay/client.ts` `content()`)',
+    '`test/core/tokenbay-client.test.ts` "refuses a 206 that starts before/after the offset"',
+    'expected a TokenBayProtocolError, got the stream',
+  ],
+  [
+    'A 200 accepted in answer to a Range request (`status !== 206` removed)',
+    '`test/core/tokenbay-client.test.ts` "refuses a 200 that claims the right Content-Range"',
+    'expected a TokenBayProtocolError, got the stream',
+  ],
+  [
+    'Default generation deadline 300 → 600 s (`functions/core/config.ts`)',
+    '`test/core/config-defaults.test.ts` "gives an empty environment the documented defaults"',
+    'generationTimeoutSeconds: expected 300, received 600',
+  ],
+  [
+    'Clip-id pattern without `^` (`storage/video-object.ts`)',
+    '`test/core/video-links.test.ts` "answers 404 for ../ before a valid id"; "keys only whole 22-character clip ids"',
+    '../AbCdEfGhIjKlMnOpQrStUv: expected true to be false',
+  ],
+  [
+    'Clip-id pattern without `$`',
+    '`test/core/video-links.test.ts` "answers 404 for a valid id with more after it"',
+    'AbCdEfGhIjKlMnOpQrStUv/../../secret: expected true to be false',
+  ],
+  [
+    'Re-roll keeps the original seed (`ingress/rerun-video.ts`: `{ seed, ...original }` or `original.seed ?? seed`)',
+    '`test/core/rerun-video.test.ts` "re-roll: the same request with a new seed, never the original one"',
+    'expected 42 not to be 42',
+  ],
+  [
+    '`grantRead(submit)` removed from the TokenBay secret (`infra/clipbay-stack.ts`)',
+    '`test/account/roles.test.ts`: the first Slack video FAILED; "Submit may read the TokenBay secret"',
+    "expected 'FAILED' to be 'SUCCEEDED'; expected false to be true",
+  ],
+  [
+    "`s3:AbortMultipartUpload` removed from SaveToS3's policy",
+    '`test/account/roles.test.ts`: the cut-download video FAILED; "SaveToS3 may abort a multipart upload under clips/"',
+    "expected 'FAILED' to be 'SUCCEEDED'; expected false to be true",
+  ],
+];
+lines.push(
+  '',
+  '## Mutants checked by hand',
+  '',
+  'Each applied to a copy of the code, the named test run and seen to fail, then reverted.',
+  '',
+  '| Mutant | Killed by | Failing assertion |',
+  '| --- | --- | --- |',
+  ...HAND_CHECKED.map(([what, by, assertion]) => `| ${what} | ${by} | ${assertion} |`),
+);
+
 const commit = existsSync('.snapshot-commit')
   ? readFileSync('.snapshot-commit', 'utf8').trim()
   : execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();

@@ -59,6 +59,16 @@ const reports = readdirSync(dir)
   .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as Report);
 if (reports.length === 0) throw new Error(`No Stryker JSON report in ${dir}: run npm run mutation first.`);
 
+/** The parts stryker.config.mjs knows (MUTATION_PART), and whether this report has each. */
+const PARTS: Record<string, string> = {
+  safety: 'signature checks, request guard, TokenBay client, Submit, CheckStatus, transfer, links',
+  grammar: 'grammar, validator and request builder',
+};
+const haveAll = existsSync(join(dir, 'mutation.json'));
+const missingParts = haveAll
+  ? []
+  : Object.entries(PARTS).filter(([part]) => !existsSync(join(dir, `mutation-${part}.json`)));
+
 const files = new Map<string, { source: string; mutants: Mutant[] }>();
 for (const report of reports) for (const [file, data] of Object.entries(report.files)) files.set(file, data);
 const runMs = reports.reduce(
@@ -129,6 +139,11 @@ const lines: string[] = [
   } mutants killed; ${adjusted(total, totalEquivalent)} counting the ${totalEquivalent} survivors explained as equivalent). ` +
     `Run time: ${runMs ? minutes(runMs) : 'not recorded'}.`,
   '',
+  ...missingParts.map(
+    ([part, what]) =>
+      `**Not in this report:** the ${part} part (${what}); run \`MUTATION_PART=${part} npm run mutation\` (or plain \`npm run mutation\` for all).`,
+  ),
+  ...(missingParts.length ? [''] : []),
   '| Module | Files | Killed | Timed out | Survived | No coverage | Score | Without equivalents | Ignored (static) | Invalid (type errors) |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];

@@ -64,6 +64,7 @@ export class LambdaContainer {
         serialization: 'advanced',
       });
       this.child = child;
+      child.on('error', () => this.kill());
       for (const stream of ['stdout', 'stderr'] as const) {
         let buffered = '';
         child[stream]!.setEncoding('utf8').on('data', (chunk: string) => {
@@ -117,13 +118,20 @@ export class LambdaContainer {
         this.kill();
       }, this.spec.timeoutSeconds * 1000);
       this.pending = { id: requestId, entry: { resolve, reject, timer } };
-      this.child!.send({
-        type: 'invoke',
-        requestId,
-        event,
-        functionArn: this.spec.functionArn,
-        timeoutMs: this.spec.timeoutSeconds * 1000,
-      });
+      // A container that died between invocations fails this one as Lambda would (the exit handler
+      // rejects it); the send error itself is not an unhandled 'error' event.
+      this.child!.send(
+        {
+          type: 'invoke',
+          requestId,
+          event,
+          functionArn: this.spec.functionArn,
+          timeoutMs: this.spec.timeoutSeconds * 1000,
+        },
+        (error) => {
+          if (error) this.kill();
+        },
+      );
     });
   }
 

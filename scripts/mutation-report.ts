@@ -62,7 +62,8 @@ if (reports.length === 0)
 
 /** The parts stryker.config.mjs knows (MUTATION_PART), and whether this report has each. */
 const PARTS: Record<string, string> = {
-  safety: 'signature checks, request guard, TokenBay client, Submit, CheckStatus, transfer, links',
+  steps: 'signature checks, request guard, Submit, CheckStatus, transfer and resume, links',
+  tokenbay: 'the TokenBay client',
   grammar: 'grammar, validator and request builder',
 };
 const haveAll = existsSync(join(dir, 'mutation.json'));

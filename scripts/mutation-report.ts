@@ -141,11 +141,10 @@ const lines: string[] = [
   } mutants killed; ${adjusted(total, totalEquivalent)} counting the ${totalEquivalent} survivors explained as equivalent). ` +
     `Run time: ${runMs ? minutes(runMs) : 'not recorded'}.`,
   '',
-  ...missingParts.map(
-    ([part, what]) =>
-      `**Not in this report:** the ${part} part (${what}); run \`MUTATION_PART=${part} npm run mutation\` (or plain \`npm run mutation\` for all).`,
-  ),
-  ...(missingParts.length ? [''] : []),
+  ...missingParts.flatMap(([part, what]) => [
+    `**Not in this report:** the ${part} part (${what}); run \`MUTATION_PART=${part} npm run mutation\` (or plain \`npm run mutation\` for all).`,
+    '',
+  ]),
   '| Module | Files | Killed | Timed out | Survived | No coverage | Score | Without equivalents | Ignored (static) | Invalid (type errors) |',
   '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 ];

@@ -7,7 +7,6 @@ import {
   Condition,
   DefinitionBody,
   Fail,
-  JitterType,
   LogLevel,
   StateMachine,
   StateMachineType,
@@ -25,6 +24,8 @@ import { RETRY_ON } from '../functions/core/errors.js';
 /** The state names, as a person would say them; the local runner binds handlers by these. */
 export const STATE = {
   submit: 'Submit',
+  isSubmitted: 'IsSubmitted',
+  waitToResubmit: 'WaitToResubmit',
   wait: 'WaitForVideo',
   checkStatus: 'CheckStatus',
   isReady: 'IsVideoReady',
@@ -83,27 +84,25 @@ export class VideoWorkflow extends Construct {
     // ran, so that is safe; so is TokenBayNotSentError (the request certainly never left).
     const submit = this.invoke(STATE.submit, props.submit, '$.task', 30, { retryOnServiceExceptions: false });
     submit.addRetry({
-      errors: [...RETRY_ON.submit.notSent],
+      errors: [...RETRY_ON.submit],
       interval: Duration.seconds(2),
       maxAttempts: 3,
       backoffRate: 2,
-    });
-    // A 429 created no task. Submit waits out short Retry-Afters itself; past its budget it
-    // throws, and the machine backs off with jitter (so a burst does not retry in lockstep) until
-    // Submit's own deadline check ends it.
-    submit.addRetry({
-      errors: [...RETRY_ON.submit.throttled],
-      interval: Duration.seconds(5),
-      maxAttempts: 12,
-      backoffRate: 1.5,
-      maxDelay: Duration.seconds(60),
-      jitterStrategy: JitterType.FULL,
     });
     submit.addCatch(reportFailure, caught);
 
     const wait = new Wait(this, STATE.wait, {
       time: WaitTime.duration(Duration.seconds(props.pollIntervalSeconds)),
     });
+
+    // A 429 created no task: wait as long as TokenBay asked (Submit's answer), then submit again.
+    // Waiting in the state machine holds no Lambda; Submit itself stops at the deadline.
+    const waitToResubmit = new Wait(this, STATE.waitToResubmit, {
+      time: WaitTime.secondsPath('$.task.retryAfterSeconds'),
+    });
+    const isSubmitted = new Choice(this, STATE.isSubmitted)
+      .when(Condition.isPresent('$.task.throttled'), waitToResubmit.next(submit))
+      .otherwise(wait);
 
     const checkStatus = this.invoke(STATE.checkStatus, props.checkStatus, '$.status', 30);
     checkStatus.addRetry({
@@ -149,9 +148,11 @@ export class VideoWorkflow extends Construct {
       )
       .otherwise(wait);
 
+    wait.next(checkStatus).next(isReady);
+
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(submit.next(wait).next(checkStatus).next(isReady)),
+      definitionBody: DefinitionBody.fromChainable(submit.next(isSubmitted)),
       timeout: Duration.seconds(props.editTimeoutSeconds + 30 * 60),
       tracingEnabled: true,
       logs: { destination: props.logGroup, level: LogLevel.ALL, includeExecutionData: false },

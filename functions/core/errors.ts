@@ -259,11 +259,11 @@ const TRANSIENT_READ: readonly string[] = [
  * builds its Retry lists from it; the CLI's poll loop and the download resume use `isTransient`.
  */
 export const RETRY_ON = {
-  /** Only what certainly created no task: never sent, throttled (429), or Lambda never ran. */
-  submit: {
-    notSent: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent],
-    throttled: [ERROR.tokenBayRateLimit],
-  },
+  /**
+   * Only what certainly created no task: never sent, or Lambda never ran. (A 429 is not an error
+   * here: Submit answers how long to wait, and the state machine's WaitToResubmit loop waits.)
+   */
+  submit: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent],
   poll: TRANSIENT_READ,
   /** Saving is idempotent (same key; leftover uploads aborted), so a dead container is retried too. */
   save: [

@@ -9,7 +9,7 @@ describe('the error table', () => {
   });
 
   it('never retries a submit that may have reached TokenBay', () => {
-    const submit = [...RETRY_ON.submit.notSent, ...RETRY_ON.submit.throttled] as string[];
+    const submit = [...RETRY_ON.submit] as string[];
     for (const name of [
       ERROR.tokenBayMaybeSent,
       ERROR.tokenBayServer,

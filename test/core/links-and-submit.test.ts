@@ -7,11 +7,7 @@ import { presignClip, shareLink } from '../../functions/core/storage/video-links
 import { downloadFilename, videoObjectHeaders } from '../../functions/core/storage/video-object.js';
 import { TokenBayMaybeSentError, TokenBayRateLimitError } from '../../functions/core/errors.js';
 import type { TokenBayClient } from '../../functions/core/tokenbay/client.js';
-import {
-  newClipId,
-  SUBMIT_THROTTLE_BUDGET_MS,
-  submitStep,
-} from '../../functions/core/workflow/submit-step.js';
+import { newClipId, submitStep } from '../../functions/core/workflow/submit-step.js';
 import { manualClock } from '../helpers/clock.js';
 import { request } from '../helpers/message-fixtures.js';
 
@@ -147,17 +143,17 @@ describe('Submit', () => {
       { tokenBay, generationTimeoutSeconds: 300 },
       { ...event, requestedAt: Date.now() },
     );
-    expect(fresh.clipId).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    expect(Math.abs(fresh.submittedAt - Date.now())).toBeLessThan(5000);
+    expect(fresh).toMatchObject({ clipId: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/) });
+    expect(Math.abs((fresh as { submittedAt: number }).submittedAt - Date.now())).toBeLessThan(5000);
     await expect(
       submitStep({ tokenBay, generationTimeoutSeconds: 300 }, { ...event, request: undefined }),
     ).rejects.toThrow();
     expect(bodies).toHaveLength(2);
   });
 
+  /** One Submit invocation per call, as the state machine makes them; `task` carries the last wait. */
   function throttled(answers: (Error | undefined)[]) {
     const clock = manualClock();
-    const waits: number[] = [];
     let calls = 0;
     const tokenBay = {
       submit: async () => {
@@ -166,74 +162,67 @@ describe('Submit', () => {
         return { id: 'task_1', status: 'QUEUED', model: undefined, createdAt: undefined };
       },
     } as unknown as TokenBayClient;
-    const run = (generationTimeoutSeconds = 300) =>
+    const requestedAt = clock.now();
+    const run = (previous?: { throttled: true; retryAfterSeconds: number }, generationTimeoutSeconds = 300) =>
       submitStep(
-        {
-          tokenBay,
-          clock,
-          generationTimeoutSeconds,
-          newClipId: () => CLIP,
-          sleep: async (ms: number) => {
-            waits.push(ms);
-            clock.advance(ms / 1000);
-          },
-        },
+        { tokenBay, clock, generationTimeoutSeconds, newClipId: () => CLIP },
         {
           id: 'exec-1',
           request: request('a fox'),
           replyTo: { platform: 'slack', responseUrl: 'https://hooks.slack.test/r', channelId: 'C1' },
           requestedBy: { id: 'U1', name: 'ana' },
-          requestedAt: clock.now(),
+          requestedAt,
+          ...(previous ? { task: previous } : {}),
         },
       );
-    return { run, waits, calls: () => calls };
+    return { run, clock, calls: () => calls };
   }
   const limited = (retryAfterSeconds?: number) =>
     new TokenBayRateLimitError('429', { status: 429, retryAfterSeconds });
 
-  it('sends a 429ed submit again after the Retry-After TokenBay asked for', async () => {
+  it('answers a 429 with the wait TokenBay asked for (whole seconds), and holds no invocation', async () => {
     const t = throttled([limited(2), limited(1.5), undefined]);
-    expect((await t.run()).taskId).toBe('task_1');
-    expect(t.waits).toEqual([2000, 1500]);
+    expect(await t.run()).toEqual({ throttled: true, retryAfterSeconds: 2 });
+    expect(await t.run({ throttled: true, retryAfterSeconds: 2 })).toEqual({
+      throttled: true,
+      retryAfterSeconds: 2,
+    });
+    expect(await t.run({ throttled: true, retryAfterSeconds: 2 })).toMatchObject({
+      taskId: 'task_1',
+      clipId: CLIP,
+    });
     expect(t.calls()).toBe(3);
   });
 
-  it('backs off with jitter when a 429 names no wait: at least half a second, at most 2^attempt s', async () => {
-    const t = throttled([limited(), limited(), limited(), undefined]);
-    await t.run();
-    expect(t.waits).toHaveLength(3);
-    t.waits.forEach((ms, attempt) => {
-      expect(ms).toBeGreaterThanOrEqual(500);
-      expect(ms).toBeLessThanOrEqual(1000 * 2 ** attempt);
-    });
+  it('backs off with jitter when a 429 names no wait: about 2 s first, doubling, at most 60 s', async () => {
+    const t = throttled([limited(), limited(), limited()]);
+    const first = (await t.run()) as { retryAfterSeconds: number };
+    expect(first.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+    expect(first.retryAfterSeconds).toBeLessThanOrEqual(2);
+    const second = (await t.run({ throttled: true, retryAfterSeconds: 8 })) as { retryAfterSeconds: number };
+    expect(second.retryAfterSeconds).toBeGreaterThanOrEqual(8);
+    expect(second.retryAfterSeconds).toBeLessThanOrEqual(16);
+    const capped = (await t.run({ throttled: true, retryAfterSeconds: 50 })) as { retryAfterSeconds: number };
+    expect(capped.retryAfterSeconds).toBeLessThanOrEqual(60);
   });
 
   it('never sends again a submit that may have reached TokenBay', async () => {
     const t = throttled([new TokenBayMaybeSentError('maybe'), undefined]);
     await expect(t.run()).rejects.toBeInstanceOf(TokenBayMaybeSentError);
     expect(t.calls()).toBe(1);
-    expect(t.waits).toEqual([]);
-  });
-
-  it('hands the 429 to the state machine past its in-invocation budget', async () => {
-    const t = throttled([limited(15), limited(5), limited(0.5), undefined]);
-    await expect(t.run()).rejects.toBeInstanceOf(TokenBayRateLimitError);
-    expect(SUBMIT_THROTTLE_BUDGET_MS).toBe(20_000);
-    expect(t.waits).toEqual([15_000, 5000]);
-    const exact = throttled([limited(20), undefined]);
-    expect((await exact.run()).taskId).toBe('task_1');
   });
 
   it('stops at the generation deadline, saying nothing was made or charged', async () => {
-    const t = throttled([limited(10), limited(10), undefined]);
-    const error = (await t.run(15).catch((e: unknown) => e)) as Error;
+    const t = throttled([limited(10), limited(10)]);
+    expect(await t.run(undefined, 15)).toEqual({ throttled: true, retryAfterSeconds: 10 });
+    t.clock.advance(10);
+    const error = (await t
+      .run({ throttled: true, retryAfterSeconds: 10 }, 15)
+      .catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('DeadlineExceededError');
     expect(error.message).toBe(
       'TokenBay was still too busy to take the video after 10 s, so clipbay stopped trying. Nothing was made or charged; run the command again later.',
     );
-    expect(t.waits).toEqual([10_000]);
-    const edge = throttled([limited(10), undefined]);
-    await expect(edge.run(10)).rejects.toMatchObject({ name: 'DeadlineExceededError' });
   });
 
   it('makes clip ids of 22 url-safe characters, never twice the same', () => {

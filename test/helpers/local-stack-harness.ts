@@ -12,7 +12,7 @@ export const FAST_WAIT_MS = 25;
 export interface StackWithFakeChat {
   stack: LocalStack;
   chat: FakeChatServer;
-  /** Every line the Lambdas printed, with the function's logical id. */
+  /** Every line the Lambdas printed, with the function's logical id (`account`: the account's own). */
   functionLogs: { fn: string; line: string }[];
   close(): Promise<void>;
 }
@@ -43,6 +43,8 @@ export async function startStackWithFakeChat(
     retryIntervalMs: FAST_WAIT_MS,
     simulator: { generationSeconds: 4, ...simulator },
     onFunctionLog: (fn, line) => functionLogs.push({ fn, line }),
+    // The account's own lines (a failed invocation, an API route refused) under the name `account`.
+    log: (line) => functionLogs.push({ fn: 'account', line }),
     ...options,
   });
   return {

@@ -68,7 +68,7 @@ describe('ClipbayStack template', () => {
     const definition = stateMachineDefinition(resources);
     const states = definition.States as States;
     expect(definition.StartAt).toBe('Submit');
-    expect(states.Submit!.Next).toBe('WaitForVideo');
+    expect(states.Submit!.Next).toBe('IsSubmitted');
     expect(states.WaitForVideo).toMatchObject({ Type: 'Wait', Seconds: 15, Next: 'CheckStatus' });
     expect(states.CheckStatus!.Next).toBe('IsVideoReady');
     expect(states.IsVideoReady!.Default).toBe('WaitForVideo');
@@ -80,12 +80,17 @@ describe('ClipbayStack template', () => {
     );
     expect(tasks.map(([name]) => name)).toEqual(['Submit', 'CheckStatus', 'SaveToS3', 'PostLink']);
     for (const [name, state] of tasks) expect(state.Catch?.[0]?.Next, name).toBe('ReportFailure');
-    // Submit is retried only when the request certainly created no task: never sent, or a 429
-    // (with jittered backoff, so a burst does not retry in lockstep).
+    // Submit is retried only when the request certainly never reached TokenBay; a 429 loops
+    // through WaitToResubmit for as long as TokenBay asked.
     expect(states.Submit!.Retry).toEqual([
       expect.objectContaining({ ErrorEquals: ['Lambda.TooManyRequestsException', 'TokenBayNotSentError'] }),
-      expect.objectContaining({ ErrorEquals: ['TokenBayRateLimitError'], JitterStrategy: 'FULL' }),
     ]);
+    expect(states.IsSubmitted).toMatchObject({ Type: 'Choice', Default: 'WaitForVideo' });
+    expect(states.WaitToResubmit).toMatchObject({
+      Type: 'Wait',
+      SecondsPath: '$.task.retryAfterSeconds',
+      Next: 'Submit',
+    });
   });
 
   it('logs the state machine and traces it', () => {

@@ -49,6 +49,13 @@ export const submittedTaskSchema = z.object({
 });
 export type SubmittedTask = z.infer<typeof submittedTaskSchema>;
 
+/** TokenBay answered 429: no task was created; the state machine waits this long and submits again. */
+export const submitThrottledSchema = z.object({
+  throttled: z.literal(true),
+  retryAfterSeconds: z.number().int().positive(),
+});
+export type SubmitThrottled = z.infer<typeof submitThrottledSchema>;
+
 export const POLL_OUTCOME = {
   running: 'running',
   ready: 'ready',
@@ -85,7 +92,7 @@ export const afterPollSchema = afterSubmitSchema.extend({ status: taskStatusSche
 export const afterSaveSchema = afterPollSchema.extend({ video: savedVideoSchema });
 /** ReportFailure can be reached from any step, so everything but the input is optional. */
 export const failureInputSchema = workflowInputSchema.extend({
-  task: submittedTaskSchema.optional(),
+  task: z.union([submittedTaskSchema, submitThrottledSchema]).optional(),
   status: taskStatusSchema.optional(),
   error: caughtErrorSchema.optional(),
 });

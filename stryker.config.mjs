@@ -32,6 +32,9 @@ const MUTATE = {
     'functions/core/grammar/**/*.ts',
     '!functions/core/grammar/help-text.ts',
     'functions/core/request/**/*.ts',
+    // The platforms' command mapping, moved out of the core into their own folders.
+    'bots/discord/discord-options.ts',
+    'bots/slack/slack-escapes.ts',
   ],
 };
 const part = process.env.MUTATION_PART ?? '';

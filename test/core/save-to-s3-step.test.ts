@@ -98,6 +98,21 @@ describe('SaveToS3', () => {
     expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(0);
   });
 
+  it('uploads at most two parts at once by default (memory is about part size × 2)', async () => {
+    mockS3();
+    let inFlight = 0;
+    let most = 0;
+    s3.on(UploadPartCommand).callsFake(async (input: { PartNumber: number }) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      inFlight--;
+      return { ETag: `"e${input.PartNumber}"` };
+    });
+    await saveToS3Step({ ...deps(), partSizeBytes: 1024 * 1024 * 5 }, event());
+    expect(s3.commandCalls(UploadPartCommand)).toHaveLength(3);
+    expect(most).toBe(2);
+  });
+
   it('downloads by task id when the status has no result URL, in 8 MiB parts by default', async () => {
     mockS3();
     const saved = await saveToS3Step({ ...deps(), partSizeBytes: undefined }, event());

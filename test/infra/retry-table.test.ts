@@ -80,16 +80,14 @@ describe('the state machine retry table', () => {
           MaxAttempts: 3,
           BackoffRate: 2,
         },
-        {
-          ErrorEquals: ['TokenBayRateLimitError'],
-          IntervalSeconds: 5,
-          MaxAttempts: 12,
-          BackoffRate: 1.5,
-          MaxDelaySeconds: 60,
-          JitterStrategy: 'FULL',
-        },
       ].map(normal),
     );
+    // A 429 is not retried as an error: Submit answers the wait, and WaitToResubmit loops back.
+    expect(states.WaitToResubmit).toMatchObject({
+      Type: 'Wait',
+      SecondsPath: '$.task.retryAfterSeconds',
+      Next: 'Submit',
+    });
     const submitNames = retries('Submit').flatMap((r) => r.ErrorEquals);
     for (const unsafe of ['TokenBayMaybeSentError', 'TokenBayServerError', 'States.ALL', 'States.Timeout'])
       expect(submitNames).not.toContain(unsafe);

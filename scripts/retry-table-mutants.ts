@@ -115,12 +115,6 @@ const MUTANTS: HandMutant[] = [
   },
   {
     file: WORKFLOW,
-    what: 'Submit retries without jitter (a burst retries in lockstep)',
-    from: '      jitterStrategy: JitterType.FULL,\n',
-    to: '',
-  },
-  {
-    file: WORKFLOW,
     what: "Submit's Lambda service errors retried by CDK's default (a lost answer may hide a task)",
     from: '{ retryOnServiceExceptions: false }',
     to: '{ retryOnServiceExceptions: true }',

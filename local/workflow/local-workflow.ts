@@ -95,19 +95,7 @@ export class LocalWorkflow {
         },
       } as never,
     });
-    const execution: LocalExecution = {
-      executionArn,
-      name,
-      input,
-      status: 'RUNNING',
-      startDate: new Date(),
-      stopDate: undefined,
-      output: undefined,
-      error: undefined,
-      cause: undefined,
-      statesEntered: {},
-      done: undefined as unknown as Promise<LocalExecution>,
-    };
+    const execution = runningExecution(name, executionArn, input);
     const counted = (async () => {
       for await (const event of run.eventLogs)
         if (event.type === 'StateEntered') {
@@ -140,19 +128,7 @@ export class LocalWorkflow {
 
   private hold(name: string, executionArn: string, input: string): LocalExecution {
     let release: () => void = () => undefined;
-    const execution: LocalExecution = {
-      executionArn,
-      name,
-      input,
-      status: 'RUNNING',
-      startDate: new Date(),
-      stopDate: undefined,
-      output: undefined,
-      error: undefined,
-      cause: undefined,
-      statesEntered: {},
-      done: undefined as unknown as Promise<LocalExecution>,
-    };
+    const execution = runningExecution(name, executionArn, input);
     execution.done = new Promise<void>((resolve) => (release = resolve)).then(() =>
       Object.assign(execution, { status: 'ABORTED' as const, stopDate: new Date() }),
     );
@@ -183,4 +159,21 @@ export class LocalWorkflow {
   stopAll(): void {
     for (const e of this.executions.values()) if (e.status === 'RUNNING') this.aborts.get(e.name)?.();
   }
+}
+
+/** A new execution's record, RUNNING; `done` is set by whoever runs (or holds) it. */
+function runningExecution(name: string, executionArn: string, input: string): LocalExecution {
+  return {
+    executionArn,
+    name,
+    input,
+    status: 'RUNNING',
+    startDate: new Date(),
+    stopDate: undefined,
+    output: undefined,
+    error: undefined,
+    cause: undefined,
+    statesEntered: {},
+    done: undefined as unknown as Promise<LocalExecution>,
+  };
 }

@@ -11,6 +11,7 @@ export const handler = workflowStep('PostLink', (config, event) =>
       notifier: chatNotifier(config),
       linkExpirySeconds: config.linkExpirySeconds,
       shareBaseUrl: config.shareBaseUrl,
+      inline: config.inline,
     },
     event,
   ),

@@ -1,5 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { InlineMode } from '../functions/core/config.js';
 import { ClipbayStack, type ClipbayStackProps } from './clipbay-stack.js';
 
 export const STACK_NAME = 'Clipbay';
@@ -27,6 +28,8 @@ export function createApp(options: { outdir?: string; context?: Record<string, u
   const props: ClipbayStackProps = {
     defaultModel: app.node.tryGetContext('defaultModel') as string | undefined,
     discordApplicationId: app.node.tryGetContext('discordApplicationId') as string | undefined,
+    // The same name as the environment variable: `-c CLIPBAY_INLINE=off`.
+    inline: app.node.tryGetContext('CLIPBAY_INLINE') as InlineMode | undefined,
   };
   for (const key of CONTEXT_KEYS) props[key] = numberContext(key);
   new ClipbayStack(app, STACK_NAME, props);

@@ -21,6 +21,7 @@ import {
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { INLINE_MODES, type InlineMode } from '../functions/core/config.js';
 import { ClipbayFunction } from './clipbay-function.js';
 import { VideoWorkflow } from './video-workflow.js';
 
@@ -37,6 +38,8 @@ export interface ClipbayStackProps extends StackProps {
   defaultModel?: string;
   /** The Discord application id: interactions of any other application are refused. */
   discordApplicationId?: string;
+  /** CLIPBAY_INLINE: `auto` (default) uploads clips so they play in the channel; `off` posts links only. */
+  inline?: InlineMode;
 }
 
 /**
@@ -49,6 +52,9 @@ export const UNFILLED_SECRETS = {
   slack: { signingSecret: '', botToken: '' },
   discord: { publicKey: '', botToken: '' },
 } as const;
+
+/** PostLink may stream a clip of up to 1 GB to Slack; its upload gives up after 4 minutes. */
+export const POST_LINK_TIMEOUT_SECONDS = 300;
 
 /** The environment variable that names each secret, for the functions that read it. */
 export const SECRET_ENV = {
@@ -167,7 +173,14 @@ export class ClipbayStack extends Stack {
     const submit = fn('SubmitFn', 'submit.ts');
     const checkStatus = fn('CheckStatusFn', 'check-status.ts');
     const saveToS3 = fn('SaveToS3Fn', 'save-to-s3.ts', { timeout: Duration.minutes(15), memorySize: 512 });
-    const postLink = fn('PostLinkFn', 'post-link.ts');
+    const inline = props.inline ?? 'auto';
+    if (!INLINE_MODES.includes(inline))
+      throw new Error(`CLIPBAY_INLINE must be ${INLINE_MODES.join(' or ')} (got "${String(inline)}")`);
+    // Uploading the clip to chat streams it from S3 (Slack takes up to 1 GB): minutes, not seconds.
+    const postLink = fn('PostLinkFn', 'post-link.ts', {
+      timeout: Duration.seconds(POST_LINK_TIMEOUT_SECONDS),
+      environment: { CLIPBAY_INLINE: inline },
+    });
     const reportFailure = fn('ReportFailureFn', 'report-failure.ts');
     const shareLink = fn('ShareLinkFn', 'share-link.ts', { timeout: Duration.seconds(10) });
 
@@ -227,6 +240,7 @@ export class ClipbayStack extends Stack {
       saveToS3,
       postLink,
       reportFailure,
+      postLinkTimeoutSeconds: POST_LINK_TIMEOUT_SECONDS,
       pollIntervalSeconds,
       editTimeoutSeconds,
       logGroup: new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.ONE_MONTH }),

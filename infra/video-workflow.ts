@@ -42,6 +42,8 @@ export interface VideoWorkflowProps {
   saveToS3: IFunction;
   postLink: IFunction;
   reportFailure: IFunction;
+  /** PostLink's Task timeout: it may upload the clip to chat (the function's own timeout). */
+  postLinkTimeoutSeconds: number;
   /** Seconds between polls (15 deployed, never below 5: TokenBay asks for no more than one poll per 5 s). */
   pollIntervalSeconds: number;
   /** The longest deadline (editing tasks); the whole execution is capped a little above it. */
@@ -125,7 +127,7 @@ export class VideoWorkflow extends Construct {
     });
     saveToS3.addCatch(reportFailure, caught);
 
-    const postLink = this.invoke(STATE.postLink, props.postLink, '$.posted', 30);
+    const postLink = this.invoke(STATE.postLink, props.postLink, '$.posted', props.postLinkTimeoutSeconds);
     postLink.addRetry({
       errors: [...RETRY_ON.notify],
       interval: Duration.seconds(2),

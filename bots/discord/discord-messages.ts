@@ -102,7 +102,7 @@ export function discordProgressMessage(update: ProgressUpdate): DiscordMessage {
  * bare .mp4 link makes Discord show a player) and the description.
  */
 export function discordFinishedMessage(video: FinishedVideo, now: number): DiscordMessage {
-  const greeting = `${wording.WORDING.ready}, ${who(video.requestedBy)}!`;
+  const greeting = finishedGreeting(video);
   const player = `\n${video.link}`;
   const share = `[${wording.WORDING.share}](${video.shareLink})`;
   const withDownload = `[${wording.WORDING.download}](${video.link}) (${wording.validFor((video.linkExpiresAt - now) / 1000)}) · ${share}`;
@@ -140,6 +140,18 @@ export function discordFinishedMessage(video: FinishedVideo, now: number): Disco
     components: [{ type: ComponentType.ActionRow, components: buttons }],
     allowed_mentions: mentionOnly(video.requestedBy),
   };
+}
+
+function finishedGreeting(video: FinishedVideo): string {
+  return `${wording.WORDING.ready}, ${who(video.requestedBy)}!`;
+}
+
+/**
+ * The finished message that carries the clip as an attachment, which Discord plays in place: the
+ * same embed and buttons, and no raw link in the content (the attachment is the player).
+ */
+export function discordFinishedWithClipMessage(video: FinishedVideo, now: number): DiscordMessage {
+  return { ...discordFinishedMessage(video, now), content: finishedGreeting(video) };
 }
 
 /** Sent once when Discord refused the finished message: a short line and the share link. */

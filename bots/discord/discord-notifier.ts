@@ -2,11 +2,27 @@ import { DiscordAPIError, REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { systemClock, type Clock } from '../../functions/core/clock.js';
 import { NotifyRejectedError } from '../../functions/core/errors.js';
-import { discordRenderer, type DiscordMessage } from './discord-messages.js';
+import { discordFinishedWithClipMessage, discordRenderer, type DiscordMessage } from './discord-messages.js';
 import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
 import { CHAT_TIMEOUT_MS } from '../../functions/core/notify/chat-timeout.js';
 import { discordNotifyError } from './discord-errors.js';
 import { PlatformNotifier } from '../../functions/core/notify/platform-notifier.js';
+import {
+  linkAfterFailedUpload,
+  linkOnly,
+  UPLOAD_TIMEOUT_MS,
+} from '../../functions/core/notify/inline-upload.js';
+import {
+  LINK_ONLY_REASON,
+  type ClipSource,
+  type FinishedDelivery,
+  type FinishedVideo,
+} from '../../functions/core/notify/notifier.js';
+import {
+  DISCORD_MAX_UPLOAD_BYTES,
+  DiscordWebhookGoneError,
+  sendWithAttachment,
+} from './discord-attachment.js';
 
 type DiscordTarget = Extract<ReplyTarget, { platform: 'discord' }>;
 
@@ -18,6 +34,10 @@ export interface DiscordNotifierOptions {
   clock?: Clock;
   /** Each request is aborted after this many ms (default CHAT_TIMEOUT_MS, 5 s). */
   timeoutMs?: number;
+  /** A message with the clip attached is aborted after this many ms (default UPLOAD_TIMEOUT_MS). */
+  uploadTimeoutMs?: number;
+  /** For messages with the clip attached (multipart bodies, streamed). */
+  fetch?: typeof fetch;
 }
 
 /** Prefix of message ids that live in the channel (posted with the bot token), not on the webhook. */
@@ -34,10 +54,18 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
   private readonly bot: REST | undefined;
   protected readonly clock: Clock;
   private readonly timeoutMs: number;
+  private readonly uploadTimeoutMs: number;
+  private readonly api: string;
+  private readonly botToken: string | undefined;
+  private readonly fetchImpl: typeof fetch;
 
   constructor(options: DiscordNotifierOptions) {
     super('discord', 'Discord', discordRenderer);
     this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;
+    this.uploadTimeoutMs = options.uploadTimeoutMs ?? UPLOAD_TIMEOUT_MS;
+    this.api = `${options.apiBase.replace(/\/+$/, '')}/v10`;
+    this.botToken = options.botToken;
+    this.fetchImpl = options.fetch ?? fetch;
     const common = {
       api: options.apiBase.replace(/\/+$/, ''),
       version: '10',
@@ -50,6 +78,79 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
     this.webhook = new REST({ ...common, authPrefix: 'Bot' });
     this.bot = options.botToken ? new REST({ ...common }).setToken(options.botToken) : undefined;
     this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * The finished clip: when it is within the upload limit, the finished message is sent with the
+   * MP4 attached (the same edit of `@original`, or the channel post once the interaction token has
+   * expired), and Discord plays it in place. A larger clip, or an attachment Discord refuses (413,
+   * code 40005) or that fails, gets the link message instead, and the delivery says why.
+   */
+  protected async finish(
+    target: DiscordTarget,
+    video: FinishedVideo,
+    messageId: string | undefined,
+  ): Promise<FinishedDelivery> {
+    let delivery: FinishedDelivery;
+    if (!video.clip) delivery = linkOnly(LINK_ONLY_REASON.off);
+    else if (video.clip.bytes > DISCORD_MAX_UPLOAD_BYTES)
+      delivery = linkOnly(
+        LINK_ONLY_REASON.tooLarge,
+        `The clip is ${video.clip.bytes} bytes; Discord bots may attach ${DISCORD_MAX_UPLOAD_BYTES}.`,
+      );
+    else {
+      try {
+        await this.attach(
+          target,
+          discordFinishedWithClipMessage(video, this.clock.now()),
+          video.clip,
+          messageId,
+        );
+        return { inline: 'uploaded' };
+      } catch (error) {
+        delivery = linkAfterFailedUpload(error);
+      }
+    }
+    await this.sendLink(target, video, messageId);
+    return delivery;
+  }
+
+  /** Edits @original with the clip attached; once the token has expired, posts it with the bot token. */
+  private async attach(
+    target: DiscordTarget,
+    message: DiscordMessage,
+    clip: ClipSource,
+    messageId: string | undefined,
+  ): Promise<void> {
+    const signal = AbortSignal.timeout(this.uploadTimeoutMs);
+    const send = (method: 'PATCH' | 'POST', path: string, bot: boolean) =>
+      sendWithAttachment({
+        fetch: this.fetchImpl,
+        method,
+        url: `${this.api}${path}`,
+        ...(bot ? { authorization: `Bot ${this.botToken!}` } : {}),
+        message,
+        clip,
+        signal,
+      });
+    if (messageId?.startsWith(CHANNEL_MESSAGE) && this.botToken) {
+      await send(
+        'PATCH',
+        Routes.channelMessage(target.channelId, messageId.slice(CHANNEL_MESSAGE.length)),
+        true,
+      );
+      return;
+    }
+    try {
+      await send(
+        'PATCH',
+        Routes.webhookMessage(target.applicationId, target.interactionToken, '@original'),
+        false,
+      );
+    } catch (error) {
+      if (!(error instanceof DiscordWebhookGoneError) || !this.botToken) throw error;
+      await send('POST', Routes.channelMessages(target.channelId), true);
+    }
   }
 
   protected async deliver(

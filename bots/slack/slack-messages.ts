@@ -35,6 +35,8 @@ export function escapeSlack(text: string): string {
 const TEXT_LIMIT = 3000;
 /** Fallback `text` quotes this much of the prompt (notifications show it). */
 const FALLBACK_PROMPT_LENGTH = 150;
+/** The upload's initial_comment quotes this much of the prompt. */
+const UPLOAD_COMMENT_LENGTH = 1000;
 /** A failure reason (TokenBay's words) gets at most this much of its section. */
 const REASON_ROOM = 2000;
 
@@ -146,6 +148,14 @@ export function slackFinishedMessage(video: FinishedVideo, now: number): SlackMe
       { type: 'context', elements: [{ type: 'mrkdwn', text: note }] },
     ],
   };
+}
+
+/**
+ * The comment shown with the uploaded clip: the prompt, escaped so that `<!channel>` or `<@U…>`
+ * in it pings nobody. The requester is named in the message above it.
+ */
+export function slackUploadComment(video: FinishedVideo): string {
+  return `:clapper: ${escaped(video.request.prompt.replace(/\s+/g, ' '), UPLOAD_COMMENT_LENGTH)}`;
 }
 
 /** Sent once when Slack refused the finished message: a short line and the share link. */

@@ -4,10 +4,22 @@ import { NotifyError } from '../../functions/core/errors.js';
 import { slackRenderer, type SlackMessage } from './slack-messages.js';
 import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
 import { CHAT_TIMEOUT_MS } from '../../functions/core/notify/chat-timeout.js';
-import type { ProgressUpdate } from '../../functions/core/notify/notifier.js';
+import {
+  LINK_ONLY_REASON,
+  type FinishedDelivery,
+  type FinishedVideo,
+  type ProgressUpdate,
+} from '../../functions/core/notify/notifier.js';
 import { PlatformNotifier } from '../../functions/core/notify/platform-notifier.js';
+import {
+  linkAfterFailedUpload,
+  linkOnly,
+  UPLOAD_TIMEOUT_MS,
+} from '../../functions/core/notify/inline-upload.js';
 import { SlackBotNotInChannelError, slackNotifyError } from './slack-errors.js';
 import { postToResponseUrl, ResponseUrlGoneError } from './response-url.js';
+import { uploadClipToSlack } from './slack-upload.js';
+import { slackUploadComment } from './slack-messages.js';
 
 type SlackTarget = Extract<ReplyTarget, { platform: 'slack' }>;
 
@@ -21,6 +33,8 @@ export interface SlackNotifierOptions {
   clock?: Clock;
   /** Each request is aborted after this many ms (default CHAT_TIMEOUT_MS, 5 s). */
   timeoutMs?: number;
+  /** The clip's upload as a whole is aborted after this many ms (default UPLOAD_TIMEOUT_MS). */
+  uploadTimeoutMs?: number;
 }
 
 /**
@@ -43,12 +57,14 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
   private readonly fetchImpl: typeof fetch;
   protected readonly clock: Clock;
   private readonly timeoutMs: number;
+  private readonly uploadTimeoutMs: number;
 
   constructor(options: SlackNotifierOptions) {
     super('slack', 'Slack', slackRenderer);
     this.fetchImpl = options.fetch ?? fetch;
     this.clock = options.clock ?? systemClock;
     this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;
+    this.uploadTimeoutMs = options.uploadTimeoutMs ?? UPLOAD_TIMEOUT_MS;
     this.web = options.botToken
       ? new WebClient(options.botToken, {
           slackApiUrl: options.apiUrl,
@@ -79,6 +95,42 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
     }
     await this.respondWithProgress(slack, update, message);
     return RESPONSE_URL_ONLY;
+  }
+
+  /**
+   * The finished clip: the Block Kit message (Watch, Share link, Re-roll) replaces the progress
+   * message as before, then the clip is uploaded right below it, where Slack plays it. Whatever
+   * stops the upload (no bot token, the bot not in the channel, no files:write, too big, a failed
+   * upload) leaves the link message as the answer, and the delivery says why. A failed upload is
+   * never retried: the message is already there, and a retried step would post it twice.
+   */
+  protected async finish(
+    target: SlackTarget,
+    video: FinishedVideo,
+    messageId: string | undefined,
+  ): Promise<FinishedDelivery> {
+    await this.sendLink(target, video, messageId);
+    if (!video.clip) return linkOnly(LINK_ONLY_REASON.off);
+    if (!this.web)
+      return linkOnly(
+        LINK_ONLY_REASON.noBotToken,
+        'Without SLACK_BOT_TOKEN, the response_url cannot upload.',
+      );
+    if (messageId === RESPONSE_URL_ONLY)
+      return linkOnly(LINK_ONLY_REASON.notInChannel, `The bot is not in channel ${target.channelId}.`);
+    try {
+      await uploadClipToSlack({
+        web: this.web,
+        fetch: this.fetchImpl,
+        channelId: target.channelId,
+        clip: video.clip,
+        initialComment: slackUploadComment(video),
+        timeoutMs: this.uploadTimeoutMs,
+      });
+      return { inline: 'uploaded' };
+    } catch (error) {
+      return linkAfterFailedUpload(error);
+    }
   }
 
   /** Final messages: update the progress message, else the response_url, else a new channel post. */

@@ -28,8 +28,14 @@ export interface ClipbayConfig {
     botToken: string | undefined;
     apiBase: string;
   };
+  /** `auto`: upload the clip so it plays in the channel when the platform allows; `off`: links only. */
+  inline: InlineMode;
   port: number;
 }
+
+/** CLIPBAY_INLINE's values: the stack passes the same words as CDK context. */
+export const INLINE_MODES = ['auto', 'off'] as const;
+export type InlineMode = (typeof INLINE_MODES)[number];
 
 /** TokenBay asks clients not to poll more often than every 5 seconds. */
 export const MIN_POLL_INTERVAL_SECONDS = 5;
@@ -135,6 +141,12 @@ const environmentSchema = z.object({
   ),
   DISCORD_BOT_TOKEN: optionalText,
   DISCORD_API_BASE: url('https://discord.com/api'),
+  CLIPBAY_INLINE: raw.transform((value, ctx): InlineMode => {
+    const mode = (value ?? 'auto').toLowerCase();
+    return (INLINE_MODES as readonly string[]).includes(mode)
+      ? (mode as InlineMode)
+      : fail(ctx, `must be auto or off (got "${value}")`);
+  }),
   PORT: integer(3000, { min: 0, max: 65_535 }),
 });
 
@@ -166,6 +178,7 @@ export function loadConfig(env: Env = process.env): ClipbayConfig {
       botToken: e.DISCORD_BOT_TOKEN,
       apiBase: e.DISCORD_API_BASE,
     },
+    inline: e.CLIPBAY_INLINE,
     port: e.PORT,
   };
 }

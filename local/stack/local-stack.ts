@@ -236,6 +236,7 @@ function synthContext(config: ClipbayConfig): Record<string, string | number> {
     generationTimeoutSeconds: config.generationTimeoutSeconds,
     editTimeoutSeconds: config.editTimeoutSeconds,
     defaultModel: config.defaultModel,
+    CLIPBAY_INLINE: config.inline,
   };
 }
 

@@ -65,6 +65,7 @@ export function localStepHandlers(deps: LocalStepDeps): Record<string, StepHandl
           clock,
           linkExpirySeconds: deps.linkExpirySeconds,
           shareBaseUrl: deps.shareBaseUrl,
+          inline: 'auto',
         },
         event,
       ),

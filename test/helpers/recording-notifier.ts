@@ -1,5 +1,6 @@
 import type {
   FailureReport,
+  FinishedDelivery,
   FinishedVideo,
   Notifier,
   ProgressUpdate,
@@ -20,8 +21,9 @@ export class RecordingNotifier implements Notifier {
     return 'progress-message';
   }
 
-  async finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<void> {
+  async finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<FinishedDelivery> {
     this.messages.push({ kind: 'finished', target, video, messageId });
+    return { inline: 'link', reason: 'inline-off' };
   }
 
   async failed(target: ReplyTarget, failure: FailureReport, messageId?: string): Promise<void> {

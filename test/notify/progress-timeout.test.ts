@@ -111,7 +111,7 @@ describe('CheckStatus with a chat API that never answers', () => {
   it('stops waiting for a notifier that never settles', async () => {
     const never: Notifier = {
       progress: () => new Promise(() => {}),
-      finished: async () => {},
+      finished: async () => ({ inline: 'link', reason: 'inline-off' }),
       failed: async () => {},
     };
     const target: ReplyTarget = { platform: 'slack', responseUrl: `${server.url}/hooks/1`, channelId: 'C1' };

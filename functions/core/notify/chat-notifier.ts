@@ -1,5 +1,5 @@
 import type { ReplyTarget } from '../workflow/execution-state.js';
-import type { FailureReport, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
+import type { FailureReport, FinishedDelivery, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
 
 /** Routes each reply to the adapter for the platform the command came from. */
 export class ChatNotifier implements Notifier {
@@ -9,7 +9,7 @@ export class ChatNotifier implements Notifier {
     return this.adapters[target.platform].progress(target, update, messageId);
   }
 
-  finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<void> {
+  finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<FinishedDelivery> {
     return this.adapters[target.platform].finished(target, video, messageId);
   }
 

@@ -25,7 +25,49 @@ export interface FinishedVideo {
   shareLink: string;
   bytes: number;
   elapsedSeconds: number;
+  /**
+   * The clip's bytes, for platforms that can upload it so it plays in the channel. Absent when
+   * CLIPBAY_INLINE=off: links only.
+   */
+  clip?: ClipSource;
 }
+
+/** A clip that can be read from storage as often as needed, never held in memory. */
+export interface ClipSource {
+  /** The file name chat shows (`a-corgi-surfing.mp4`). */
+  filename: string;
+  contentType: 'video/mp4';
+  bytes: number;
+  /** A fresh stream of the whole clip on every call (a second attempt reads it again). */
+  open(signal?: AbortSignal): Promise<ReadableStream<Uint8Array>>;
+}
+
+/** Why a finished clip went out as a link rather than an upload that plays in the channel. */
+export const LINK_ONLY_REASON = {
+  /** CLIPBAY_INLINE=off. */
+  off: 'inline-off',
+  /** No bot token: Slack's response_url cannot upload. */
+  noBotToken: 'no-bot-token',
+  /** The bot may not post in this channel (Slack not_in_channel / channel_not_found). */
+  notInChannel: 'not-in-channel',
+  /** The app lacks the scope to upload (Slack files:write). */
+  missingScope: 'missing-scope',
+  /** Over the platform's upload limit (Discord 10 MiB, 413, code 40005; Slack 1 GB). */
+  tooLarge: 'too-large',
+  /** The upload itself failed (network, timeout, the platform refused it). */
+  uploadFailed: 'upload-failed',
+} as const;
+export type LinkOnlyReason = (typeof LINK_ONLY_REASON)[keyof typeof LINK_ONLY_REASON];
+
+/** How the finished clip reached the channel: uploaded (plays in place), or as the link message. */
+export type FinishedDelivery =
+  | { inline: 'uploaded' }
+  | {
+      inline: 'link';
+      reason: LinkOnlyReason;
+      /** For the operator's log: what the platform said, never a URL or a token. */
+      detail?: string;
+    };
 
 export const FAILURE_KIND = {
   /** TokenBay said no (business failure, bad value): the user can change the command. */
@@ -63,6 +105,7 @@ export interface Notifier {
    * updated (Slack `ts`, Discord message id), which the workflow hands back on the next call.
    */
   progress(target: ReplyTarget, update: ProgressUpdate, messageId?: string): Promise<string | undefined>;
-  finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<void>;
+  /** Posts the clip: uploaded where the platform plays it in place, else the link message. */
+  finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<FinishedDelivery>;
   failed(target: ReplyTarget, failure: FailureReport, messageId?: string): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { ReplyTarget } from '../workflow/execution-state.js';
-import type { FailureReport, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
+import type { FailureReport, FinishedDelivery, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
 import { sendWithReducedRetry } from './reduced-retry.js';
 
 /** How a platform renders each of clipbay's messages (pure functions from the facts to its JSON). */
@@ -48,11 +48,26 @@ export abstract class PlatformNotifier<Target extends ReplyTarget, Message> impl
     return (await this.deliver(this.narrow(target), this.render.progress(update), messageId)) ?? messageId;
   }
 
-  async finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<void> {
-    const narrowed = this.narrow(target);
+  finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<FinishedDelivery> {
+    return this.finish(this.narrow(target), video, messageId);
+  }
+
+  /** Posts the finished clip the platform's way: an upload that plays in place where it can, else the link. */
+  protected abstract finish(
+    target: Target,
+    video: FinishedVideo,
+    messageId: string | undefined,
+  ): Promise<FinishedDelivery>;
+
+  /** The link message (today's finished message), or its reduced form when the full one is refused. */
+  protected async sendLink(
+    target: Target,
+    video: FinishedVideo,
+    messageId: string | undefined,
+  ): Promise<void> {
     await sendWithReducedRetry(
       this.label,
-      (message: Message) => this.deliver(narrowed, message, messageId),
+      (message: Message) => this.deliver(target, message, messageId),
       this.render.finished(video, this.clock.now()),
       () => this.render.reducedFinished(video),
     );

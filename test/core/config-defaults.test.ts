@@ -35,6 +35,7 @@ describe('loadConfig defaults', () => {
         botToken: undefined,
         apiBase: 'https://discord.com/api',
       },
+      inline: 'auto',
       port: 3000,
     });
     expect(MIN_POLL_INTERVAL_SECONDS).toBe(5);
@@ -56,6 +57,14 @@ describe('loadConfig defaults', () => {
     );
     expect(() => loadConfig({ GENERATION_TIMEOUT_SECONDS: '5m' })).toThrow(
       'Invalid configuration: GENERATION_TIMEOUT_SECONDS must be a whole number (got "5m")',
+    );
+  });
+
+  it('CLIPBAY_INLINE: auto unless off, anything else refused at start', () => {
+    expect(loadConfig({ CLIPBAY_INLINE: 'off' }).inline).toBe('off');
+    expect(loadConfig({ CLIPBAY_INLINE: ' AUTO ' }).inline).toBe('auto');
+    expect(() => loadConfig({ CLIPBAY_INLINE: 'yes' })).toThrow(
+      'Invalid configuration: CLIPBAY_INLINE must be auto or off (got "yes")',
     );
   });
 });

@@ -7,6 +7,7 @@ import { loadConfig } from '../functions/core/config.js';
 import { ClipbayError, ConfigError } from '../functions/core/errors.js';
 import { PLAYGROUND_DISCORD_API, playgroundRoutes } from './playground/playground-routes.js';
 import { PlaygroundStore } from './playground/playground-store.js';
+import { PLAYGROUND_SLACK_API, PLAYGROUND_SLACK_BOT_TOKEN } from './playground/playground-chat-api.js';
 import { banner } from './stack/banner.js';
 import { allowedHostsFromEnv } from './security/host-check.js';
 import { startLocalStack, type LocalStack } from './stack/local-stack.js';
@@ -36,6 +37,19 @@ async function start(options: { requireSlackSocket: boolean }): Promise<LocalSta
     ...(process.env.DISCORD_API_BASE || config.discord.publicKey
       ? {}
       : { discordApiBase: (url: string) => `${url}${PLAYGROUND_DISCORD_API}` }),
+    // With no Slack app either, the Slack view answers through the playground's Web API stand-in
+    // with a local bot token, as a workspace with the app installed would: clips upload and play.
+    ...(process.env.SLACK_API_URL ||
+    config.slack.signingSecret ||
+    config.slack.botToken ||
+    config.slack.appToken
+      ? {}
+      : {
+          slackApi: {
+            url: (url: string) => `${url}${PLAYGROUND_SLACK_API}`,
+            botToken: PLAYGROUND_SLACK_BOT_TOKEN,
+          },
+        }),
     extraRoutes: (running) => playgroundRoutes(running, store),
     platforms,
     allowedHosts: allowedHostsFromEnv(process.env.CLIPBAY_ALLOWED_HOSTS),

@@ -10,6 +10,7 @@ import type { LocalStack, Route } from '../stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../stack/request-signing.js';
 import { slackCommandBody } from '../stack/slack-command.js';
 import { discordOptionsFromText } from './discord-options-from-text.js';
+import { playgroundChatRoutes, slackChannelOf } from './playground-chat-api.js';
 import type { Platform, PlaygroundStore } from './playground-store.js';
 import { discordInteraction, videoCommandData } from '../stack/discord-interaction.js';
 
@@ -22,7 +23,6 @@ const STATIC: Record<string, { file: string; type: string }> = {
 
 /** Who types in the playground, on both platforms. */
 const PLAYGROUND_USER = { slackId: 'UPLAYGROUND', discordId: '500000000000000005', name: 'you' };
-const SLACK_CHANNEL = 'CPLAYGROUND';
 const DISCORD_CHANNEL = '400000000000000004';
 export const PLAYGROUND_DISCORD_API = '/playground/discord/api';
 
@@ -39,7 +39,8 @@ const actionSchema = z.object({
  * The playground: a page where a person types `/video …` as in Slack or Discord, and routes that
  * turn it into the exact request the platform would send — signed with the local keys, sent to
  * the same `/slack/events` and `/discord/interactions` endpoints — plus stand-ins for the
- * platform side (Slack's response_url, Discord's webhook edits) that record what clipbay answers.
+ * platform side (Slack's response_url and Web API, Discord's webhook edits, uploads included) that
+ * record what clipbay answers.
  */
 export function playgroundRoutes(
   stack: LocalStack,
@@ -104,7 +105,7 @@ export function playgroundRoutes(
           triggerId: id,
           responseUrl: slackResponseUrl(id),
           teamId: 'TPLAYGROUND',
-          channelId: SLACK_CHANNEL,
+          channelId: slackChannelOf(id),
           userId: PLAYGROUND_USER.slackId,
           userName: PLAYGROUND_USER.name,
         }),
@@ -139,8 +140,8 @@ export function playgroundRoutes(
           team_id: 'TPLAYGROUND',
         },
         team: { id: 'TPLAYGROUND', domain: 'playground' },
-        channel: { id: SLACK_CHANNEL, name: 'playground' },
-        container: { type: 'message', channel_id: SLACK_CHANNEL, message_ts: '1.1' },
+        channel: { id: slackChannelOf(id), name: 'playground' },
+        container: { type: 'message', channel_id: slackChannelOf(id), message_ts: '1.1' },
         api_app_id: 'APLAYGROUND',
         actions: [
           {
@@ -213,16 +214,7 @@ export function playgroundRoutes(
       });
       return answer(res, 200, { ok: true });
     },
-    async (req, res, path) => {
-      const match =
-        /^\/playground\/discord\/api\/v10\/webhooks\/\d+\/pg-(\d+)\/messages\/(?:@|%40)original$/.exec(path);
-      if (!match || req.method !== 'PATCH') return false;
-      store.post(match[1]!, (await readJson(req)) as Record<string, unknown>, {
-        replace: true,
-        ephemeral: false,
-      });
-      return answer(res, 200, { id: match[1] });
-    },
+    ...playgroundChatRoutes(stack, store, store.dataDir),
     (req, res, path) => {
       if (req.method !== 'GET') return false;
       if (path === '/playground/history') return answer(res, 200, store.list());

@@ -33,7 +33,7 @@ export class PlaygroundStore {
   private readonly conversations = new Map<string, Conversation>();
   private saving = Promise.resolve();
 
-  constructor(private readonly dataDir: string) {}
+  constructor(readonly dataDir: string) {}
 
   async load(): Promise<void> {
     try {

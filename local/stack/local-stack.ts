@@ -31,6 +31,11 @@ export interface LocalStackOptions {
   extraRoutes?: (stack: LocalStack) => Route[];
   /** Where the Discord notifier sends edits, if not `config.discord.apiBase` (the playground's stand-in). */
   discordApiBase?: (url: string) => string;
+  /**
+   * The Slack Web API to answer through when no Slack app is configured (the playground's stand-in),
+   * with the bot token the local Slack secret gets for it.
+   */
+  slackApi?: { url: (url: string) => string; botToken: string };
   /** Where clips and local keys live (`./.clipbay`). */
   dataDir: string;
   simulator?: SimulatorOptions;
@@ -148,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       outsideWorld: {
         TOKENBAY_BASE_URL: tokenBayUrl,
-        SLACK_API_URL: config.slack.apiUrl,
+        SLACK_API_URL: options.slackApi?.url(url) ?? config.slack.apiUrl,
         DISCORD_API_BASE: options.discordApiBase?.(url) ?? config.discord.apiBase,
       },
       endpointPort: config.port === 0 ? 0 : await freeOrAny(config.port + 1),
@@ -163,7 +168,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fillSecrets(account, {
       tokenBayKey: config.tokenBay.apiKey ?? LOCAL_TOKENBAY_KEY,
       slack: platforms.includes('slack')
-        ? { signingSecret: slackSigningSecret, botToken: config.slack.botToken }
+        ? { signingSecret: slackSigningSecret, botToken: config.slack.botToken ?? options.slackApi?.botToken }
         : undefined,
       discord: platforms.includes('discord')
         ? { publicKey: discordKeyHex, botToken: config.discord.botToken }

@@ -6,6 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/core/config.js';
 import { PLAYGROUND_DISCORD_API, playgroundRoutes } from '../../local/playground/playground-routes.js';
 import { PlaygroundStore } from '../../local/playground/playground-store.js';
+import {
+  PLAYGROUND_SLACK_API,
+  PLAYGROUND_SLACK_BOT_TOKEN,
+} from '../../local/playground/playground-chat-api.js';
 import { startLocalStack, type LocalStack } from '../../local/stack/local-stack.js';
 import { checkPlayback, launchBrowser } from '../helpers/browser.js';
 
@@ -14,7 +18,8 @@ const ARTIFACTS = join(import.meta.dirname, '../../test-results');
 /**
  * The playground in headless Chromium (the system's if installed, else the one inside the
  * @sparticuz/chromium npm package; see test/helpers/browser.ts): type a command, watch the
- * ack and the progress message being edited, then the clip load and play from its presigned link.
+ * ack and the progress message being edited, then the clip play from the bytes uploaded to the
+ * stand-in Slack or Discord API, as the platform would play it in the channel.
  */
 describe('playground in a browser', () => {
   let stack: LocalStack;
@@ -31,6 +36,7 @@ describe('playground in a browser', () => {
       retryIntervalMs: 300,
       simulator: { generationSeconds: 4 },
       discordApiBase: (url) => `${url}${PLAYGROUND_DISCORD_API}`,
+      slackApi: { url: (url) => `${url}${PLAYGROUND_SLACK_API}`, botToken: PLAYGROUND_SLACK_BOT_TOKEN },
       extraRoutes: (running) => playgroundRoutes(running, new PlaygroundStore(dataDir)),
     });
     ({ browser } = await launchBrowser());
@@ -55,12 +61,18 @@ describe('playground in a browser', () => {
     const video = conversation.locator('video');
     await video.waitFor({ timeout: 30_000 });
     const state = await checkPlayback(video);
+    await video.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, `playground-${platform}-done.png`) });
-    const edits = Number(
-      await conversation.locator('.msg:not(.ephemeral)').last().getAttribute('data-edits'),
+    // The message updated in place (on Slack, the file follows it as a message of its own).
+    const edits = Math.max(
+      ...(await conversation
+        .locator('.msg:not(.ephemeral)')
+        .evaluateAll((boxes) => boxes.map((box) => Number(box.getAttribute('data-edits'))))),
     );
     return { state, edits, text: await conversation.innerText() };
   }
+
+  const bytesOf = async (src: string) => Buffer.from(await (await fetch(src)).arrayBuffer());
 
   it('Slack view: command → progress → a clip that plays', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -73,8 +85,9 @@ describe('playground in a browser', () => {
     expect(state.readyState).toBeGreaterThanOrEqual(2);
     expect(state.duration).toBeCloseTo(2, 0);
     expect(state.advanced).toBe(true);
-    // The player plays the lasting share link, which redirects to a fresh presigned URL.
-    expect(state.src).toMatch(/\/v\/[\w-]{22}$/);
+    // The player plays the file uploaded to (the stand-in of) Slack, not the S3 link.
+    expect(state.src).toMatch(/\/playground\/files\/F\w+\.mp4$/);
+    expect(await bytesOf(state.src)).toEqual(stack.simulator!.video.bytes());
     expect(edits).toBeGreaterThanOrEqual(1);
     expect(text).toContain('Your video is ready');
     expect(text).toContain('a corgi & @U123 surfing *at* sunset');
@@ -95,6 +108,9 @@ describe('playground in a browser', () => {
     expect(edits).toBeGreaterThanOrEqual(1);
     expect(text).toContain('Your video is ready');
     expect(text).toContain('9:16');
+    // The player plays the MP4 attached to the @original edit.
+    expect(state.src).toMatch(/\/playground\/files\/\d+-\d+-0\.mp4$/);
+    expect(await bytesOf(state.src)).toEqual(stack.simulator!.video.bytes());
     await page.close();
   });
 

@@ -9,6 +9,8 @@ const errorBox = document.getElementById('error');
 const historyList = document.getElementById('history');
 const POLL_MS = 700;
 const GIVE_UP_MS = 15 * 60 * 1000;
+/** Slack's upload follows the finished message; with no upload this long after it, the link is all. */
+const LINK_ONLY_QUIET_MS = 8000;
 
 let platform = 'slack';
 for (const radio of document.querySelectorAll('input[name="platform"]')) {
@@ -71,10 +73,13 @@ function isFinal(conversation) {
   const messages = conversation.messages;
   if (messages.length === 0) return false;
   if (messages.every((m) => m.ephemeral)) return true;
-  const last = messages.filter((m) => !m.ephemeral).at(-1);
+  const visible = messages.filter((m) => !m.ephemeral);
+  const last = visible.at(-1);
+  if (visible.some((m) => uploadedClip(conversation.platform, m.body))) return true;
+  if (/could not be made/i.test(JSON.stringify(last.body))) return true;
+  // A finished message with no upload after it (inline off, or the link fallback): final once quiet.
   return (
-    Boolean(videoLink(conversation.platform, last.body)) ||
-    /could not be made/i.test(JSON.stringify(last.body))
+    /Your video is ready/.test(JSON.stringify(last.body)) && Date.now() - last.updatedAt > LINK_ONLY_QUIET_MS
   );
 }
 
@@ -101,8 +106,8 @@ function render(article, conversation) {
     box.append(...(where === 'slack' ? slackMessage(message.body) : discordMessage(message.body)));
     if (message.ephemeral) box.append(el('div', { class: 'note' }, ['Only visible to you']));
     if (message.edits > 0) box.append(el('div', { class: 'note' }, [`(edited ${message.edits}×)`]));
-    const link = message.ephemeral ? undefined : videoLink(where, message.body);
-    if (link) box.append(video(link));
+    const clip = message.ephemeral ? undefined : uploadedClip(where, message.body);
+    if (clip) box.append(video(clip));
     nodes.push(box);
   }
   // Keep a playing video element in place instead of rebuilding it.
@@ -118,25 +123,26 @@ function video(src) {
   return player;
 }
 
-/** The presigned MP4 link in a finished message, if this is one. */
-function videoLink(where, body) {
-  if (where === 'slack') {
-    for (const block of body.blocks ?? [])
-      for (const element of block.elements ?? [])
-        if (element.action_id === 'clipbay_watch') return element.url;
-    return undefined;
-  }
-  for (const row of body.components ?? [])
-    for (const button of row.components ?? [])
-      if (button.label === 'Download MP4' && button.url) return button.url;
-  const match = /\[Download MP4\]\((https?:[^)\s]+)\)/.exec(body.embeds?.[0]?.description ?? '');
-  return match?.[1];
+/**
+ * The clip as the platform received it: the file uploaded to Slack, or the MP4 attached on Discord
+ * (served from the bytes the stand-in API kept). A link alone plays nowhere, as on the platforms:
+ * Slack opens it in a browser tab.
+ */
+function uploadedClip(where, body) {
+  const files = where === 'slack' ? (body.files ?? []) : (body.attachments ?? []);
+  const clip = files.find((f) => (f.mimetype ?? f.content_type ?? '').startsWith('video/'));
+  return clip?.url;
 }
 
 // ---- Slack: Block Kit -------------------------------------------------------------------------
 
 function slackMessage(body) {
   const blocks = body.blocks ?? [];
+  if (body.files?.length)
+    return [
+      el('div', { class: 'block' }, mrkdwn(body.text ?? '')),
+      ...body.files.map((f) => el('div', { class: 'block context file' }, [`${f.name} · uploaded to Slack`])),
+    ];
   if (blocks.length === 0) return [el('div', { class: 'block' }, mrkdwn(body.text ?? ''))];
   return blocks.map((block) => {
     if (block.type === 'section') {
@@ -257,6 +263,8 @@ function discordMessage(body) {
     if (embed.footer?.text) box.append(el('div', { class: 'context' }, [embed.footer.text]));
     nodes.push(box);
   }
+  for (const file of body.attachments ?? [])
+    nodes.push(el('div', { class: 'block context file' }, [`${file.filename} · attached`]));
   for (const row of body.components ?? [])
     nodes.push(el('div', { class: 'buttons' }, row.components.map(discordButton)));
   return nodes;

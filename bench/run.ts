@@ -11,6 +11,7 @@ import { measureAccountIngress } from './account-ingress.js';
 import { measureIngress } from './ingress-latency.js';
 import { measureLoad } from './load.js';
 import { measureTransfer } from './transfer.js';
+import { measureUpload, uploadTable } from './upload.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -143,6 +144,12 @@ say(
   ) +
     `\n\nMemory is flat in file size (${f1(transfer[0]!.rssGrowthMB)} MB for 100 MiB, ${f1(transfer[1]!.rssGrowthMB)} MB for 1 GiB). Throughput is bound by the local S3 server: uploading bytes made in memory into the same s3rver is no faster than the whole transfer, so the fetch ratio measures s3rver here, not clipbay's pipeline.\n`,
 );
+
+say(
+  "## 3b. Upload to chat (PostLink: the clip streamed from S3 to Slack's upload URL, as it plays in the channel)\n",
+);
+const uploads = await measureUpload([100 * 2 ** 20, 2 ** 30]);
+say(uploadTable(uploads));
 
 say('## 4. Load (commands at once through the local stack, real time)\n');
 const load = await measureLoad();

@@ -3,6 +3,7 @@ import { NotifyError } from '../../functions/core/errors.js';
 import { InlineUploadError } from '../../functions/core/notify/inline-upload.js';
 import { LINK_ONLY_REASON, type ClipSource } from '../../functions/core/notify/notifier.js';
 import { isTimeout } from '../../functions/core/notify/chat-timeout.js';
+import { sendStream, type StreamAnswer } from '../../functions/core/notify/stream-request.js';
 import type { DiscordMessage } from './discord-messages.js';
 
 /** Bots may attach up to 10 MiB in servers without boosts (more is refused: 413 or code 40005). */
@@ -14,7 +15,6 @@ const ENTITY_TOO_LARGE = 40005;
 export class DiscordWebhookGoneError extends InlineUploadError {}
 
 export interface AttachRequest {
-  fetch: typeof fetch;
   method: 'PATCH' | 'POST';
   url: string;
   /** `Bot <token>` for channel messages; none for the interaction webhook. */
@@ -33,14 +33,15 @@ export interface AttachRequest {
  */
 export async function sendWithAttachment(request: AttachRequest): Promise<string | undefined> {
   const { clip } = request;
-  let response: Response;
+  let response: StreamAnswer;
   try {
     const form = multipartWithClip(
       { ...request.message, attachments: [{ id: 0, filename: clip.filename }] },
       clip,
       await clip.open(request.signal),
     );
-    response = await request.fetch(request.url, {
+    response = await sendStream({
+      url: request.url,
       method: request.method,
       headers: {
         'content-type': form.contentType,
@@ -48,9 +49,8 @@ export async function sendWithAttachment(request: AttachRequest): Promise<string
         ...(request.authorization ? { authorization: request.authorization } : {}),
       },
       body: form.body,
-      duplex: 'half',
       signal: request.signal,
-    } as RequestInit);
+    });
   } catch (error) {
     const why = isTimeout(error) ? 'no answer in time (request aborted)' : (error as Error).message;
     throw new InlineUploadError(
@@ -61,13 +61,13 @@ export async function sendWithAttachment(request: AttachRequest): Promise<string
       },
     );
   }
-  const text = await response.text().catch(() => '');
-  const answer = parse(text);
-  if (response.ok) return typeof answer.id === 'string' ? answer.id : undefined;
+  const answer = parse(response.text);
+  if (response.status >= 200 && response.status < 300)
+    return typeof answer.id === 'string' ? answer.id : undefined;
   const said = `${response.status}${answer.code === undefined ? '' : `, code ${String(answer.code)}`}`;
   if (response.status === 429) {
     // Not a reason to give up the player: the step waits as Discord asks and sends it again.
-    const seconds = Number(answer.retry_after ?? response.headers.get('retry-after'));
+    const seconds = Number(answer.retry_after ?? response.headers['retry-after']);
     throw new NotifyError(`Discord rate limited the message with the clip (429).`, {
       retryAfterMs: Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds * 1000) : undefined,
     });

@@ -36,8 +36,6 @@ export interface DiscordNotifierOptions {
   timeoutMs?: number;
   /** A message with the clip attached is aborted after this many ms (default UPLOAD_TIMEOUT_MS). */
   uploadTimeoutMs?: number;
-  /** For messages with the clip attached (multipart bodies, streamed). */
-  fetch?: typeof fetch;
 }
 
 /** Prefix of message ids that live in the channel (posted with the bot token), not on the webhook. */
@@ -57,7 +55,6 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
   private readonly uploadTimeoutMs: number;
   private readonly api: string;
   private readonly botToken: string | undefined;
-  private readonly fetchImpl: typeof fetch;
 
   constructor(options: DiscordNotifierOptions) {
     super('discord', 'Discord', discordRenderer);
@@ -65,7 +62,6 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
     this.uploadTimeoutMs = options.uploadTimeoutMs ?? UPLOAD_TIMEOUT_MS;
     this.api = `${options.apiBase.replace(/\/+$/, '')}/v10`;
     this.botToken = options.botToken;
-    this.fetchImpl = options.fetch ?? fetch;
     const common = {
       api: options.apiBase.replace(/\/+$/, ''),
       version: '10',
@@ -125,7 +121,6 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
     const signal = AbortSignal.timeout(this.uploadTimeoutMs);
     const send = (method: 'PATCH' | 'POST', path: string, bot: boolean) =>
       sendWithAttachment({
-        fetch: this.fetchImpl,
         method,
         url: `${this.api}${path}`,
         ...(bot ? { authorization: `Bot ${this.botToken!}` } : {}),

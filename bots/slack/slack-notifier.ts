@@ -121,7 +121,6 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
     try {
       await uploadClipToSlack({
         web: this.web,
-        fetch: this.fetchImpl,
         channelId: target.channelId,
         clip: video.clip,
         initialComment: slackUploadComment(video),

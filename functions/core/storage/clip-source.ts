@@ -20,7 +20,29 @@ export function s3ClipSource(
         abortSignal: signal,
       });
       if (!object.Body) throw new Error(`S3 returned no body for clip ${clip.clipId}.`);
-      return object.Body.transformToWebStream() as ReadableStream<Uint8Array>;
+      return pulled(object.Body as unknown as AsyncIterable<Uint8Array>);
     },
   };
+}
+
+/**
+ * A web stream that reads its source only when its reader asks. Not `transformToWebStream()`:
+ * on Node 20 that is `Readable.toWeb`, which reads ahead without limit, so a slow upload would
+ * queue the whole clip in memory (1 GiB measured for a 1 GiB clip).
+ */
+function pulled(source: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const chunks = source[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      async cancel() {
+        await chunks.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

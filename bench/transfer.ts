@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { TokenBayClient } from '../functions/core/tokenbay/client.js';
 import { startLocalS3 } from '../local/s3/local-s3.js';
 import { TokenBaySimulator } from '../local/simulator/tokenbay-simulator.js';
+import { runProbe } from './probe.js';
 
-const run = promisify(execFile);
 const PROBE = fileURLToPath(new URL('./transfer-probe.ts', import.meta.url));
 
 export interface TransferRow {
@@ -37,19 +35,8 @@ export async function measureTransfer(sizes: number[]): Promise<TransferRow[]> {
         model: 'veo-3.1-generate-preview',
         prompt: 'bench',
       });
-      const probe = async (mode: 'fetch' | 'transfer' | 'upload') => {
-        const { stdout } = await run(
-          process.execPath,
-          ['--expose-gc', '--import', 'tsx', PROBE, mode, url, id, s3.endpoint, String(size)],
-          {
-            env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-            maxBuffer: 1 << 20,
-          },
-        );
-        const result = JSON.parse(stdout) as { ms: number; bytes: number; rssGrowthBytes: number };
-        if (result.bytes !== size) throw new Error(`${mode} moved ${result.bytes} of ${size} bytes`);
-        return result;
-      };
+      const probe = (mode: 'fetch' | 'transfer' | 'upload') =>
+        runProbe(PROBE, [mode, url, id, s3.endpoint, String(size)], size);
       const fetched = await probe('fetch');
       const transferred = await probe('transfer');
       const uploaded = await probe('upload');

@@ -7,11 +7,11 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { WebClient } from '@slack/web-api';
-import { performance } from 'node:perf_hooks';
 import { uploadClipToSlack } from '../bots/slack/slack-upload.js';
 import { s3ClipSource } from '../functions/core/storage/clip-source.js';
 import { videoKey } from '../functions/core/storage/video-object.js';
 import { localS3Client } from '../local/s3/local-s3.js';
+import { probe } from './probe.js';
 
 const [mode, s3Endpoint, clipId, size, slackApi] = process.argv.slice(2) as [
   'upload' | 'read',
@@ -22,30 +22,23 @@ const [mode, s3Endpoint, clipId, size, slackApi] = process.argv.slice(2) as [
 ];
 const s3 = localS3Client(s3Endpoint);
 
-globalThis.gc?.();
-const baseRss = process.memoryUsage().rss;
-let peakRss = baseRss;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 10);
-
-const start = performance.now();
-let bytes = 0;
-if (mode === 'read') {
-  const object = await s3.send(new GetObjectCommand({ Bucket: 'clipbay-videos', Key: videoKey(clipId) }));
-  for await (const chunk of object.Body!.transformToWebStream()) bytes += (chunk as Uint8Array).byteLength;
-} else {
-  const clip = s3ClipSource(s3, 'clipbay-videos', { clipId, bytes: Number(size), prompt: 'bench clip' });
-  await uploadClipToSlack({
-    web: new WebClient('xoxb-bench', { slackApiUrl: slackApi, retryConfig: { retries: 0 } }),
-    channelId: 'CBENCH',
-    clip,
-    initialComment: 'bench',
-    timeoutMs: 600_000,
-    // Slack itself takes up to 1 GB; the 1 GiB run measures the pipeline past that.
-    maxBytes: Infinity,
-  });
-  bytes = clip.bytes;
-}
-const ms = performance.now() - start;
-clearInterval(sampler);
-peakRss = Math.max(peakRss, process.memoryUsage().rss);
-process.stdout.write(JSON.stringify({ ms, bytes, rssGrowthBytes: peakRss - baseRss }));
+await probe(async () => {
+  let bytes = 0;
+  if (mode === 'read') {
+    const object = await s3.send(new GetObjectCommand({ Bucket: 'clipbay-videos', Key: videoKey(clipId) }));
+    for await (const chunk of object.Body!.transformToWebStream()) bytes += (chunk as Uint8Array).byteLength;
+  } else {
+    const clip = s3ClipSource(s3, 'clipbay-videos', { clipId, bytes: Number(size), prompt: 'bench clip' });
+    await uploadClipToSlack({
+      web: new WebClient('xoxb-bench', { slackApiUrl: slackApi, retryConfig: { retries: 0 } }),
+      channelId: 'CBENCH',
+      clip,
+      initialComment: 'bench',
+      timeoutMs: 600_000,
+      // Slack itself takes up to 1 GB; the 1 GiB run measures the pipeline past that.
+      maxBytes: Infinity,
+    });
+    bytes = clip.bytes;
+  }
+  return bytes;
+});

@@ -1,16 +1,14 @@
 import { Upload } from '@aws-sdk/lib-storage';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { videoKey } from '../functions/core/storage/video-object.js';
 import { startLocalS3 } from '../local/s3/local-s3.js';
 import { FakeChatServer } from '../local/simulator/fake-chat-api.js';
 import { SimulatedVideo } from '../local/simulator/simulated-video.js';
+import { runProbe } from './probe.js';
 
-const run = promisify(execFile);
 const PROBE = fileURLToPath(new URL('./upload-probe.ts', import.meta.url));
 
 export interface UploadRow {
@@ -43,29 +41,8 @@ export async function measureUpload(sizes: number[]): Promise<UploadRow[]> {
         partSize: 8 * 2 ** 20,
         queueSize: 2,
       }).done();
-      const probe = async (mode: 'upload' | 'read') => {
-        const { stdout } = await run(
-          process.execPath,
-          [
-            '--expose-gc',
-            '--import',
-            'tsx',
-            PROBE,
-            mode,
-            s3.endpoint,
-            clipId,
-            String(size),
-            `${chat.url}/slack/api/`,
-          ],
-          {
-            env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-            maxBuffer: 1 << 20,
-          },
-        );
-        const result = JSON.parse(stdout) as { ms: number; bytes: number; rssGrowthBytes: number };
-        if (result.bytes !== size) throw new Error(`${mode} moved ${result.bytes} of ${size} bytes`);
-        return result;
-      };
+      const probe = (mode: 'upload' | 'read') =>
+        runProbe(PROBE, [mode, s3.endpoint, clipId, String(size), `${chat.url}/slack/api/`], size);
       const read = await probe('read');
       const uploaded = await probe('upload');
       const received = chat.requests.find((r) => r.path.startsWith('/slack/upload/'))?.files[0];

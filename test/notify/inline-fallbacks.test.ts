@@ -27,16 +27,18 @@ const withClip = (video: FinishedVideo, clip: ClipSource): FinishedVideo => ({ .
  * When the clip goes out as the link message instead of an upload, and why (issue 16). The
  * end-to-end runs are in inline-clips.test.ts; these are the cases that need no stack.
  */
-describe('Slack: the link message instead of the upload', () => {
-  let chat: FakeChatServer;
-  let target: ReplyTarget;
+let chat: FakeChatServer;
+beforeEach(async () => {
+  chat = new FakeChatServer();
+  await chat.start();
+});
+afterEach(() => chat.stop());
 
-  beforeEach(async () => {
-    chat = new FakeChatServer();
-    await chat.start();
+describe('Slack: the link message instead of the upload', () => {
+  let target: ReplyTarget;
+  beforeEach(() => {
     target = { platform: 'slack', responseUrl: `${chat.url}/hooks/1`, channelId: 'C1' };
   });
-  afterEach(() => chat.stop());
 
   const slack = (botToken: string | undefined) => new SlackNotifier({ apiUrl: `${chat.url}/api/`, botToken });
 
@@ -94,19 +96,7 @@ describe('Slack: the link message instead of the upload', () => {
 });
 
 describe('Discord: the link message instead of the attachment', () => {
-  let chat: FakeChatServer;
-  const target: ReplyTarget = {
-    platform: 'discord',
-    applicationId: '100000000000000001',
-    interactionToken: 'tok-abc',
-    channelId: '200000000000000002',
-  };
-
-  beforeEach(async () => {
-    chat = new FakeChatServer();
-    await chat.start();
-  });
-  afterEach(() => chat.stop());
+  const target = { platform: 'discord', channelId: '2', applicationId: '1', interactionToken: 't' } as const;
 
   it('a clip over 10 MiB: the link message, nothing read or attached', async () => {
     const discord = new DiscordNotifier({ apiBase: `${chat.url}/api`, botToken: undefined });

@@ -82,4 +82,19 @@ describe('each function names exactly the secrets its role may read', () => {
       });
     }
   });
+
+  it('lets PostLink upload clips to chat: CLIPBAY_INLINE=auto, 300 s to stream the clip, s3:GetObject on clips/', () => {
+    const [id, postLink] = resolver
+      .resourcesOfType('AWS::Lambda::Function')
+      .find(([logicalId]) => logicalId.startsWith('PostLinkFn'))!;
+    const env = resolver.resolve(
+      (postLink.Properties!.Environment as { Variables: object }).Variables,
+    ) as Record<string, string>;
+    expect(env.CLIPBAY_INLINE).toBe('auto');
+    expect(postLink.Properties!.Timeout).toBe(300);
+    const [videos] = resolver.resourcesOfType('AWS::S3::Bucket').find(([name]) => name.startsWith('Videos'))!;
+    const clip = `${resolver.getAtt(videos, 'Arn')}/clips/AbCdEfGhIjKlMnOpQrStUv.mp4`;
+    const role = principals.forRole(resolver.string(postLink.Properties!.Role), id);
+    expect(iam.decide(role, { action: 's3:GetObject', resource: clip }).allowed).toBe(true);
+  });
 });

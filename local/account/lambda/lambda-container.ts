@@ -43,12 +43,15 @@ export class LambdaContainer {
   alive = true;
   busy = false;
   coldStarts = 0;
+  /** How long starting the process held the caller's event loop (fork is synchronous). */
+  forkMs = 0;
 
   constructor(private readonly spec: ContainerSpec) {}
 
   private start(): Promise<void> {
     return (this.ready ??= new Promise<void>((resolve, reject) => {
       this.coldStarts++;
+      const forking = performance.now();
       const child = fork(HOST, [], {
         cwd: this.spec.codeDir,
         env: {
@@ -63,6 +66,7 @@ export class LambdaContainer {
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
         serialization: 'advanced',
       });
+      this.forkMs += performance.now() - forking;
       this.child = child;
       child.on('error', () => this.kill());
       for (const stream of ['stdout', 'stderr'] as const) {

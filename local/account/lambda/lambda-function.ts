@@ -1,25 +1,45 @@
+import { availableParallelism } from 'node:os';
 import { LambdaContainer, type ContainerSpec } from './lambda-container.js';
 
 export interface InvocationStats {
   invocations: number;
   coldStarts: number;
+  /** The longest an invocation waited for a free environment (not counted by its timeout). */
+  maxQueuedMs: number;
+  /** Time the account's event loop was held by starting environments' processes (fork is synchronous). */
+  forkMs: number;
 }
+
+/**
+ * Execution environments per function, unless the account is told otherwise: one more than this
+ * machine's cores. In AWS every environment has CPU of its own; here each is a process on the same
+ * cores as the account's services (API Gateway, Step Functions, the AWS endpoint: the main
+ * process), so environments beyond the cores add no throughput, only cold starts. Measured with a
+ * burst of 200 commands on 2 loaded cores at 10 per function: about 60 processes started at once,
+ * each costing 0.3–0.5 s of CPU to load its bundle and as much again on its first invocation, and
+ * each fork held the account's event loop for 0.3 s (up to 1 s): 19 s of it blocked while the acks
+ * were due, ingress invocations near their 10 s timeout, and TokenBay's answers so late that
+ * submits failed as maybe-sent. With 3 per function: 12 to 18 forks (about 1 s held), and every ack
+ * answered within 11 s, most of it queued for an environment.
+ */
+export const DEFAULT_MAX_CONCURRENCY = Math.min(10, availableParallelism() + 1);
 
 /**
  * A function of the template with its pool of execution environments: an idle container is
  * reused (warm), a new one is started when all are busy (cold), up to `maxConcurrency`; beyond
- * that, invocations wait their turn (Lambda would throttle; locally they queue).
+ * that, invocations wait their turn (Lambda would throttle; locally they queue). As in Lambda, an
+ * invocation's timeout counts from when it starts in an environment, not while it waits for one.
  */
 export class LambdaFunction {
   private readonly containers: LambdaContainer[] = [];
   private readonly waiting: (() => void)[] = [];
-  readonly stats: InvocationStats = { invocations: 0, coldStarts: 0 };
+  readonly stats: InvocationStats = { invocations: 0, coldStarts: 0, maxQueuedMs: 0, forkMs: 0 };
 
   constructor(
     readonly logicalId: string,
     readonly roleArn: string,
     readonly spec: ContainerSpec,
-    private readonly maxConcurrency = 10,
+    private readonly maxConcurrency = DEFAULT_MAX_CONCURRENCY,
   ) {}
 
   get functionArn(): string {
@@ -27,13 +47,17 @@ export class LambdaFunction {
   }
 
   async invoke(event: unknown): Promise<unknown> {
+    const queuedAt = performance.now();
     const container = await this.acquire();
+    this.stats.maxQueuedMs = Math.max(this.stats.maxQueuedMs, performance.now() - queuedAt);
     this.stats.invocations++;
     const coldBefore = container.coldStarts;
+    const forkBefore = container.forkMs;
     try {
       return await container.invoke(event);
     } finally {
       this.stats.coldStarts += container.coldStarts - coldBefore;
+      this.stats.forkMs += container.forkMs - forkBefore;
       container.busy = false;
       this.waiting.shift()?.();
     }

@@ -138,14 +138,14 @@ describe('the clip uploaded so it plays in the channel', () => {
     expect(postLinkResult(id)).toMatchObject({ inline: 'uploaded' });
   });
 
-  it.each([
-    ['413', 413, { message: 'Request entity too large', code: 0 }],
-    ['code 40005', 400, { message: 'Request entity too large', code: 40005 }],
-  ])(
-    'Discord refusing the attachment (%s): the link message instead, reason too-large',
-    async (_n, status, answer) => {
+  it('Discord refusing the attachment (413, then 400 code 40005): the link message instead, reason too-large', async () => {
+    for (const [status, code] of [
+      [413, 0],
+      [400, 40005],
+    ] as const) {
       const id = snowflake();
-      running.chat.answer(new RegExp(`PATCH .*token-${id}/messages/@original`), status, answer, 1);
+      const refused = { message: 'Request entity too large', code };
+      running.chat.answer(new RegExp(`PATCH .*token-${id}/messages/@original`), status, refused, 1);
       const before = running.chat.requests.length;
       await discordVideo('a clip too big to attach', id);
       const edits = running.chat.requests
@@ -156,8 +156,8 @@ describe('the clip uploaded so it plays in the channel', () => {
       expect(edits[1]!.files).toHaveLength(0);
       expect(edits[1]!.body.content).toMatch(/\nhttp/); // today's message: the link in the content
       expect(postLinkResult(id)).toMatchObject({ inline: 'link', fallback: 'too-large' });
-    },
-  );
+    }
+  });
 
   it('Discord with an expired interaction token: the bot posts to the channel with the clip attached', async () => {
     const id = snowflake();

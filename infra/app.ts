@@ -1,6 +1,7 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { InlineMode } from '../functions/core/config.js';
+import { LIMIT_SETTING } from '../functions/core/usage/usage-limits.js';
 import { ClipbayStack, type ClipbayStackProps } from './clipbay-stack.js';
 
 export const STACK_NAME = 'Clipbay';
@@ -32,6 +33,13 @@ export function createApp(options: { outdir?: string; context?: Record<string, u
     inline: app.node.tryGetContext('CLIPBAY_INLINE') as InlineMode | undefined,
   };
   for (const key of CONTEXT_KEYS) props[key] = numberContext(key);
+  // Usage limits keep their setting names as context keys: `-c LIMIT_CONCURRENT_PER_USER=3`.
+  props.limits = Object.fromEntries(
+    Object.values(LIMIT_SETTING).flatMap((name) => {
+      const value = app.node.tryGetContext(name) as string | number | undefined;
+      return value === undefined ? [] : [[name, String(value)]];
+    }),
+  );
   new ClipbayStack(app, STACK_NAME, props);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return app;

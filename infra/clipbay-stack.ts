@@ -8,6 +8,7 @@ import {
   type StackProps,
 } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -21,7 +22,8 @@ import {
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { INLINE_MODES, type InlineMode } from '../functions/core/config.js';
+import { INLINE_MODES, loadConfig, type InlineMode } from '../functions/core/config.js';
+import type { LIMIT_SETTING } from '../functions/core/usage/usage-limits.js';
 import { ClipbayFunction } from './clipbay-function.js';
 import { VideoWorkflow } from './video-workflow.js';
 
@@ -38,6 +40,11 @@ export interface ClipbayStackProps extends StackProps {
   defaultModel?: string;
   /** The Discord application id: interactions of any other application are refused. */
   discordApplicationId?: string;
+  /**
+   * Usage limits, by their setting names (LIMIT_VIDEOS_PER_USER_PER_DAY, ALLOWED_CHANNELS, …):
+   * CDK context values, passed to the ingress functions. Unset: no limit.
+   */
+  limits?: Partial<Record<LimitSettingName, string>>;
   /** CLIPBAY_INLINE: `auto` (default) uploads clips so they play in the channel; `off` posts links only. */
   inline?: InlineMode;
 }
@@ -55,6 +62,8 @@ export const UNFILLED_SECRETS = {
 
 /** PostLink may stream a clip of up to 1 GB to Slack; its upload gives up after 4 minutes. */
 export const POST_LINK_TIMEOUT_SECONDS = 300;
+
+export type LimitSettingName = (typeof LIMIT_SETTING)[keyof typeof LIMIT_SETTING];
 
 /** The environment variable that names each secret, for the functions that read it. */
 export const SECRET_ENV = {
@@ -184,6 +193,23 @@ export class ClipbayStack extends Stack {
     const reportFailure = fn('ReportFailureFn', 'report-failure.ts');
     const shareLink = fn('ShareLinkFn', 'share-link.ts', { timeout: Duration.seconds(10) });
 
+    // The usage ledger: one row per execution plus the counters the limits read (see
+    // functions/core/usage/usage-ledger.ts). Rows carry their own expiry for TTL.
+    const usage = new Table(this, 'Usage', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.AWS_MANAGED,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'expiresAt',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const settleUsage = fn('SettleUsageFn', 'settle-usage.ts', {
+      environment: { USAGE_TABLE: usage.tableName },
+    });
+    // Closes the run's row, frees the slot, adds the quota: updates only.
+    usage.grant(settleUsage, 'dynamodb:UpdateItem');
+
     const objects = videos.arnForObjects('clips/*');
     saveToS3.addToRolePolicy(
       new PolicyStatement({
@@ -233,6 +259,8 @@ export class ClipbayStack extends Stack {
     reads(saveToS3, 'tokenBay');
     reads(postLink, 'slack', 'discord');
     reads(reportFailure, 'slack', 'discord');
+    // SettleUsage asks TokenBay once more for a quota that was not settled yet.
+    reads(settleUsage, 'tokenBay');
 
     const workflow = new VideoWorkflow(this, 'VideoWorkflow', {
       submit,
@@ -240,19 +268,34 @@ export class ClipbayStack extends Stack {
       saveToS3,
       postLink,
       reportFailure,
+      settleUsage,
       postLinkTimeoutSeconds: POST_LINK_TIMEOUT_SECONDS,
       pollIntervalSeconds,
       editTimeoutSeconds,
       logGroup: new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.ONE_MONTH }),
     });
 
+    const limits = checkedLimits(props.limits ?? {});
     const ingress = (id: string, handlerFile: string, platform: 'slack' | 'discord'): ClipbayFunction => {
       const f = fn(id, handlerFile, {
         timeout: Duration.seconds(10),
         memorySize: 512,
         sourceMapsAtRuntime: false,
-        environment: { STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn },
+        environment: {
+          STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
+          USAGE_TABLE: usage.tableName,
+          ...limits,
+        },
       });
+      // Opens the run's row, reserves slots and counts (conditional writes), undoes a refusal,
+      // and reads the counters for `/video usage`.
+      usage.grant(
+        f,
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchGetItem',
+      );
       workflow.stateMachine.grantStartExecution(f);
       // Re-roll / Vertical read the original request back from its execution.
       workflow.stateMachine.grantExecution(f, 'states:DescribeExecution');
@@ -299,6 +342,10 @@ export class ClipbayStack extends Stack {
     new CfnOutput(this, 'ShareBaseUrl', { value: shareBaseUrl });
     new CfnOutput(this, 'VideoBucketName', { value: videos.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
+    new CfnOutput(this, 'UsageTableName', {
+      value: usage.tableName,
+      description: 'The usage ledger (USAGE_TABLE for Socket Mode in front of this stack)',
+    });
     new CfnOutput(this, 'TokenBaySecretName', { value: secrets.tokenBay.secretName });
     new CfnOutput(this, 'SlackSecretName', { value: secrets.slack.secretName });
     new CfnOutput(this, 'DiscordSecretName', { value: secrets.discord.secretName });
@@ -312,4 +359,15 @@ export class ClipbayStack extends Stack {
         'Slack and Discord cannot send AWS credentials; every request is verified by its platform signature (HMAC / Ed25519) in the Lambda, and /v/{id} serves only unguessable clip ids.',
     });
   }
+}
+
+/** The limits as the functions will read them: refused at synth with the setting's name if invalid. */
+function checkedLimits(limits: Partial<Record<LimitSettingName, string>>): Record<string, string> {
+  const set = Object.fromEntries(
+    Object.entries(limits).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
+  );
+  loadConfig(set);
+  return set;
 }

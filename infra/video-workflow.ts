@@ -32,6 +32,12 @@ export const STATE = {
   saveToS3: 'SaveToS3',
   postLink: 'PostLink',
   reportFailure: 'ReportFailure',
+  isQuotaKnown: 'IsQuotaKnown',
+  waitForQuota: 'WaitForQuota',
+  settleUsage: 'SettleUsage',
+  isFailedQuotaKnown: 'IsFailedRunQuotaKnown',
+  waitForFailedQuota: 'WaitForFailedRunQuota',
+  settleFailedUsage: 'SettleFailedRunUsage',
   done: 'Done',
   failed: 'VideoFailed',
 } as const;
@@ -42,6 +48,7 @@ export interface VideoWorkflowProps {
   saveToS3: IFunction;
   postLink: IFunction;
   reportFailure: IFunction;
+  settleUsage: IFunction;
   /** PostLink's Task timeout: it may upload the clip to chat (the function's own timeout). */
   postLinkTimeoutSeconds: number;
   /** Seconds between polls (15 deployed, never below 5: TokenBay asks for no more than one poll per 5 s). */
@@ -53,9 +60,11 @@ export interface VideoWorkflowProps {
 
 /**
  * Submit → WaitForVideo → CheckStatus → IsVideoReady ─ running → WaitForVideo
- *                                                    ├ ready → SaveToS3 → PostLink → Done
- *                                                    └ failed / timed out → ReportFailure → VideoFailed
+ *                                                    ├ ready → SaveToS3 → PostLink → (settle) → Done
+ *                                                    └ failed / timed out → ReportFailure → (settle) → VideoFailed
  * Every Task catches everything into ReportFailure, so no run ends without telling the channel.
+ * (settle) = IsQuotaKnown → [WaitForQuota, one poll interval, when TokenBay had not settled the
+ * quota yet] → SettleUsage: after delivery, so the clip never waits on the ledger.
  */
 export class VideoWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -79,8 +88,13 @@ export class VideoWorkflow extends Construct {
       maxAttempts: 4,
       backoffRate: 2,
     });
-    reportFailure.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.reportError' });
-    reportFailure.next(failed);
+    const settleFailed = this.settle(props, failed, {
+      isKnown: STATE.isFailedQuotaKnown,
+      wait: STATE.waitForFailedQuota,
+      settle: STATE.settleFailedUsage,
+    });
+    reportFailure.addCatch(settleFailed, { errors: ['States.ALL'], resultPath: '$.reportError' });
+    reportFailure.next(settleFailed);
 
     // Never retried after it may have reached TokenBay. Lambda throttling means the function never
     // ran, so that is safe; so is TokenBayNotSentError (the request certainly never left).
@@ -139,7 +153,13 @@ export class VideoWorkflow extends Construct {
     const isReady = new Choice(this, STATE.isReady)
       .when(
         Condition.stringEquals('$.status.outcome', 'ready'),
-        saveToS3.next(postLink).next(new Succeed(this, STATE.done)),
+        saveToS3.next(postLink).next(
+          this.settle(props, new Succeed(this, STATE.done), {
+            isKnown: STATE.isQuotaKnown,
+            wait: STATE.waitForQuota,
+            settle: STATE.settleUsage,
+          }),
+        ),
       )
       .when(
         Condition.or(
@@ -167,12 +187,56 @@ export class VideoWorkflow extends Construct {
         reason:
           'X-Ray tracing and CloudWatch Logs delivery for Step Functions support no resource-level permissions.',
       },
-      ...[props.submit, props.checkStatus, props.saveToS3, props.postLink, props.reportFailure].map((fn) => ({
+      ...[
+        props.submit,
+        props.checkStatus,
+        props.saveToS3,
+        props.postLink,
+        props.reportFailure,
+        props.settleUsage,
+      ].map((fn) => ({
         id: `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(fn.node.defaultChild as CfnFunction)}.Arn>:*]`,
         reason:
           'CDK grants invoke on the function and its versions/aliases (`:*`); only clipbay’s own step functions.',
       })),
     );
+  }
+
+  /**
+   * The end of a run: wait one poll interval when a task exists but CheckStatus saw no quota yet,
+   * then SettleUsage. A settle that fails for good still ends the run as it would have ended.
+   */
+  private settle(
+    props: VideoWorkflowProps,
+    end: Succeed | Fail,
+    names: { isKnown: string; wait: string; settle: string },
+  ): Choice {
+    const settle = this.invoke(names.settle, props.settleUsage, '$.usage', 30);
+    settle.addRetry({
+      errors: [...RETRY_ON.settle],
+      interval: Duration.seconds(2),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
+    settle.addCatch(end, { errors: ['States.ALL'], resultPath: '$.usageError' });
+    settle.next(end);
+    const wait = new Wait(this, names.wait, {
+      time: WaitTime.duration(Duration.seconds(props.pollIntervalSeconds)),
+    });
+    wait.next(settle);
+    return new Choice(this, names.isKnown)
+      .when(
+        Condition.and(
+          Condition.isPresent('$.task.taskId'),
+          Condition.isNotPresent('$.status.quota'),
+          Condition.or(
+            Condition.stringEquals('$.status.outcome', 'ready'),
+            Condition.stringEquals('$.status.outcome', 'failed'),
+          ),
+        ),
+        wait,
+      )
+      .otherwise(settle);
   }
 
   private invoke(

@@ -57,7 +57,7 @@ export function parseDiscordOptions(data: DiscordCommandData, options: ValidateO
   const prompt = text(DISCORD_OPTION.prompt) ?? '';
   const keyword = prompt.trim().toLowerCase();
   if (keyword === 'help' || keyword === '') return { kind: 'help' };
-  if (keyword === 'models') return { kind: 'models' };
+  if (keyword === 'models' || keyword === 'usage') return { kind: keyword };
 
   const problems = new Problems();
   const images: string[] = [];

@@ -24,12 +24,13 @@ const MAX_DURATION = Math.max(
 /**
  * The `/video` command as Discord shows it. Option names match the shared grammar's
  * (`DISCORD_OPTION`); choices come from the family table, and the shared validator still checks
- * each value against the chosen model. `prompt: help` and `prompt: models` answer privately.
+ * each value against the chosen model. `prompt: help`, `prompt: models` and `prompt: usage` answer
+ * privately.
  */
 export function videoCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
   return new SlashCommandBuilder()
     .setName('video')
-    .setDescription('Make a video from a prompt (prompt: help for all options)')
+    .setDescription('Make a video from a prompt (prompt: help for all options, usage for your usage)')
     .addStringOption((o) =>
       o
         .setName(DISCORD_OPTION.prompt)

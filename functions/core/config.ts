@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ConfigError } from './errors.js';
 import { DEFAULT_MODEL, familyOf } from './models/families.js';
+import type { UsageLimits } from './usage/usage-limits.js';
 
 /**
  * clipbay's configuration, read once at start-up from the environment (the README's configuration table).
@@ -31,6 +32,11 @@ export interface ClipbayConfig {
   /** `auto`: upload the clip so it plays in the channel when the platform allows; `off`: links only. */
   inline: InlineMode;
   port: number;
+  usage: {
+    /** The usage ledger's DynamoDB table (USAGE_TABLE, set by the stack); unset: no ledger. */
+    table: string | undefined;
+    limits: UsageLimits;
+  };
 }
 
 /** CLIPBAY_INLINE's values: the stack passes the same words as CDK context. */
@@ -97,6 +103,29 @@ function fail(ctx: z.RefinementCtx, message: string): never {
   return z.NEVER;
 }
 
+function optionalCount() {
+  return raw.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value) || Number(value) < 1)
+      return fail(ctx, `must be a whole number of at least 1, or unset for no limit (got "${value}")`);
+    return Number(value);
+  });
+}
+
+/** A comma-separated list of Slack or Discord ids (`C0123,1234567890`). */
+function idList() {
+  return raw.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const ids = value
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean);
+    const bad = ids.find((id) => !/^[A-Za-z0-9]{1,32}$/.test(id));
+    if (bad !== undefined) return fail(ctx, `must be comma-separated Slack or Discord ids (got "${bad}")`);
+    return ids;
+  });
+}
+
 const slackToken = (prefix: string) =>
   matching(
     new RegExp(`^${prefix}`),
@@ -148,6 +177,12 @@ const environmentSchema = z.object({
       : fail(ctx, `must be auto or off (got "${value}")`);
   }),
   PORT: integer(3000, { min: 0, max: 65_535 }),
+  USAGE_TABLE: optionalText,
+  LIMIT_VIDEOS_PER_USER_PER_DAY: optionalCount(),
+  LIMIT_CONCURRENT_PER_USER: optionalCount(),
+  LIMIT_QUOTA_PER_MONTH: optionalCount(),
+  ALLOWED_CHANNELS: idList(),
+  CLIPBAY_ADMINS: idList(),
 });
 
 export function loadConfig(env: Env = process.env): ClipbayConfig {
@@ -180,5 +215,15 @@ export function loadConfig(env: Env = process.env): ClipbayConfig {
     },
     inline: e.CLIPBAY_INLINE,
     port: e.PORT,
+    usage: {
+      table: e.USAGE_TABLE,
+      limits: {
+        videosPerUserPerDay: e.LIMIT_VIDEOS_PER_USER_PER_DAY,
+        concurrentPerUser: e.LIMIT_CONCURRENT_PER_USER,
+        quotaPerMonth: e.LIMIT_QUOTA_PER_MONTH,
+        allowedChannels: e.ALLOWED_CHANNELS,
+        admins: e.CLIPBAY_ADMINS ?? [],
+      },
+    },
   };
 }

@@ -8,6 +8,7 @@ export const ERROR = {
   privateAnswer: 'PrivateAnswerError',
   usage: 'UsageError',
   busy: 'BusyError',
+  limitReached: 'LimitReachedError',
   config: 'ConfigError',
   tokenBay: 'TokenBayError',
   tokenBayRejected: 'TokenBayRejectedError',
@@ -202,6 +203,14 @@ export class BusyError extends PrivateAnswerError {
 }
 
 /**
+ * A usage limit the team set (LIMIT_*, ALLOWED_CHANNELS) refuses this command. Answered privately:
+ * the message says which limit was hit and when it resets. Nothing was started or submitted.
+ */
+export class LimitReachedError extends PrivateAnswerError {
+  override readonly name = ERROR.limitReached;
+}
+
+/**
  * Chat refused the message itself: a 4xx other than 429, or Slack `ok: false` for anything but a
  * rate limit or a Slack-side fault. Sending the same request again gets the same answer, so no
  * Retry list may name it (they name `NotifyError` only). The message says what was refused and
@@ -229,6 +238,7 @@ export const ERROR_CLASSES = {
   privateAnswer: PrivateAnswerError,
   usage: UsageError,
   busy: BusyError,
+  limitReached: LimitReachedError,
   config: ConfigError,
   tokenBay: TokenBayError,
   tokenBayRejected: TokenBayRejectedError,
@@ -275,6 +285,17 @@ export const RETRY_ON = {
   ],
   /** Chat was down or rate limiting; a refused message (NotifyRejectedError) is never retried. */
   notify: [ERROR.notify],
+  /**
+   * Settling usage is idempotent (the run's row closes once; freeing a slot twice frees nothing
+   * else), so DynamoDB's transient errors and a dead container are retried.
+   */
+  settle: [
+    'ThrottlingException',
+    'ProvisionedThroughputExceededException',
+    'InternalServerError',
+    RUNTIME_ERROR.exit,
+    RUNTIME_ERROR.timedOut,
+  ],
 } as const;
 
 /** A read from TokenBay that failed in a way worth trying again (CLI poll loop, download resume). */

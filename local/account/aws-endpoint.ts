@@ -12,12 +12,12 @@ import {
   type SignableRequest,
 } from './sigv4.js';
 
-/** A JSON-protocol service (Secrets Manager, Step Functions): operation + body → result. */
+/** A JSON-protocol service (Secrets Manager, Step Functions, DynamoDB): operation + body → result. */
 export type JsonService = (operation: string, body: Record<string, unknown>, principal: Principal) => unknown;
 
 export interface AwsEndpointServices {
   s3: S3Service;
-  /** By X-Amz-Target prefix: `secretsmanager`, `AWSStepFunctions`. */
+  /** By X-Amz-Target prefix: `secretsmanager`, `AWSStepFunctions`, `DynamoDB_20120810`. */
   json: Record<string, { handle: JsonService; contentType: string }>;
 }
 
@@ -114,7 +114,11 @@ export class AwsEndpoint {
     if (!json) return this.services.s3.handle(req, res, rawPath, query, principal);
     try {
       const operation = target!.split('.').slice(1).join('.');
-      const result = json.handle(operation, JSON.parse(body || '{}') as Record<string, unknown>, principal);
+      const result: unknown = await json.handle(
+        operation,
+        JSON.parse(body || '{}') as Record<string, unknown>,
+        principal,
+      );
       res.writeHead(200, { 'content-type': json.contentType }).end(JSON.stringify(result));
     } catch (error) {
       if (!(error instanceof AwsServiceError)) throw error;

@@ -8,6 +8,7 @@ import { AwsEndpoint } from './aws-endpoint.js';
 import { HttpApi } from './http-api.js';
 import { LambdaFunction } from './lambda/lambda-function.js';
 import { Principals, type Principal } from './principals.js';
+import { DynamoDbService } from './services/dynamodb.js';
 import { S3Service, type S3Backend } from './services/s3.js';
 import { SecretsManagerService } from './services/secrets-manager.js';
 import { StepFunctionsService } from './services/step-functions.js';
@@ -60,6 +61,7 @@ export class EmulatedAccount {
     readonly secrets: SecretsManagerService,
     readonly stepFunctions: StepFunctionsService,
     readonly s3: S3Service,
+    readonly dynamoDb: DynamoDbService,
     readonly workflow: LocalWorkflow,
     readonly httpApi: HttpApi,
     readonly functions: Map<string, LambdaFunction>,
@@ -100,6 +102,7 @@ export class EmulatedAccount {
     const functions = new Map<string, LambdaFunction>();
     const workflow = stateMachine(resolver, iam, principals, functions, options);
     const stepFunctions = new StepFunctionsService(workflow, iam);
+    const dynamoDb = await DynamoDbService.start(resolver, iam);
     const endpoint = new AwsEndpoint(
       principals,
       {
@@ -111,6 +114,10 @@ export class EmulatedAccount {
           },
           AWSStepFunctions: {
             handle: (op, body, p) => stepFunctions.handle(op, body, p),
+            contentType: 'application/x-amz-json-1.0',
+          },
+          DynamoDB_20120810: {
+            handle: (op, body, p) => dynamoDb.handle(op, body, p),
             contentType: 'application/x-amz-json-1.0',
           },
         },
@@ -179,6 +186,7 @@ export class EmulatedAccount {
       secrets,
       stepFunctions,
       s3,
+      dynamoDb,
       workflow,
       httpApi,
       functions,
@@ -199,6 +207,7 @@ export class EmulatedAccount {
     this.workflow.stopAll();
     for (const fn of this.functions.values()) fn.stop();
     await this.endpoint.close();
+    await this.dynamoDb.close();
     await rm(this.workDir, { recursive: true, force: true });
   }
 }

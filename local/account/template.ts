@@ -63,6 +63,8 @@ export class TemplateResolver {
         return `arn:${partition}:states:${region}:${accountId}:stateMachine:${name}`;
       case 'AWS::ApiGatewayV2::Api':
         return suffix(name, 10).toLowerCase();
+      case 'AWS::DynamoDB::Table':
+        return `Clipbay-${name}-${suffix(name, 12)}`;
       case 'AWS::ApiGatewayV2::Stage':
         return '$default';
       default:
@@ -84,6 +86,8 @@ export class TemplateResolver {
         return `arn:${partition}:s3:::${this.ref(logicalId)}`;
       case 'AWS::Logs::LogGroup.Arn':
         return `arn:${partition}:logs:${region}:${accountId}:log-group:/clipbay/${logicalId}:*`;
+      case 'AWS::DynamoDB::Table.Arn':
+        return `arn:${partition}:dynamodb:${region}:${accountId}:table/${this.ref(logicalId)}`;
       case 'AWS::StepFunctions::StateMachine.Arn':
         return this.ref(logicalId);
       case 'AWS::StepFunctions::StateMachine.Name':

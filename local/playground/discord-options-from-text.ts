@@ -11,7 +11,7 @@ export function discordOptionsFromText(text: string): DiscordOption[] | string {
   } catch (error) {
     return (error as Error).message;
   }
-  if (raw === 'help' || raw === 'models')
+  if (typeof raw === 'string')
     return [{ name: DISCORD_OPTION.prompt, type: ApplicationCommandOptionType.String, value: raw }];
   const options: DiscordOption[] = [
     { name: DISCORD_OPTION.prompt, type: ApplicationCommandOptionType.String, value: raw.prompt },

@@ -35,6 +35,16 @@ export interface SimulatorOptions {
    * `Retry-After` (whole seconds) and `retry-after-ms` saying when the next slot opens.
    */
   submitsPerSecond?: number;
+  /**
+   * How long after a task ends TokenBay settles its `quota` (default 0: at once). Until then the
+   * task detail has no `quota`, as after a real settlement delay.
+   */
+  quotaSettlesAfterMs?: number;
+  /**
+   * Tests: answer this many queries of an ended task without its `quota` (settlement still
+   * pending), whatever the clock says; after that the quota is there.
+   */
+  quotaLateByQueries?: number;
   clock?: Clock;
 }
 
@@ -66,6 +76,18 @@ interface SimTask {
   createdAt: number;
   durationMs: number;
   outcome: 'success' | 'failure' | 'never';
+  /** What the task costs once settled: QUOTA_PER_SECOND × the seconds asked for. */
+  quota: number;
+  /** Queries answered since the task ended. */
+  endedQueries: number;
+}
+
+/** The simulated price: quota units per second of video asked for. */
+export const QUOTA_PER_SECOND = 1000;
+/** The seconds a submit asked for (`duration` or `seconds`), or 5 when it named none. */
+function requestedSeconds(body: { duration?: unknown; seconds?: unknown }): number {
+  const seconds = Number(body.duration ?? body.seconds ?? 5);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : 5;
 }
 
 const SUBMIT_PATHS = new Set(['/v1/videos', '/v1/video/generations']);
@@ -257,7 +279,13 @@ export class TokenBaySimulator {
     });
   }
 
-  private createTask({ model, prompt }: { model: string; prompt: string }): SimTask {
+  private createTask(body: {
+    model: string;
+    prompt: string;
+    duration?: unknown;
+    seconds?: unknown;
+  }): SimTask {
+    const { model, prompt } = body;
     const edit = isEditModel(model);
     const task: SimTask = {
       id: `task_${randomBytes(12).toString('hex')}`,
@@ -267,6 +295,8 @@ export class TokenBaySimulator {
       createdAt: this.clock.now(),
       durationMs: 1000 * (edit ? (this.options.editSeconds ?? 40) : (this.options.generationSeconds ?? 20)),
       outcome: prompt.includes('[fail]') ? 'failure' : prompt.includes('[never]') ? 'never' : 'success',
+      quota: QUOTA_PER_SECOND * requestedSeconds(body),
+      endedQueries: 0,
     };
     this.tasks.set(task.id, task);
     return task;
@@ -302,15 +332,22 @@ export class TokenBaySimulator {
       const path = `/v1/videos/${task.id}/content`;
       body.result_url = this.options.resultUrl === 'absolute' ? `${this.baseUrl}${path}` : path;
       body.finish_time = seconds(task.createdAt + task.durationMs);
-      body.quota = 1;
+      if (this.settled(task, task.durationMs)) body.quota = task.quota;
     }
     if (state.status === 'FAILURE') {
       const reason = 'The prompt was flagged by the content safety system (simulated [fail]).';
       body.fail_reason = reason;
       body.error = { message: reason, code: 'content_policy_violation' };
       body.finish_time = seconds(task.createdAt + task.durationMs / 2);
+      // A failed task is not charged, once settled.
+      if (this.settled(task, task.durationMs / 2)) body.quota = 0;
     }
     json(res, 200, body);
+  }
+
+  private settled(task: SimTask, endsAfterMs: number): boolean {
+    if (++task.endedQueries <= (this.options.quotaLateByQueries ?? 0)) return false;
+    return this.clock.now() >= task.createdAt + endsAfterMs + (this.options.quotaSettlesAfterMs ?? 0);
   }
 
   private state(task: SimTask): { status: string; progress: number } {

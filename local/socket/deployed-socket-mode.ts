@@ -1,8 +1,11 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
 import { loadConfig } from '../../functions/core/config.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { requestFinder } from '../../functions/core/ingress/rerun-video.js';
 import { startVideo } from '../../functions/core/ingress/start-video.js';
+import { meteredIntake } from '../../functions/core/usage/metered-intake.js';
+import { UsageLedger } from '../../functions/core/usage/usage-ledger.js';
 import { startSocketModeLink, type SocketModeLink, type SocketModeState } from './socket-mode-link.js';
 
 type Env = Record<string, string | undefined>;
@@ -35,14 +38,19 @@ export function startDeployedSocketMode(env: Env, options: DeployedSocketModeOpt
       'is required for Socket Mode (an xapp- token with connections:write)',
     );
   const { arn: stateMachineArn, region } = parseStateMachineArn(env.STATE_MACHINE_ARN);
-  const sfn = new SFNClient(sfnClientConfig(env, region));
+  const sfn = new SFNClient(sdkClientConfig(env, region, 'SFN'));
+  // The stack's UsageTableName output, when given: limits and the ledger apply here too.
+  const dynamoDb = config.usage.table
+    ? new DynamoDBClient(sdkClientConfig(env, region, 'DYNAMODB'))
+    : undefined;
+  const ledger = dynamoDb && new UsageLedger(dynamoDb, config.usage.table!);
   const link: SocketModeLink = startSocketModeLink({
     appToken: config.slack.appToken,
     slackApiUrl: config.slack.apiUrl,
     deps: {
       defaultModel: config.defaultModel,
       now: Date.now,
-      startVideo: (input) => startVideo({ sfn, stateMachineArn }, input),
+      ...meteredIntake(ledger, config.usage.limits, (input) => startVideo({ sfn, stateMachineArn }, input)),
       findRequest: requestFinder(sfn, stateMachineArn),
     },
     log: options.log,
@@ -58,6 +66,7 @@ export function startDeployedSocketMode(env: Env, options: DeployedSocketModeOpt
     close: async () => {
       await link.close();
       sfn.destroy();
+      dynamoDb?.destroy();
     },
   };
 }
@@ -75,12 +84,12 @@ export function parseStateMachineArn(value: string | undefined): { arn: string; 
 }
 
 /**
- * The SDK's own defaults, read from `env` instead of process.env: AWS_ENDPOINT_URL_SFN or
+ * The SDK's own defaults, read from `env` instead of process.env: AWS_ENDPOINT_URL_<SERVICE> or
  * AWS_ENDPOINT_URL, and keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN when
  * set; otherwise the default credential chain (profile, SSO, instance role…).
  */
-function sfnClientConfig(env: Env, region: string): SFNClientConfig {
-  const endpoint = env.AWS_ENDPOINT_URL_SFN?.trim() || env.AWS_ENDPOINT_URL?.trim();
+function sdkClientConfig(env: Env, region: string, service: 'SFN' | 'DYNAMODB'): SFNClientConfig {
+  const endpoint = env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim();
   const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
   const sessionToken = env.AWS_SESSION_TOKEN?.trim();

@@ -1,10 +1,14 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import { requestFinder, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import { startVideo } from '../../functions/core/ingress/start-video.js';
+import { meteredIntake } from '../../functions/core/usage/metered-intake.js';
+import { UsageLedger } from '../../functions/core/usage/usage-ledger.js';
+import { LIMIT_SETTING, type UsageLimits } from '../../functions/core/usage/usage-limits.js';
 import { EmulatedAccount } from '../account/emulated-account.js';
 import { synthesize, type CloudAssembly } from '../account/synth.js';
 import type { CloudFormationTemplate } from '../account/template.js';
@@ -221,7 +225,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       socketMode = startSocketModeLink({
         appToken: config.slack.appToken,
         slackApiUrl: config.slack.apiUrl,
-        deps: operatorIntake(account, config.defaultModel),
+        deps: operatorIntake(account, config),
         log,
       });
       closers.unshift(() => socketMode!.close());
@@ -242,17 +246,48 @@ function synthContext(config: ClipbayConfig): Record<string, string | number> {
     editTimeoutSeconds: config.editTimeoutSeconds,
     defaultModel: config.defaultModel,
     CLIPBAY_INLINE: config.inline,
+    ...limitsContext(config.usage.limits),
   };
 }
 
-/** Starting executions as the operator (the Socket Mode runner lives outside the template). */
-export function operatorIntake(account: EmulatedAccount, defaultModel: string): RerunDeps {
+/** The usage limits as CDK context, under their setting names (only those that are set). */
+function limitsContext(limits: UsageLimits): Record<string, string> {
+  const values: Record<keyof typeof LIMIT_SETTING, number | readonly string[] | undefined> = {
+    videosPerUserPerDay: limits.videosPerUserPerDay,
+    concurrentPerUser: limits.concurrentPerUser,
+    quotaPerMonth: limits.quotaPerMonth,
+    allowedChannels: limits.allowedChannels,
+    admins: limits.admins.length ? limits.admins : undefined,
+  };
+  return Object.fromEntries(
+    Object.entries(values).flatMap(([key, value]) =>
+      value === undefined
+        ? []
+        : [
+            [
+              LIMIT_SETTING[key as keyof typeof LIMIT_SETTING],
+              Array.isArray(value) ? value.join(',') : String(value),
+            ],
+          ],
+    ),
+  );
+}
+
+/**
+ * Starting executions as the operator (the Socket Mode runner lives outside the template), behind
+ * the same limits and ledger as the ingress Lambdas.
+ */
+export function operatorIntake(account: EmulatedAccount, config: ClipbayConfig): RerunDeps {
   const sfn = new SFNClient({ ...account.operatorClientConfig(), maxAttempts: 1 });
   const stateMachineArn = account.stateMachineArn;
+  const [table] = account.dynamoDb.tableNames;
+  const ledger = table
+    ? new UsageLedger(new DynamoDBClient({ ...account.operatorClientConfig(), maxAttempts: 2 }), table)
+    : undefined;
   return {
-    defaultModel,
+    defaultModel: config.defaultModel,
     now: Date.now,
-    startVideo: (input) => startVideo({ sfn, stateMachineArn }, input),
+    ...meteredIntake(ledger, config.usage.limits, (input) => startVideo({ sfn, stateMachineArn }, input)),
     findRequest: requestFinder(sfn, stateMachineArn),
   };
 }

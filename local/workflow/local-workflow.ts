@@ -1,3 +1,4 @@
+import { withFaithfulTypeTests } from './choice-rules.js';
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 
@@ -52,7 +53,9 @@ export class LocalWorkflow {
   constructor(private readonly options: LocalWorkflowOptions) {
     this.stateMachineArn =
       options.stateMachineArn ?? 'arn:aws:states:us-east-1:000000000000:stateMachine:Clipbay';
-    this.machine = new StateMachine(options.definition as never, { validationOptions: { checkArn: false } });
+    this.machine = new StateMachine(withFaithfulTypeTests(options.definition) as never, {
+      validationOptions: { checkArn: false },
+    });
   }
 
   private overrides() {

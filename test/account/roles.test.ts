@@ -1,3 +1,4 @@
+import { sendDiscordCommand, sendSlackCommand } from '../helpers/chat-commands.js';
 import { InteractionType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountIam } from '../../local/account/account-iam.js';
@@ -164,6 +165,28 @@ describe('each function uses exactly the grants its role has (real videos in the
       running.functionLogs.some((l) => l.fn.startsWith('SaveToS3Fn') && /TransferInterrupted/.test(l.line)),
     ).toBe(true);
 
+    // 5. On each platform, `/video usage` (the ledger read in one BatchGetItem) and a command whose
+    //    start Step Functions throttles for good (the reservation undone: the run's row deleted).
+    const usage = await sendSlackCommand(running, { text: 'usage', trigger: `${Date.now()}.${++n}.usage` });
+    expect(usage.body.text).toContain('Your clipbay usage');
+    const discordUsage = await sendDiscordCommand(running, { prompt: 'usage', guild: '300000000000000003' });
+    expect(discordUsage.body.data?.content).toContain('Your clipbay usage');
+    stack.account.stepFunctions.throttleNext = 1_000;
+    try {
+      const busy = await sendSlackCommand(running, {
+        text: 'a busy day',
+        trigger: `${Date.now()}.${++n}.busy`,
+      });
+      expect(busy.body.text).toContain('clipbay is busy');
+      const discordBusy = await sendDiscordCommand(running, {
+        prompt: 'a busy day',
+        guild: '300000000000000003',
+      });
+      expect(discordBusy.body.data?.content).toContain('clipbay is busy');
+    } finally {
+      stack.account.stepFunctions.throttleNext = 0;
+    }
+
     decisions = [...stack.account.iam.decisions];
     const resolver = stack.account.resolver;
     allows = new Map();
@@ -211,6 +234,7 @@ describe('each function uses exactly the grants its role has (real videos in the
       'PostLinkFn',
       'ReportFailureFn',
       'SaveToS3Fn',
+      'SettleUsageFn',
       'ShareLinkFn',
       'SlackEventsFn',
       'SubmitFn',

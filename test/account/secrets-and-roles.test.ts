@@ -13,6 +13,7 @@ const READS: Record<string, (keyof typeof SECRET_ENV)[]> = {
   PostLinkFn: ['slack', 'discord'],
   ReportFailureFn: ['slack', 'discord'],
   ShareLinkFn: [],
+  SettleUsageFn: ['tokenBay'],
   SlackEventsFn: ['slack'],
   DiscordInteractionsFn: ['discord'],
 };

@@ -37,6 +37,7 @@ describe('loadConfig defaults', () => {
       },
       inline: 'auto',
       port: 3000,
+      usage: { table: undefined, limits: { admins: [] } },
     });
     expect(MIN_POLL_INTERVAL_SECONDS).toBe(5);
     expect(MAX_LINK_EXPIRY_SECONDS).toBe(7 * 24 * 3600);

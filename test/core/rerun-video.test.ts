@@ -1,3 +1,4 @@
+import { NO_LEDGER_TEXT } from '../../functions/core/usage/metered-intake.js';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -37,6 +38,7 @@ function deps(seed?: () => number) {
       defaultModel: 'veo-3.1-generate-preview',
       now: () => 1_700_000_000_000,
       findRequest: async (id: string) => (id === 'exec-1' ? ORIGINAL : undefined),
+      usage: () => Promise.resolve(NO_LEDGER_TEXT),
       ...(seed ? { randomSeed: seed } : {}),
     },
   };

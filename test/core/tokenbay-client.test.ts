@@ -13,7 +13,7 @@ import {
 } from '../../functions/core/errors.js';
 import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import { TASK_STATUS } from '../../functions/core/tokenbay/task.js';
-import { TokenBaySimulator } from '../../local/simulator/tokenbay-simulator.js';
+import { QUOTA_PER_SECOND, TokenBaySimulator } from '../../local/simulator/tokenbay-simulator.js';
 import { manualClock } from '../helpers/clock.js';
 import { collect } from '../helpers/streams.js';
 
@@ -59,7 +59,7 @@ describe('TokenBayClient against the simulator', () => {
     const done = await client.get(submitted.id);
     expect(done.action).toBe('generate');
     expect(done.resultUrl).toBe(`${sim.url}/v1/videos/${submitted.id}/content`);
-    expect(done.quota).toBe(1);
+    expect(done.quota).toBe(8 * QUOTA_PER_SECOND); // what the simulator charges for 8 s
     expect(done.times.finishedAt).toBeTypeOf('number');
   });
 

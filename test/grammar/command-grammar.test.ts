@@ -3,12 +3,12 @@ import { parseDiscordOptions, type DiscordCommandData } from '../../bots/discord
 import { parseCommandText } from '../../functions/core/grammar/command-text.js';
 import { decodeSlackText } from '../../bots/slack/slack-escapes.js';
 import { buildSubmitBody } from '../../functions/core/request/build-submit-body.js';
-import type { ParsedCommand } from '../../functions/core/request/video-request.js';
+import type { CommandKeyword, ParsedCommand } from '../../functions/core/request/video-request.js';
 
 const defaults = { defaultModel: 'veo-3.1-generate-preview' };
 const VEO = { model: 'veo-3.1-generate-preview', seconds: 8, resolution: '720p', aspect_ratio: '16:9' };
 
-type Expectation = { body: Record<string, unknown> } | { error: string } | { kind: 'help' | 'models' };
+type Expectation = { body: Record<string, unknown> } | { error: string } | { kind: CommandKeyword };
 type Case = [name: string, input: string, expected: Expectation];
 
 /** What a command becomes: the exact TokenBay body, the help keyword, or the user's error text. */

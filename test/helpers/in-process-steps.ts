@@ -6,6 +6,7 @@ import { checkStatusStep } from '../../functions/core/workflow/check-status-step
 import { postLinkStep } from '../../functions/core/workflow/post-link-step.js';
 import { reportFailureStep } from '../../functions/core/workflow/report-failure-step.js';
 import { saveToS3Step } from '../../functions/core/workflow/save-to-s3-step.js';
+import { settleUsageStep } from '../../functions/core/workflow/settle-usage-step.js';
 import { submitStep } from '../../functions/core/workflow/submit-step.js';
 import { STATE } from '../../infra/video-workflow.js';
 import type { StepHandler } from '../../local/workflow/local-workflow.js';
@@ -70,5 +71,8 @@ export function localStepHandlers(deps: LocalStepDeps): Record<string, StepHandl
         event,
       ),
     [STATE.reportFailure]: (event) => reportFailureStep({ notifier }, event),
+    // No ledger in-process: the usage tests run through the emulated account's DynamoDB.
+    [STATE.settleUsage]: (event) => settleUsageStep({ ledger: undefined, tokenBay, clock }, event),
+    [STATE.settleFailedUsage]: (event) => settleUsageStep({ ledger: undefined, tokenBay, clock }, event),
   };
 }

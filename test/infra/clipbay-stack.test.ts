@@ -74,9 +74,11 @@ describe('ClipbayStack template', () => {
     expect(states.IsVideoReady!.Default).toBe('WaitForVideo');
     expect(states.IsVideoReady!.Choices!.map((c) => c.Next)).toEqual(['SaveToS3', 'ReportFailure']);
     expect(states.SaveToS3!.Next).toBe('PostLink');
-    // Every Task but ReportFailure itself ends in a message to the user when it fails.
+    // Every Task but ReportFailure and the usage settlement after it ends in a message to the
+    // user when it fails.
     const tasks = Object.entries(states).filter(
-      ([name, state]) => state.Type === 'Task' && name !== 'ReportFailure',
+      ([name, state]) =>
+        state.Type === 'Task' && !['ReportFailure', 'SettleUsage', 'SettleFailedRunUsage'].includes(name),
     );
     expect(tasks.map(([name]) => name)).toEqual(['Submit', 'CheckStatus', 'SaveToS3', 'PostLink']);
     for (const [name, state] of tasks) expect(state.Catch?.[0]?.Next, name).toBe('ReportFailure');
@@ -90,6 +92,88 @@ describe('ClipbayStack template', () => {
       Type: 'Wait',
       SecondsPath: '$.task.retryAfterSeconds',
       Next: 'Submit',
+    });
+    // After delivery (or the failure message), usage is settled: one poll interval later when a
+    // task exists whose quota TokenBay had not settled yet.
+    for (const [after, isKnown, wait, settle, end] of [
+      ['PostLink', 'IsQuotaKnown', 'WaitForQuota', 'SettleUsage', 'Done'],
+      [
+        'ReportFailure',
+        'IsFailedRunQuotaKnown',
+        'WaitForFailedRunQuota',
+        'SettleFailedRunUsage',
+        'VideoFailed',
+      ],
+    ] as const) {
+      expect(states[after]!.Next).toBe(isKnown);
+      expect(states[isKnown]).toMatchObject({
+        Type: 'Choice',
+        Default: settle,
+        Choices: [
+          {
+            And: [
+              { Variable: '$.task.taskId', IsPresent: true },
+              { Variable: '$.status.quota', IsPresent: false },
+              {
+                Or: [
+                  { Variable: '$.status.outcome', StringEquals: 'ready' },
+                  { Variable: '$.status.outcome', StringEquals: 'failed' },
+                ],
+              },
+            ],
+            Next: wait,
+          },
+        ],
+      });
+      expect(states[wait]).toMatchObject({ Type: 'Wait', Seconds: 15, Next: settle });
+      expect(states[settle]!.Next).toBe(end);
+    }
+  });
+
+  it('keeps a usage ledger: on-demand, encrypted, recoverable, expiring rows, least-privilege grants', () => {
+    const template = JSON.parse(json) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    const tables = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    const [tableId, table] = tables[0]!;
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    // Who may touch the table, and how: each role's DynamoDB actions, all on this table only.
+    const grants: Record<string, string[]> = {};
+    for (const resource of Object.values(template.Resources)) {
+      if (resource.Type !== 'AWS::IAM::Policy') continue;
+      const roles = (resource.Properties.Roles as { Ref: string }[]).map((r) => r.Ref);
+      const statements = (
+        resource.Properties.PolicyDocument as {
+          Statement: { Action: string | string[]; Resource: unknown }[];
+        }
+      ).Statement;
+      for (const statement of statements) {
+        const actions = [statement.Action].flat().filter((a) => a.startsWith('dynamodb:'));
+        if (actions.length === 0) continue;
+        expect(JSON.stringify(statement.Resource)).toContain(tableId);
+        for (const role of roles) grants[role.replace(/Role[A-F0-9]+$/, '')] = actions.sort();
+      }
+    }
+    const ingress = [
+      'dynamodb:BatchGetItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ];
+    expect(grants).toEqual({
+      SlackEventsFn: ingress,
+      DiscordInteractionsFn: ingress,
+      SettleUsageFn: ['dynamodb:UpdateItem'],
     });
   });
 

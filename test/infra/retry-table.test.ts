@@ -128,13 +128,38 @@ describe('the state machine retry table', () => {
         { ErrorEquals: ['NotifyError'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 },
       ]);
 
-    // Everything else ends in ReportFailure (and ReportFailure's own failure in VideoFailed).
+    // Settling usage is idempotent: DynamoDB's transient errors and a dead container are retried.
+    for (const settle of ['SettleUsage', 'SettleFailedRunUsage'])
+      expect(retries(settle), settle).toEqual([
+        LAMBDA_SERVICE,
+        {
+          ErrorEquals: [
+            'InternalServerError',
+            'ProvisionedThroughputExceededException',
+            'Runtime.ExitError',
+            'Sandbox.Timedout',
+            'ThrottlingException',
+          ],
+          IntervalSeconds: 2,
+          MaxAttempts: 3,
+          BackoffRate: 2,
+        },
+      ]);
+
+    // Everything else ends in ReportFailure; ReportFailure's own failure still settles the run's
+    // usage (its slot is freed), and a failed settle ends the run as it would have ended.
     for (const name of ['Submit', 'CheckStatus', 'SaveToS3', 'PostLink'])
       expect(states[name]!.Catch, name).toEqual([
         { ErrorEquals: ['States.ALL'], Next: 'ReportFailure', ResultPath: '$.error' },
       ]);
     expect(states.ReportFailure!.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], Next: 'VideoFailed', ResultPath: '$.reportError' },
+      { ErrorEquals: ['States.ALL'], Next: 'IsFailedRunQuotaKnown', ResultPath: '$.reportError' },
+    ]);
+    expect(states.SettleUsage!.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], Next: 'Done', ResultPath: '$.usageError' },
+    ]);
+    expect(states.SettleFailedRunUsage!.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], Next: 'VideoFailed', ResultPath: '$.usageError' },
     ]);
   });
 

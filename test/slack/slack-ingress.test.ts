@@ -34,15 +34,13 @@ describe('Slack /video through the real HTTP path', () => {
   const newTrigger = () => `${Date.now()}.${++n}.abcdef`;
   const executions = () => stack.workflow.list().length;
 
-  it('acks a valid signed command fast, in channel, and starts exactly one execution', async () => {
+  // How fast: `npm run bench` measures the ack, cold and warm (no absolute time in npm test).
+  it('acks a valid signed command in channel, and starts exactly one execution', async () => {
     const trigger = newTrigger();
     const body = commandBody('a corgi surfing --duration 8', trigger, `${chat.url}/hooks/${trigger}`);
     const before = executions();
-    const started = performance.now();
     const response = await post(body, slackHeaders(SECRET, body));
-    const elapsedMs = performance.now() - started;
     expect(response.status).toBe(200);
-    expect(elapsedMs).toBeLessThan(1500);
     const ack = (await response.json()) as { response_type: string; text: string };
     expect(ack.response_type).toBe('in_channel');
     expect(ack.text).toBe('Queued: a corgi surfing');

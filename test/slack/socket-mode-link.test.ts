@@ -1,3 +1,4 @@
+import { NO_LEDGER_TEXT } from '../../functions/core/usage/metered-intake.js';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { DEFAULT_MODEL } from '../../functions/core/models/families.js';
 import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
@@ -53,6 +54,7 @@ describe('the Socket Mode link (connection state, backoff, logging)', () => {
         now: Date.now,
         startVideo: (input) => startVideo(input),
         findRequest: async () => undefined,
+        usage: () => Promise.resolve(NO_LEDGER_TEXT),
       },
       log: (line) => lines.push(line),
       onStateChange: (state) => states.push(state),

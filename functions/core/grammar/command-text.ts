@@ -1,5 +1,5 @@
 import { Problems } from '../request/problems.js';
-import type { ParsedCommand, RawVideoOptions } from '../request/video-request.js';
+import type { CommandKeyword, ParsedCommand, RawVideoOptions } from '../request/video-request.js';
 import { validateVideoRequest, type ValidateOptions } from '../request/validate-video-request.js';
 import { tokenize, type Token } from './tokenize.js';
 
@@ -46,25 +46,27 @@ export function parseCommandArgs(args: readonly string[], options: ValidateOptio
 
 function parseCommandTokens(tokens: Token[], options: ValidateOptions): ParsedCommand {
   const raw = readTokens(tokens);
-  if (raw === 'help' || raw === 'models') return { kind: raw };
+  if (typeof raw === 'string') return { kind: raw };
   return { kind: 'video', request: validateVideoRequest(raw, options) };
 }
 
-const KEYWORDS: Record<string, 'help' | 'models'> = {
+const KEYWORDS: Record<string, CommandKeyword> = {
   '': 'help',
   help: 'help',
   '--help': 'help',
   '-h': 'help',
   models: 'models',
   '--models': 'models',
+  usage: 'usage',
+  '--usage': 'usage',
 };
 
 /** The command's words as options, before validation (the playground maps them to Discord options). */
-export function readCommandText(text: string): RawVideoOptions | 'help' | 'models' {
+export function readCommandText(text: string): RawVideoOptions | CommandKeyword {
   return readTokens(tokenize(text));
 }
 
-function readTokens(tokens: Token[]): RawVideoOptions | 'help' | 'models' {
+function readTokens(tokens: Token[]): RawVideoOptions | CommandKeyword {
   const keyword =
     KEYWORDS[
       tokens

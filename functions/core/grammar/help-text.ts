@@ -16,6 +16,8 @@ export function helpText(defaultModel: string): string {
     '`--audio` / `--no-audio` sound (Veo 3.1) · `--image URL` first frame (repeat for several)',
     '`--last-frame URL` last frame · `--ref URL` reference image (repeatable)',
     '',
+    '`/video usage` shows what you made today and this month, and what is left under the team’s limits.',
+    '',
     'Quote values with spaces: `--negative "blurry, text"`. The clip is posted here when it is ready, usually in 1–3 minutes.',
   ].join('\n');
 }

@@ -11,6 +11,8 @@ export interface CommandContext {
 
 export interface AcceptDeps {
   startVideo: (input: WorkflowInput) => Promise<'started' | 'duplicate'>;
+  /** `/video usage`: the caller's usage and limits, as text only they see. */
+  usage: (context: CommandContext) => Promise<string>;
   defaultModel: string;
   now: () => number;
 }
@@ -21,7 +23,7 @@ export type Acceptance =
   | { kind: 'queued'; request: VideoRequest; requestedBy: Requester; duplicate: boolean };
 
 /**
- * The one intake behind both platforms: help and model lists are answered privately; a video
+ * The one intake behind both platforms: help, model lists and usage are answered privately; a video
  * request starts the workflow (once per platform id). Usage errors are thrown by the parsers
  * before this point and answered privately by the adapters.
  */
@@ -32,6 +34,7 @@ export async function acceptCommand(
 ): Promise<Acceptance> {
   if (command.kind === 'help') return { kind: 'private', text: helpText(deps.defaultModel) };
   if (command.kind === 'models') return { kind: 'private', text: modelsText(deps.defaultModel) };
+  if (command.kind === 'usage') return { kind: 'private', text: await deps.usage(context) };
   const outcome = await deps.startVideo({
     id: context.id,
     request: command.request,

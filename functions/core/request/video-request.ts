@@ -37,5 +37,10 @@ export interface RawVideoOptions {
   references?: string[] | undefined;
 }
 
-/** The result of reading a command: a video to make, or a request for help text. */
-export type ParsedCommand = { kind: 'video'; request: VideoRequest } | { kind: 'help' } | { kind: 'models' };
+/** The words that ask clipbay something instead of making a video: `/video help` and the like. */
+export const COMMAND_KEYWORDS = ['help', 'models', 'usage'] as const;
+export type CommandKeyword = (typeof COMMAND_KEYWORDS)[number];
+
+/** The result of reading a command: a video to make, or a question answered privately. */
+export type ParsedCommand =
+  { kind: 'video'; request: VideoRequest } | { [K in CommandKeyword]: { kind: K } }[CommandKeyword];

@@ -45,11 +45,18 @@ export async function checkStatusStep(deps: CheckStatusDeps, event: unknown): Pr
     polls,
     messageId: input.status?.messageId,
   };
+  // What the task cost, when TokenBay has settled it already (SettleUsage asks again if not).
+  const quota = task.quota === undefined || task.quota < 0 ? {} : { quota: task.quota };
   if (task.status === TASK_STATUS.success) {
-    return { ...base, outcome: POLL_OUTCOME.ready, resultUrl: task.resultUrl ?? task.id };
+    return { ...base, ...quota, outcome: POLL_OUTCOME.ready, resultUrl: task.resultUrl ?? task.id };
   }
   if (task.status === TASK_STATUS.failure) {
-    return { ...base, outcome: POLL_OUTCOME.failed, reason: task.failReason ?? 'TokenBay gave no reason.' };
+    return {
+      ...base,
+      ...quota,
+      outcome: POLL_OUTCOME.failed,
+      reason: task.failReason ?? 'TokenBay gave no reason.',
+    };
   }
 
   const timeoutSeconds = deadlineFor(task.action, deps);

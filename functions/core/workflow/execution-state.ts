@@ -71,6 +71,8 @@ export const taskStatusSchema = z.object({
   resultUrl: z.string().optional(),
   reason: z.string().optional(),
   polls: z.number().int().nonnegative(),
+  /** What TokenBay charged, once it settled the task (on SUCCESS or FAILURE; may come later). */
+  quota: z.number().nonnegative().optional(),
   /** The progress message being updated in place, once one was posted. */
   messageId: z.string().optional(),
 });
@@ -98,3 +100,12 @@ export const failureInputSchema = workflowInputSchema.extend({
 });
 
 export type FailureInput = z.infer<typeof failureInputSchema>;
+
+/** SettleUsage ends every run: after PostLink (`posted`) or after ReportFailure. */
+export const settleInputSchema = failureInputSchema.extend({
+  posted: z
+    .object({ posted: z.literal(true) })
+    .loose()
+    .optional(),
+});
+export type SettleInput = z.infer<typeof settleInputSchema>;

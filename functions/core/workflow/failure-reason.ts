@@ -64,6 +64,7 @@ const BY_ERROR: Record<ErrorName, Wording> = {
     reason: message ?? 'The command could not be used.',
   }),
   [ERROR.busy]: () => UNREACHABLE,
+  [ERROR.limitReached]: () => UNREACHABLE,
   [ERROR.privateAnswer]: () => INTERNAL,
   [ERROR.clipbay]: () => INTERNAL,
 };

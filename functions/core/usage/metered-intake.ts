@@ -1,0 +1,26 @@
+import type { AcceptDeps } from '../ingress/accept-command.js';
+import { startWithinLimits } from './start-within-limits.js';
+import { scopeOf, type UsageLedger } from './usage-ledger.js';
+import type { UsageLimits } from './usage-limits.js';
+import { usageReport } from './usage-report.js';
+
+/** What `/video usage` answers where no ledger table is configured. */
+export const NO_LEDGER_TEXT =
+  'Usage is not recorded here: this clipbay has no usage table (USAGE_TABLE is not set).';
+
+/**
+ * The intake's usage side, for every way commands come in (the two ingress Lambdas, Socket Mode):
+ * video starts go through the limits and the ledger, and `/video usage` reads the ledger. Without a
+ * ledger, videos start as they are and usage says it is not recorded.
+ */
+export function meteredIntake(
+  ledger: UsageLedger | undefined,
+  limits: UsageLimits,
+  start: AcceptDeps['startVideo'],
+): Pick<AcceptDeps, 'startVideo' | 'usage'> {
+  if (!ledger) return { startVideo: start, usage: () => Promise.resolve(NO_LEDGER_TEXT) };
+  return {
+    startVideo: (input) => startWithinLimits({ ledger, limits, start }, input),
+    usage: (context) => usageReport({ ledger, limits }, scopeOf(context)),
+  };
+}

@@ -1,0 +1,330 @@
+import {
+  BatchGetItemCommand,
+  DeleteItemCommand,
+  PutItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { WorkflowInput } from '../workflow/execution-state.js';
+import { periodsAt, type UsagePeriods } from './usage-period.js';
+
+/**
+ * The usage ledger in one DynamoDB table (partition key `pk`, sort key `sk`, TTL on `expiresAt`):
+ *
+ * | pk | sk | what |
+ * |---|---|---|
+ * | `run#<execution>` | `run` | one row per execution: who, where, model, duration, outcome, quota, times |
+ * | `user#<platform>#<workspace>#<user>` | `day#2026-11-26`, `month#2026-11` | `videos`, `quota` counters |
+ * | `user#…` | `active` | `runs`: the executions in progress (a string set) |
+ * | `channel#<platform>#<workspace>#<channel>` | `day#…`, `month#…` | counters |
+ * | `team#<platform>#<workspace>` | `day#…`, `month#…` | counters |
+ *
+ * Counters move with single conditional `UpdateItem`s (ADD is atomic), so limits hold under any
+ * number of simultaneous commands without a read-modify-write race.
+ */
+
+/** Who asked and where: the keys usage is counted under. */
+export interface UsageScope {
+  platform: 'slack' | 'discord';
+  /** Slack team id, Discord guild id (`dm` for a direct message). */
+  workspace: string;
+  channel: string;
+  user: string;
+}
+
+export function scopeOf(input: Pick<WorkflowInput, 'replyTo' | 'requestedBy'>): UsageScope {
+  const { replyTo } = input;
+  const workspace = (replyTo.platform === 'slack' ? replyTo.teamId : replyTo.guildId) ?? 'dm';
+  return { platform: replyTo.platform, workspace, channel: replyTo.channelId, user: input.requestedBy.id };
+}
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+/** The six counters a run moves: the user's, the channel's and the workspace's, by day and month. */
+export interface CounterKeys {
+  userDay: ItemKey;
+  userMonth: ItemKey;
+  channelDay: ItemKey;
+  channelMonth: ItemKey;
+  teamDay: ItemKey;
+  teamMonth: ItemKey;
+}
+
+const DAY_SECONDS = 86_400;
+/** Rows outlive the periods they count: day counters for 40 days, the rest for about 13 months. */
+const KEEP_DAY_COUNTERS_SECONDS = 40 * DAY_SECONDS;
+const KEEP_ROWS_SECONDS = 400 * DAY_SECONDS;
+
+export const runKey = (executionId: string): ItemKey => ({ pk: `run#${executionId}`, sk: 'run' });
+
+export function activeKey(scope: UsageScope): ItemKey {
+  return { pk: `user#${scope.platform}#${scope.workspace}#${scope.user}`, sk: 'active' };
+}
+
+export function counterKeys(scope: UsageScope, periods: Pick<UsagePeriods, 'day' | 'month'>): CounterKeys {
+  const user = `user#${scope.platform}#${scope.workspace}#${scope.user}`;
+  const channel = `channel#${scope.platform}#${scope.workspace}#${scope.channel}`;
+  const team = `team#${scope.platform}#${scope.workspace}`;
+  const day = `day#${periods.day}`;
+  const month = `month#${periods.month}`;
+  return {
+    userDay: { pk: user, sk: day },
+    userMonth: { pk: user, sk: month },
+    channelDay: { pk: channel, sk: day },
+    channelMonth: { pk: channel, sk: month },
+    teamDay: { pk: team, sk: day },
+    teamMonth: { pk: team, sk: month },
+  };
+}
+
+export interface Counter {
+  videos: number;
+  quota: number;
+}
+
+/** Only change the counter if `attribute` is still below `below` (or not there yet). */
+export interface CounterCondition {
+  attribute: keyof Counter;
+  below: number;
+}
+
+/** What the ledger keeps of one execution. */
+export interface RunRecord {
+  executionId: string;
+  scope: UsageScope;
+  requesterName: string;
+  model: string;
+  durationSeconds: number;
+  requestedAt: number;
+  /** `running` until the workflow settles it: `succeeded`, `failed`, `timed-out` or `error`. */
+  outcome: string;
+  quota?: number | undefined;
+  taskId?: string | undefined;
+  submittedAt?: number | undefined;
+  finishedAt?: number | undefined;
+}
+
+const S = (value: string): AttributeValue => ({ S: value });
+const N = (value: number): AttributeValue => ({ N: String(value) });
+const key = (k: ItemKey): Record<string, AttributeValue> => ({ pk: S(k.pk), sk: S(k.sk) });
+
+/** The conditional write said no: a limit is reached, or the row already exists. */
+export function isConditionFailure(error: unknown): boolean {
+  return (error as Error | undefined)?.name === 'ConditionalCheckFailedException';
+}
+
+export class UsageLedger {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly table: string,
+  ) {}
+
+  /**
+   * Opens the execution's row. False if it exists already: the command was delivered again, and
+   * the first delivery did the counting.
+   */
+  async openRun(run: RunRecord): Promise<boolean> {
+    const item: Record<string, AttributeValue> = {
+      ...key(runKey(run.executionId)),
+      platform: S(run.scope.platform),
+      workspace: S(run.scope.workspace),
+      channel: S(run.scope.channel),
+      requester: S(run.scope.user),
+      requesterName: S(run.requesterName),
+      model: S(run.model),
+      durationSeconds: N(run.durationSeconds),
+      requestedAt: N(run.requestedAt),
+      day: S(periodsAt(run.requestedAt).day),
+      outcome: S(run.outcome),
+      expiresAt: N(Math.floor(run.requestedAt / 1000) + KEEP_ROWS_SECONDS),
+    };
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Removes a row whose command was refused or never started: the ledger lists executions only. */
+  async dropRun(executionId: string): Promise<void> {
+    await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: key(runKey(executionId)) }));
+  }
+
+  /**
+   * Closes the row once: outcome, times and quota (unknown when `quota` is undefined). Undefined if
+   * it was closed already (a retried step) or never opened.
+   */
+  async closeRun(
+    executionId: string,
+    result: Required<Pick<RunRecord, 'outcome' | 'finishedAt'>> &
+      Pick<RunRecord, 'quota' | 'taskId' | 'submittedAt'>,
+  ): Promise<RunRecord | undefined> {
+    const sets = ['outcome = :outcome', 'finishedAt = :finishedAt', 'quotaKnown = :quotaKnown'];
+    const values: Record<string, AttributeValue> = {
+      ':outcome': S(result.outcome),
+      ':finishedAt': N(result.finishedAt),
+      ':quotaKnown': { BOOL: result.quota !== undefined },
+    };
+    const optional = { quota: result.quota, taskId: result.taskId, submittedAt: result.submittedAt };
+    for (const [name, value] of Object.entries(optional)) {
+      if (value === undefined) continue;
+      sets.push(`${name} = :${name}`);
+      values[`:${name}`] = typeof value === 'number' ? N(value) : S(value);
+    }
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: key(runKey(executionId)),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(finishedAt)',
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? runFromItem(Attributes) : undefined;
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  /** Holds one of the user's concurrent slots for this execution. False when all `max` are taken. */
+  async takeSlot(scope: UsageScope, executionId: string, max: number | undefined): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: key(activeKey(scope)),
+          UpdateExpression: 'ADD runs :run',
+          ...(max === undefined
+            ? {}
+            : { ConditionExpression: 'attribute_not_exists(runs) OR size(runs) < :max' }),
+          ExpressionAttributeValues: {
+            ':run': { SS: [executionId] },
+            ...(max === undefined ? {} : { ':max': N(max) }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** Frees the execution's slot. Idempotent: releasing twice frees nothing else. */
+  async releaseSlot(scope: UsageScope, executionId: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: key(activeKey(scope)),
+        UpdateExpression: 'DELETE runs :run',
+        ExpressionAttributeValues: { ':run': { SS: [executionId] } },
+      }),
+    );
+  }
+
+  /** Adds to a counter, if the condition holds. False when it does not (the limit is reached). */
+  async addToCounter(
+    counter: ItemKey,
+    delta: Partial<Counter>,
+    expiresAt: number,
+    condition?: CounterCondition,
+  ): Promise<boolean> {
+    const adds = Object.entries(delta).filter(([, v]) => v !== undefined && v !== 0);
+    const values: Record<string, AttributeValue> = { ':expiresAt': N(expiresAt) };
+    for (const [name, value] of adds) values[`:${name}`] = N(value);
+    if (condition) values[':below'] = N(condition.below);
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: key(counter),
+          UpdateExpression:
+            (adds.length ? `ADD ${adds.map(([name]) => `${name} :${name}`).join(', ')} ` : '') +
+            'SET expiresAt = :expiresAt',
+          ...(condition
+            ? {
+                ConditionExpression: `attribute_not_exists(${condition.attribute}) OR ${condition.attribute} < :below`,
+              }
+            : {}),
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (condition && isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  /** When a counter row of this key may be deleted by TTL. */
+  counterExpiry(counter: ItemKey, periodStart: number): number {
+    const keep = counter.sk.startsWith('day#') ? KEEP_DAY_COUNTERS_SECONDS : KEEP_ROWS_SECONDS;
+    return Math.floor(periodStart / 1000) + keep;
+  }
+
+  /** Counters and in-progress runs by key, read in one call (missing rows count zero). */
+  async read(keys: ItemKey[]): Promise<Map<string, Counter & { running: number }>> {
+    const unique = [...new Map(keys.map((k) => [`${k.pk}|${k.sk}`, k])).values()];
+    const found = new Map<string, Counter & { running: number }>();
+    let pending: Record<string, AttributeValue>[] = unique.map(key);
+    while (pending.length > 0) {
+      const { Responses, UnprocessedKeys } = await this.client.send(
+        new BatchGetItemCommand({ RequestItems: { [this.table]: { Keys: pending } } }),
+      );
+      for (const item of Responses?.[this.table] ?? [])
+        found.set(`${item.pk?.S}|${item.sk?.S}`, {
+          videos: Number(item.videos?.N ?? 0),
+          quota: Number(item.quota?.N ?? 0),
+          running: item.runs?.SS?.length ?? 0,
+        });
+      pending = UnprocessedKeys?.[this.table]?.Keys ?? [];
+    }
+    const zero = { videos: 0, quota: 0, running: 0 };
+    return new Map(unique.map((k) => [`${k.pk}|${k.sk}`, found.get(`${k.pk}|${k.sk}`) ?? zero]));
+  }
+}
+
+/** A counter read from `read`, by its key. */
+export function counterAt(
+  counters: Map<string, Counter & { running: number }>,
+  k: ItemKey,
+): Counter & { running: number } {
+  return counters.get(`${k.pk}|${k.sk}`) ?? { videos: 0, quota: 0, running: 0 };
+}
+
+export function runFromItem(item: Record<string, AttributeValue>): RunRecord {
+  const number = (name: string) => (item[name]?.N === undefined ? undefined : Number(item[name].N));
+  return {
+    executionId: (item.pk?.S ?? '').replace(/^run#/, ''),
+    scope: {
+      platform: item.platform?.S === 'discord' ? 'discord' : 'slack',
+      workspace: item.workspace?.S ?? '',
+      channel: item.channel?.S ?? '',
+      user: item.requester?.S ?? '',
+    },
+    requesterName: item.requesterName?.S ?? '',
+    model: item.model?.S ?? '',
+    durationSeconds: number('durationSeconds') ?? 0,
+    requestedAt: number('requestedAt') ?? 0,
+    outcome: item.outcome?.S ?? '',
+    quota: number('quota'),
+    taskId: item.taskId?.S,
+    submittedAt: number('submittedAt'),
+    finishedAt: number('finishedAt'),
+  };
+}

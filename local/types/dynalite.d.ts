@@ -1,0 +1,12 @@
+/** dynalite ships no types: the part of its API the emulated account uses. */
+declare module 'dynalite' {
+  import type { Server } from 'node:http';
+  interface DynaliteOptions {
+    createTableMs?: number;
+    deleteTableMs?: number;
+    updateTableMs?: number;
+    maxItemSizeKb?: number;
+    path?: string;
+  }
+  export default function dynalite(options?: DynaliteOptions): Server;
+}

@@ -1,0 +1,298 @@
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFromItem, type RunRecord } from '../../functions/core/usage/usage-ledger.js';
+import { QUOTA_PER_SECOND } from '../../local/simulator/tokenbay-simulator.js';
+import { sendDiscordCommand, sendSlackCommand } from '../helpers/chat-commands.js';
+import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
+/** The limits set for the test, and how many commands one user sends at once against them. */
+const USAGE_LIMITS = { concurrent: 3, perDay: 5, quotaPerMonth: 40_000, burst: 50 } as const;
+const { concurrent, perDay, quotaPerMonth, burst } = USAGE_LIMITS;
+/** Veo's default duration is 8 s, and the simulator charges QUOTA_PER_SECOND per second. */
+const QUOTA_PER_VIDEO = 8 * QUOTA_PER_SECOND;
+
+/**
+ * Usage limits and the ledger in the deployed shape: the ingress Lambdas reserve with conditional
+ * writes on the account's DynamoDB (dynalite behind the signed, IAM-checked endpoint), and the
+ * SettleUsage Lambda closes each run. Limits come from the same settings a team deploys with.
+ */
+describe('usage limits and the ledger (emulated account, real DynamoDB API)', () => {
+  let running: StackWithFakeChat;
+  let dynamo: DynamoDBClient;
+  let table: string;
+
+  beforeAll(async () => {
+    running = await startStackWithFakeChat(
+      {
+        LIMIT_CONCURRENT_PER_USER: String(concurrent),
+        LIMIT_VIDEOS_PER_USER_PER_DAY: String(perDay),
+        LIMIT_QUOTA_PER_MONTH: String(quotaPerMonth),
+        ALLOWED_CHANNELS: 'C1,C2,200000000000000002',
+        CLIPBAY_ADMINS: 'UADMIN',
+      },
+      // Long enough that the first burst's videos are all still running when its acks are in.
+      { generationSeconds: 12 },
+    );
+    dynamo = new DynamoDBClient(running.stack.account.operatorClientConfig());
+    [table] = running.stack.account.dynamoDb.tableNames as [string];
+  }, 120_000);
+  afterAll(async () => {
+    dynamo?.destroy();
+    await running?.close();
+  });
+
+  async function ledgerRuns(): Promise<RunRecord[]> {
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
+    return Items.filter((item) => item.sk?.S === 'run').map(runFromItem);
+  }
+
+  /** `burst` signed commands from one Slack user at once; the acks, in order. */
+  async function slackBurst(prefix: string, user: string) {
+    return Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        sendSlackCommand(running, { text: `${prefix} ${i}`, trigger: `${prefix}.${i}.x`, user }),
+      ),
+    );
+  }
+
+  const started = (acks: { body: { response_type?: string } }[]) =>
+    acks.filter((a) => a.body.response_type === 'in_channel').length;
+
+  it(`${burst} commands at once from one user with LIMIT_CONCURRENT_PER_USER=${concurrent} start exactly ${concurrent}`, async () => {
+    const acks = await slackBurst('concurrent', 'UANA');
+    expect(acks.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
+    expect(started(acks)).toBe(concurrent);
+    const refusals = acks.filter((a) => a.body.response_type === 'ephemeral');
+    expect(refusals).toHaveLength(burst - concurrent);
+    for (const refusal of refusals)
+      expect(refusal.body.text).toContain(
+        `You already have ${concurrent} videos in progress, the most allowed at once (LIMIT_CONCURRENT_PER_USER).`,
+      );
+    // A refused command submits nothing and leaves no ledger row.
+    expect(running.stack.workflow.list()).toHaveLength(concurrent);
+    await running.stack.workflow.settle();
+    expect(running.stack.simulator!.submits()).toHaveLength(concurrent);
+    const runs = await ledgerRuns();
+    expect(runs).toHaveLength(concurrent);
+    for (const run of runs)
+      expect(run).toMatchObject({
+        scope: { platform: 'slack', workspace: 'T1', channel: 'C1', user: 'UANA' },
+        model: 'veo-3.1-generate-preview',
+        durationSeconds: 8,
+        outcome: 'succeeded',
+        quota: QUOTA_PER_VIDEO,
+      });
+    for (const run of runs) {
+      expect(run.taskId).toMatch(/^task_/);
+      expect(run.submittedAt).toBeGreaterThanOrEqual(run.requestedAt);
+      expect(run.finishedAt).toBeGreaterThan(run.submittedAt!);
+    }
+  }, 120_000);
+
+  it(`then, with LIMIT_VIDEOS_PER_USER_PER_DAY=${perDay}, ${burst} more start exactly ${perDay - concurrent}: the slots were freed, the day is full`, async () => {
+    const acks = await slackBurst('daily', 'UANA');
+    expect(started(acks)).toBe(perDay - concurrent);
+    const dayRefusals = acks.filter((a) => a.body.text?.includes('the most allowed per day'));
+    expect(dayRefusals.length).toBeGreaterThan(0);
+    expect(dayRefusals[0]!.body.text).toMatch(
+      /^You have started 5 videos today, the most allowed per day \(LIMIT_VIDEOS_PER_USER_PER_DAY\)\. It resets at 00:00 UTC, in (\d+ h( \d+ min)?|\d+ min|under a minute)\./,
+    );
+    await running.stack.workflow.settle();
+    expect(await ledgerRuns()).toHaveLength(perDay);
+    expect(running.stack.simulator!.submits()).toHaveLength(perDay);
+  }, 120_000);
+
+  it('/video usage matches the ledger, privately', async () => {
+    const runs = (await ledgerRuns()).filter((r) => r.scope.user === 'UANA');
+    const quota = runs.reduce((sum, r) => sum + (r.quota ?? 0), 0);
+    expect(quota).toBe(perDay * QUOTA_PER_VIDEO);
+    const answer = await sendSlackCommand(running, { text: 'usage', trigger: 'usage.ana.x', user: 'UANA' });
+    expect(answer.body.response_type).toBe('ephemeral');
+    const text = answer.body.text!;
+    expect(text).toContain(
+      `• Today: ${runs.length} videos, quota ${quota.toLocaleString('en-US')} · 0 of ${perDay} left today`,
+    );
+    expect(text).toMatch(new RegExp(`• \\w+: ${runs.length} videos, quota ${quota.toLocaleString('en-US')}`));
+    expect(text).toContain(`• In progress: 0 · ${concurrent} of ${concurrent} at once free`);
+    expect(text).toContain(
+      `• This workspace's quota in ${new Date().toLocaleString('en-US', { month: 'long', timeZone: 'UTC' })}: ${quota.toLocaleString('en-US')} of ${quotaPerMonth.toLocaleString('en-US')} used, 0 left`,
+    );
+    expect(text).not.toContain('Totals');
+
+    const admin = await sendSlackCommand(running, {
+      text: 'usage',
+      trigger: 'usage.admin.x',
+      user: 'UADMIN',
+    });
+    expect(admin.body.text).toContain('Totals (you are a clipbay admin):');
+    expect(admin.body.text).toContain(
+      `• This channel: today ${runs.length} videos, quota ${quota.toLocaleString('en-US')}`,
+    );
+    expect(admin.body.text).toContain(
+      `• This workspace: today ${runs.length} videos, quota ${quota.toLocaleString('en-US')}`,
+    );
+  });
+
+  it('LIMIT_QUOTA_PER_MONTH: once the workspace spent its quota, anyone there is refused until the month ends', async () => {
+    const before = running.stack.simulator!.submits().length;
+    const answer = await sendSlackCommand(running, { text: 'a fox', trigger: 'quota.1.x', user: 'UBEA' });
+    expect(answer.body.response_type).toBe('ephemeral');
+    expect(answer.body.text).toMatch(
+      /^This workspace has used its TokenBay quota for \w+: 40,000 of 40,000 \(LIMIT_QUOTA_PER_MONTH\)\. It resets on 1 \w+, 00:00 UTC\./,
+    );
+    // Another workspace has its own quota.
+    const elsewhere = await sendSlackCommand(running, {
+      text: 'a fox',
+      trigger: 'quota.2.x',
+      user: 'UBEA',
+      team: 'T2',
+    });
+    expect(elsewhere.body.response_type).toBe('in_channel');
+    await running.stack.workflow.settle();
+    expect(running.stack.simulator!.submits().length).toBe(before + 1);
+  }, 60_000);
+
+  it('ALLOWED_CHANNELS: a command elsewhere is refused privately and starts nothing', async () => {
+    const executions = running.stack.workflow.list().length;
+    const answer = await sendSlackCommand(running, {
+      text: 'a fox',
+      trigger: 'channel.1.x',
+      user: 'UCAT',
+      channel: 'C9',
+      team: 'T3',
+    });
+    expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(answer.body.text).toContain(
+      'Videos cannot be made in this channel. Ask a clipbay admin to add it to ALLOWED_CHANNELS',
+    );
+    expect(running.stack.workflow.list()).toHaveLength(executions);
+    // Help still answers anywhere.
+    const help = await sendSlackCommand(running, { text: 'help', trigger: 'channel.2.x', channel: 'C9' });
+    expect(help.body.text).toContain('/video usage');
+  });
+
+  it('Discord: the same limits, refused with flag 64 (only the caller sees it)', async () => {
+    const acks = await Promise.all(
+      Array.from({ length: concurrent + 2 }, (_, i) =>
+        sendDiscordCommand(running, {
+          prompt: `discord ${i}`,
+          user: '300000000000000001',
+          guild: '400000000000000001',
+        }),
+      ),
+    );
+    const deferred = acks.filter((a) => a.body.type === 5);
+    expect(deferred).toHaveLength(concurrent);
+    const refused = acks.filter((a) => a.body.type === 4);
+    expect(refused).toHaveLength(2);
+    for (const r of refused) {
+      expect(r.body.data?.flags).toBe(64);
+      expect(r.body.data?.content).toContain('the most allowed at once');
+    }
+    await running.stack.workflow.settle();
+    const usage = await sendDiscordCommand(running, {
+      prompt: 'usage',
+      user: '300000000000000001',
+      guild: '400000000000000001',
+    });
+    expect(usage.body.data?.flags).toBe(64);
+    expect(usage.body.data?.content).toContain(
+      `• Today: ${concurrent} videos, quota ${(concurrent * QUOTA_PER_VIDEO).toLocaleString('en-US')}`,
+    );
+    expect(usage.body.data?.content).toContain("This server's quota");
+  }, 120_000);
+});
+
+describe('settling usage (emulated account)', () => {
+  let running: StackWithFakeChat;
+  let dynamo: DynamoDBClient;
+
+  beforeAll(async () => {
+    running = await startStackWithFakeChat({}, { generationSeconds: 1 });
+    dynamo = new DynamoDBClient(running.stack.account.operatorClientConfig());
+  }, 120_000);
+  afterAll(async () => {
+    dynamo?.destroy();
+    await running?.close();
+  });
+
+  async function runOf(executionId: string): Promise<RunRecord | undefined> {
+    const { Items = [] } = await dynamo.send(
+      new ScanCommand({ TableName: running.stack.account.dynamoDb.tableNames[0]! }),
+    );
+    return Items.filter((i) => i.pk?.S === `run#${executionId}`).map(runFromItem)[0];
+  }
+
+  it('a quota TokenBay settles late is read once more after one poll interval; delivery does not wait for it', async () => {
+    const sim = running.stack.simulator!;
+    sim.options.quotaLateByQueries = 1;
+    try {
+      await sendSlackCommand(running, { text: 'late quota --duration 4', trigger: 'late.1.x' });
+      await running.stack.workflow.settle();
+    } finally {
+      sim.options.quotaLateByQueries = 0;
+    }
+    const execution = running.stack.workflow.list().find((e) => e.name === 'late.1.x')!;
+    expect(execution.status).toBe('SUCCEEDED');
+    // The clip was posted before the quota wait: PostLink, then IsQuotaKnown → WaitForQuota → SettleUsage.
+    expect(execution.statesEntered).toMatchObject({ PostLink: 1, WaitForQuota: 1, SettleUsage: 1 });
+    expect(await runOf('late.1.x')).toMatchObject({ outcome: 'succeeded', quota: 4 * QUOTA_PER_SECOND });
+  }, 60_000);
+
+  it('a quota never settled is recorded as unknown, and the clip is still delivered', async () => {
+    const sim = running.stack.simulator!;
+    sim.options.quotaLateByQueries = 1_000;
+    try {
+      await sendSlackCommand(running, { text: 'no quota', trigger: 'unknown.1.x' });
+      await running.stack.workflow.settle();
+    } finally {
+      sim.options.quotaLateByQueries = 0;
+    }
+    const execution = running.stack.workflow.list().find((e) => e.name === 'unknown.1.x')!;
+    expect(execution.status).toBe('SUCCEEDED');
+    const run = await runOf('unknown.1.x');
+    expect(run).toMatchObject({ outcome: 'succeeded' });
+    expect(run!.quota).toBeUndefined();
+    expect(
+      running.chat.to('/hooks/unknown.1.x').some((r) => JSON.stringify(r.body).includes('clipbay_watch')),
+    ).toBe(true);
+  }, 60_000);
+
+  it('a run that failed before anything was submitted gives back its place in today’s count and its slot', async () => {
+    await sendSlackCommand(running, { text: 'a plan [reject]', trigger: 'reject.1.x', user: 'UREJ' });
+    await running.stack.workflow.settle();
+    expect(await runOf('reject.1.x')).toMatchObject({ outcome: 'error', taskId: undefined });
+    const usage = await sendSlackCommand(running, { text: 'usage', trigger: 'reject.usage.x', user: 'UREJ' });
+    expect(usage.body.text).toContain('• Today: 0 videos, quota 0');
+    expect(usage.body.text).toContain('• In progress: 0');
+  }, 60_000);
+
+  it('a throttled start gives back what it reserved: no row, no count', async () => {
+    running.stack.account.stepFunctions.throttleNext = 1_000;
+    try {
+      const answer = await sendSlackCommand(running, {
+        text: 'a busy day',
+        trigger: 'busy.1.x',
+        user: 'UBUSY',
+      });
+      expect(answer.body.text).toContain('clipbay is busy, try again in a minute.');
+    } finally {
+      running.stack.account.stepFunctions.throttleNext = 0;
+    }
+    expect(await runOf('busy.1.x')).toBeUndefined();
+    const usage = await sendSlackCommand(running, { text: 'usage', trigger: 'busy.usage.x', user: 'UBUSY' });
+    expect(usage.body.text).toContain('• Today: 0 videos, quota 0');
+  }, 60_000);
+
+  it('a redelivered command is counted once', async () => {
+    const first = await sendSlackCommand(running, { text: 'twice', trigger: 'again.1.x', user: 'UTWICE' });
+    const again = await sendSlackCommand(running, { text: 'twice', trigger: 'again.1.x', user: 'UTWICE' });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    await running.stack.workflow.settle();
+    const usage = await sendSlackCommand(running, {
+      text: 'usage',
+      trigger: 'again.usage.x',
+      user: 'UTWICE',
+    });
+    expect(usage.body.text).toContain('• Today: 1 video, quota 8,000');
+  }, 60_000);
+});

@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { bundle, LAMBDAS } from '../local/tools/bundle-report.js';
 import { measureCost, POLL_INTERVAL_SECONDS, PRICE, STEP_COST } from './cost.js';
 import { measureAccountIngress } from './account-ingress.js';
+import { burstTable, measureBurst } from './burst.js';
 import { measureIngress } from './ingress-latency.js';
 import { measureLoad } from './load.js';
 import { measureTransfer } from './transfer.js';
@@ -179,6 +180,11 @@ say(
     ],
   ) + '\n',
 );
+
+say(
+  '## 4b. Burst against a rate-limited TokenBay (issue 15, the deployed shape as in deployed-faults.test.ts)\n',
+);
+say(burstTable(await measureBurst()) + '\n');
 
 say(`## 5. Cost per 1,000 videos (${POLL_INTERVAL_SECONDS} s poll interval)\n`);
 const cost = await measureCost();

@@ -72,3 +72,34 @@ export async function sendDiscordCommand(
   });
   return { id, status: response.status, body: (await response.json()) as never };
 }
+
+/** A signed click on one of clipbay's Slack buttons (Re-roll: `clipbay_reroll` with the execution). */
+export async function sendSlackButton(
+  running: StackWithFakeChat,
+  fields: { actionId: string; value: string; trigger: string; user?: string; channel?: string },
+): Promise<number> {
+  const channel = fields.channel ?? 'C1';
+  const user = fields.user ?? 'U1';
+  const payload = {
+    type: 'block_actions',
+    trigger_id: fields.trigger,
+    response_url: `${running.chat.url}/hooks/${fields.trigger}`,
+    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T1' },
+    team: { id: 'T1', domain: 'acme' },
+    channel: { id: channel, name: 'general' },
+    container: { type: 'message', channel_id: channel, message_ts: '1.2' },
+    api_app_id: 'A1',
+    token: 'deprecated',
+    actions: [
+      { type: 'button', action_id: fields.actionId, block_id: 'b', value: fields.value, action_ts: '1' },
+    ],
+  };
+  const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  const response = await fetch(`${running.stack.url}/slack/events`, {
+    method: 'POST',
+    headers: slackHeaders(running.stack.slackSigningSecret, body),
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}

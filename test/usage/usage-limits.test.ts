@@ -2,7 +2,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFromItem, type RunRecord } from '../../functions/core/usage/usage-ledger.js';
 import { QUOTA_PER_SECOND } from '../../local/simulator/tokenbay-simulator.js';
-import { sendDiscordCommand, sendSlackCommand } from '../helpers/chat-commands.js';
+import { sendDiscordCommand, sendSlackButton, sendSlackCommand } from '../helpers/chat-commands.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 /** The limits set for the test, and how many commands one user sends at once against them. */
 const USAGE_LIMITS = { concurrent: 3, perDay: 5, quotaPerMonth: 40_000, burst: 50 } as const;
@@ -100,6 +100,21 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
     expect(await ledgerRuns()).toHaveLength(perDay);
     expect(running.stack.simulator!.submits()).toHaveLength(perDay);
   }, 120_000);
+
+  it('Re-roll counts like any other command: refused privately once the day is full', async () => {
+    const [original] = (await ledgerRuns()).filter((r) => r.scope.user === 'UANA');
+    const status = await sendSlackButton(running, {
+      actionId: 'clipbay_reroll',
+      value: original!.executionId,
+      trigger: 'reroll.1.x',
+      user: 'UANA',
+    });
+    expect(status).toBe(200);
+    const [answer] = running.chat.to('/hooks/reroll.1.x');
+    expect(answer?.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
+    expect(JSON.stringify(answer?.body)).toContain('the most allowed per day');
+    expect(running.stack.workflow.list().some((e) => e.name === 'reroll.1.x')).toBe(false);
+  });
 
   it('/video usage matches the ledger, privately', async () => {
     const runs = (await ledgerRuns()).filter((r) => r.scope.user === 'UANA');

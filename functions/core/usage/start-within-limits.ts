@@ -4,7 +4,6 @@ import {
   counterAt,
   counterKeys,
   scopeOf,
-  type CounterCondition,
   type ItemKey,
   type UsageLedger,
   type UsageScope,
@@ -25,16 +24,17 @@ export interface LimitedStartDeps {
  * what the command will use, each with one conditional write, so that simultaneous commands can
  * never start more than a limit allows:
  *
- * 1. ALLOWED_CHANNELS: the channel must be listed (no write).
+ * 1. ALLOWED_CHANNELS: the channel must be listed (no write);
  * 2. the ledger row, unless it exists (a redelivered command was counted by its first delivery);
- * 3. a concurrent slot (LIMIT_CONCURRENT_PER_USER), held until the workflow settles the run;
- * 4. today's count (LIMIT_VIDEOS_PER_USER_PER_DAY);
- * 5. the workspace's month, while its quota is under LIMIT_QUOTA_PER_MONTH;
- * 6. the other counters, unconditionally.
+ * 3. a concurrent slot, held until the workflow settles the run (LIMIT_CONCURRENT_PER_USER);
+ * 4. today's count for the user (LIMIT_VIDEOS_PER_USER_PER_DAY);
+ * 5. a check that the workspace's month is still under LIMIT_QUOTA_PER_MONTH.
  *
- * A refusal, or a start that fails, undoes what was taken and starts nothing. DynamoDB has
- * TransactWriteItems for this, but the local DynamoDB server lacks it; ordered conditional writes
- * with undo give the same guarantee per limit and run the same way in both places.
+ * Without limits, 3 and 4 are two unconditional writes sent together: an ack costs three writes
+ * in two round trips. The other counters (channel, workspace, the user's month) are SettleUsage's,
+ * when the run ends. A refusal, or a start that fails, undoes what was taken and starts nothing.
+ * DynamoDB has TransactWriteItems for this, but the local DynamoDB server lacks it; ordered
+ * conditional writes with undo give the same guarantee per limit and run the same way in both.
  */
 export async function startWithinLimits(
   deps: LimitedStartDeps,
@@ -64,48 +64,44 @@ export async function startWithinLimits(
   const now = (deps.now ?? Date.now)();
   const periods = periodsAt(input.requestedAt);
   const keys = counterKeys(scope, periods);
-  const expiry = (k: ItemKey) =>
-    ledger.counterExpiry(k, k.sk.startsWith('day#') ? periods.dayEndsAt : periods.monthEndsAt);
-  const count = async (k: ItemKey, condition?: CounterCondition) => {
-    const added = await ledgerCall(() => ledger.addToCounter(k, { videos: 1 }, expiry(k), condition));
-    if (added) undo.push(() => ledger.addToCounter(k, { videos: -1 }, expiry(k)));
-    return added;
-  };
+  const dayExpiry = ledger.counterExpiry(keys.userDay, periods.dayEndsAt);
   const takeSlot = async () => {
     const taken = await ledgerCall(() => ledger.takeSlot(scope, input.id, limits.concurrentPerUser));
     if (taken) undo.push(() => ledger.releaseSlot(scope, input.id));
     return taken;
   };
+  const countToday = async () => {
+    const limit = limits.videosPerUserPerDay;
+    const condition = limit === undefined ? undefined : { attribute: 'videos' as const, below: limit };
+    const added = await ledgerCall(() =>
+      ledger.addToCounter(keys.userDay, { videos: 1 }, dayExpiry, condition),
+    );
+    if (added) undo.push(() => ledger.addToCounter(keys.userDay, { videos: -1 }, dayExpiry));
+    return added;
+  };
   try {
-    // Limited: one conditional write after another, so a refusal stops before the next limit.
-    const concurrent = limits.concurrentPerUser;
-    if (concurrent !== undefined && !(await takeSlot()))
-      throw new LimitReachedError(
-        `You already have ${concurrent} video${concurrent === 1 ? '' : 's'} in progress, the most allowed at once (${LIMIT_SETTING.concurrentPerUser}). Try again when one of them is posted.`,
-      );
-
-    const day = limits.videosPerUserPerDay;
-    if (day !== undefined && !(await count(keys.userDay, { attribute: 'videos', below: day })))
-      throw new LimitReachedError(
-        `You have started ${day} video${day === 1 ? '' : 's'} today, the most allowed per day (${LIMIT_SETTING.videosPerUserPerDay}). It resets at 00:00 UTC, ${timeUntil(periods.dayEndsAt, now)}.`,
-      );
-    const quota = limits.quotaPerMonth;
-    if (quota !== undefined && !(await count(keys.teamMonth, { attribute: 'quota', below: quota })))
-      throw await quotaRefusal(ledger, keys.teamMonth, quota, periods, scope);
-
-    const conditioned = new Set<ItemKey>([
-      ...(day === undefined ? [] : [keys.userDay]),
-      ...(quota === undefined ? [] : [keys.teamMonth]),
-    ]);
-    // Unlimited: all at once (the ack has 3 s, cold start included).
-    const counted = await Promise.allSettled([
-      ...(concurrent === undefined ? [takeSlot()] : []),
-      ...Object.values(keys)
-        .filter((k) => !conditioned.has(k))
-        .map((k) => count(k)),
-    ]);
-    const failed = counted.find((c) => c.status === 'rejected');
-    if (failed) throw failed.reason;
+    const { concurrentPerUser: concurrent, videosPerUserPerDay: day, quotaPerMonth: quota } = limits;
+    if (concurrent === undefined && day === undefined) {
+      const taken = await Promise.allSettled([takeSlot(), countToday()]);
+      const failed = taken.find((t) => t.status === 'rejected');
+      if (failed) throw failed.reason;
+    } else {
+      // One conditional write after another, so a refusal stops before the next limit.
+      if (!(await takeSlot()))
+        throw new LimitReachedError(
+          `You already have ${concurrent} video${concurrent === 1 ? '' : 's'} in progress, the most allowed at once (${LIMIT_SETTING.concurrentPerUser}). Try again when one of them is posted.`,
+        );
+      if (!(await countToday()))
+        throw new LimitReachedError(
+          `You have started ${day} video${day === 1 ? '' : 's'} today, the most allowed per day (${LIMIT_SETTING.videosPerUserPerDay}). It resets at 00:00 UTC, ${timeUntil(periods.dayEndsAt, now)}.`,
+        );
+    }
+    if (quota !== undefined) {
+      const monthExpiry = ledger.counterExpiry(keys.teamMonth, periods.monthEndsAt);
+      const condition = { attribute: 'quota' as const, below: quota };
+      if (!(await ledgerCall(() => ledger.addToCounter(keys.teamMonth, {}, monthExpiry, condition))))
+        throw await quotaRefusal(ledger, keys.teamMonth, quota, periods, scope);
+    }
 
     const outcome = await deps.start(input);
     // An execution of this name exists already, with its own reservation: hold nothing twice.

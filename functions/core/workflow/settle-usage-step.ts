@@ -27,7 +27,7 @@ export interface SettledUsage {
 /**
  * SettleUsage: the last step of every run, after the clip or the failure was posted, so delivery
  * never waits on it. It closes the run's ledger row (outcome, times, TokenBay `quota`), frees the
- * user's concurrent slot, and adds the quota to the counters the limits read. When CheckStatus saw
+ * user's concurrent slot, and counts the run and its quota in the counters the limits read. When CheckStatus saw
  * no quota at SUCCESS/FAILURE, the state machine waited one poll interval first and this step asks
  * TokenBay once more. A run that never created a task gives back its place in today's count.
  */
@@ -64,13 +64,23 @@ export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Pr
   await ledger.releaseSlot(scope, input.id);
   if (!closed) return settled;
 
-  // Counted in the day and month the command was made, whenever it finished.
+  // Counted in the day and month the command was made, whenever it finished. The ingress counted
+  // the user's day already (the daily limit needs it at once); every other counter counts here.
   const periods = periodsAt(closed.requestedAt);
-  const keys = Object.values(counterKeys(scope, periods));
+  const keys = counterKeys(scope, periods);
   const expiry = (sk: string) =>
     ledger.counterExpiry({ pk: '', sk }, sk.startsWith('day#') ? periods.dayEndsAt : periods.monthEndsAt);
-  const delta = !task ? { videos: -1 } : quota ? { quota } : undefined;
-  if (delta) await Promise.all(keys.map((k) => ledger.addToCounter(k, delta, expiry(k.sk))));
+  const deltas = Object.values(keys).map((k) => {
+    const countedAtIngress = k === keys.userDay;
+    // No task was created: the day's count is given back, and nothing else counts.
+    if (!task) return [k, countedAtIngress ? { videos: -1 } : {}] as const;
+    return [k, countedAtIngress ? { quota: quota ?? 0 } : { videos: 1, quota: quota ?? 0 }] as const;
+  });
+  await Promise.all(
+    deltas
+      .filter(([, delta]) => Object.values(delta).some((v) => v !== 0))
+      .map(([k, delta]) => ledger.addToCounter(k, delta, expiry(k.sk))),
+  );
   return { ...settled, recorded: true };
 }
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FAULTS } from './fault-catalog.js';
+import { LIMIT_CASES } from '../usage/limit-catalog.js';
 import { renderReliabilityDoc } from './reliability-doc.js';
 
 const root = new URL('../../', import.meta.url);
@@ -10,8 +11,11 @@ describe('docs/RELIABILITY.md', () => {
     expect(await readFile(new URL('docs/RELIABILITY.md', root), 'utf8')).toBe(renderReliabilityDoc());
   });
 
-  it.each(FAULTS.map((f) => [f.fault, f] as const))('%s: the named test exists', async (_name, fault) => {
-    const source = await readFile(new URL(fault.file, root), 'utf8');
-    expect(source).toContain(`'${fault.test}'`);
-  });
+  it.each([...FAULTS, ...LIMIT_CASES].map((f) => [f.file, f] as const))(
+    '%s: the named test exists',
+    async (_file, fault) => {
+      const source = await readFile(new URL(fault.file, root), 'utf8');
+      expect(source).toContain(`'${fault.test}'`);
+    },
+  );
 });

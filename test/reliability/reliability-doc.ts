@@ -1,6 +1,7 @@
 import { BAD_INPUTS } from './bad-input-corpus.js';
 import { FAULTS } from './fault-catalog.js';
 import { FORGERIES } from './forgeries.js';
+import { LIMIT_CASES } from '../usage/limit-catalog.js';
 import { TRANSPORT_GARBAGE } from './transport-garbage.js';
 
 /** Control and bidi characters, shown as \uXXXX so the table shows what was typed. */
@@ -51,6 +52,17 @@ export function renderReliabilityDoc(): string {
     '| forgery | answer |',
     '|---|---|',
     ...FORGERIES.map((f) => `| ${cell(f.name)} | 401, nothing started |`),
+    '',
+    '## Usage limits',
+    '',
+    `Each limit is set as the team would set it and hit through the emulated account: the ingress Lambdas reserve with conditional writes on its DynamoDB (the real DynamoDB API, behind the signed, IAM-checked endpoint). ${LIMIT_CASES.reduce((n, c) => n + c.commands, 0)} commands in ${LIMIT_CASES.length} tests; every refusal is private, and a refused command submits nothing.`,
+    '',
+    '| limit | commands | started | what happens | proven by |',
+    '|---|---|---|---|---|',
+    ...LIMIT_CASES.map(
+      (c) =>
+        `| \`${c.setting}\` | ${cell(c.scenario, 200)}: ${c.commands} | ${c.started} | ${cell(c.outcome, 200)} | \`${c.file}\`: ${cell(c.test, 120)} |`,
+    ),
     '',
     '## Faults',
     '',

@@ -4,8 +4,8 @@ import { runFromItem, type RunRecord } from '../../functions/core/usage/usage-le
 import { QUOTA_PER_SECOND } from '../../local/simulator/tokenbay-simulator.js';
 import { sendDiscordCommand, sendSlackButton, sendSlackCommand } from '../helpers/chat-commands.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
-/** The limits set for the test, and how many commands one user sends at once against them. */
-const USAGE_LIMITS = { concurrent: 3, perDay: 5, quotaPerMonth: 40_000, burst: 50 } as const;
+import { USAGE_LIMITS } from './limit-catalog.js';
+
 const { concurrent, perDay, quotaPerMonth, burst } = USAGE_LIMITS;
 /** Veo's default duration is 8 s, and the simulator charges QUOTA_PER_SECOND per second. */
 const QUOTA_PER_VIDEO = 8 * QUOTA_PER_SECOND;
@@ -57,7 +57,8 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
   const started = (acks: { body: { response_type?: string } }[]) =>
     acks.filter((a) => a.body.response_type === 'in_channel').length;
 
-  it(`${burst} commands at once from one user with LIMIT_CONCURRENT_PER_USER=${concurrent} start exactly ${concurrent}`, async () => {
+  it('50 commands at once from one user with LIMIT_CONCURRENT_PER_USER=3 start exactly 3', async () => {
+    expect({ burst, concurrent }).toEqual({ burst: 50, concurrent: 3 }); // as the name says
     const acks = await slackBurst('concurrent', 'UANA');
     expect(acks.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
     expect(started(acks)).toBe(concurrent);
@@ -88,7 +89,8 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
     }
   }, 120_000);
 
-  it(`then, with LIMIT_VIDEOS_PER_USER_PER_DAY=${perDay}, ${burst} more start exactly ${perDay - concurrent}: the slots were freed, the day is full`, async () => {
+  it('then, with LIMIT_VIDEOS_PER_USER_PER_DAY=5, 50 more start exactly 2: the slots were freed, the day is full', async () => {
+    expect(perDay).toBe(5); // as the name says
     const acks = await slackBurst('daily', 'UANA');
     expect(started(acks)).toBe(perDay - concurrent);
     const dayRefusals = acks.filter((a) => a.body.text?.includes('the most allowed per day'));
@@ -296,6 +298,24 @@ describe('settling usage (emulated account)', () => {
     expect(await runOf('busy.1.x')).toBeUndefined();
     const usage = await sendSlackCommand(running, { text: 'usage', trigger: 'busy.usage.x', user: 'UBUSY' });
     expect(usage.body.text).toContain('• Today: 0 videos, quota 0');
+  }, 60_000);
+
+  it('DynamoDB throttling the ledger at the ingress: a private “busy”, nothing started', async () => {
+    const executions = running.stack.workflow.list().length;
+    running.stack.account.dynamoDb.throttleNext = 1_000;
+    try {
+      const answer = await sendSlackCommand(running, {
+        text: 'a slow ledger',
+        trigger: 'ddb.1.x',
+        user: 'UDDB',
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
+      expect(answer.body.text).toContain('clipbay is busy, try again in a minute.');
+    } finally {
+      running.stack.account.dynamoDb.throttleNext = 0;
+    }
+    expect(running.stack.workflow.list()).toHaveLength(executions);
   }, 60_000);
 
   it('a redelivered command is counted once', async () => {

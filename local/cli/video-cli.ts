@@ -22,6 +22,12 @@ import { formatBytes, progressLine } from './progress-bar.js';
 async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const command = parseCommandArgs(argv, { defaultModel: config.defaultModel });
+  if (command.kind === 'usage') {
+    console.log(
+      'Usage is recorded for chat commands: type `/video usage` in Slack or Discord (or in the playground of `npm start`). This CLI calls TokenBay directly and records nothing.',
+    );
+    return 0;
+  }
   if (command.kind !== 'video') {
     console.log(
       (command.kind === 'help' ? helpText : modelsText)(config.defaultModel).replaceAll(

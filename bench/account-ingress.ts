@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../functions/core/config.js';
 import { discordInteraction, videoCommandData } from '../local/stack/discord-interaction.js';
+import type { CloudFormationTemplate } from '../local/account/template.js';
 import { startLocalStack } from '../local/stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../local/stack/request-signing.js';
 import { slackCommandBody } from '../local/stack/slack-command.js';
@@ -12,6 +13,8 @@ const WARM_REQUESTS = 1000;
 
 export interface AccountIngressRow {
   platform: 'slack' | 'discord';
+  /** Which ledger configuration the row measured. */
+  variant: IngressVariant;
   /** Median of COLD_RUNS: a fresh container (the bundle in a new process) answering its first request. */
   coldMs: number;
   p50Ms: number;
@@ -20,16 +23,47 @@ export interface AccountIngressRow {
 }
 
 /**
+ * The usage ledger's share of the ack: the ingress without it (the template's USAGE_TABLE removed
+ * from the two ingress functions), with it (the run's row, the slot and the day: three writes), and
+ * with every limit set (conditional writes, one after another, plus the quota check).
+ */
+export const INGRESS_VARIANTS = {
+  'no ledger': { env: {}, withoutLedger: true },
+  ledger: { env: {}, withoutLedger: false },
+  'ledger + limits': {
+    env: {
+      LIMIT_CONCURRENT_PER_USER: '1000000',
+      LIMIT_VIDEOS_PER_USER_PER_DAY: '1000000',
+      LIMIT_QUOTA_PER_MONTH: '1000000000',
+      ALLOWED_CHANNELS: 'C1,200000000000000002',
+    },
+    withoutLedger: false,
+  },
+} as const;
+export type IngressVariant = keyof typeof INGRESS_VARIANTS;
+
+const withoutIngressLedger = (template: CloudFormationTemplate): CloudFormationTemplate => {
+  const copy = structuredClone(template);
+  for (const [id, resource] of Object.entries(copy.Resources))
+    if (/^(SlackEvents|DiscordInteractions)Fn/.test(id) && resource.Type === 'AWS::Lambda::Function')
+      delete (resource.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
+        .Variables.USAGE_TABLE;
+  return copy;
+};
+
+/**
  * The headline ack latency: HTTP requests with real signatures into `npm start`'s stack, through
  * the template's HTTP API route as payload 2.0 events, to the ingress bundle in its own process,
  * whose StartExecution goes through the account's signed, IAM-checked Step Functions endpoint.
  * Executions are recorded but not run while measuring (in AWS they run elsewhere).
  */
-export async function measureAccountIngress(): Promise<AccountIngressRow[]> {
+export async function measureAccountIngress(variant: IngressVariant): Promise<AccountIngressRow[]> {
+  const { env, withoutLedger } = INGRESS_VARIANTS[variant];
   const dataDir = await mkdtemp(join(tmpdir(), 'clipbay-bench-ingress-'));
   const stack = await startLocalStack({
-    config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '15' }),
+    config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '15', ...env }),
     dataDir,
+    ...(withoutLedger ? { editTemplate: withoutIngressLedger } : {}),
   });
   stack.account.workflow.holdExecutions = true;
   let n = 0;
@@ -84,6 +118,7 @@ export async function measureAccountIngress(): Promise<AccountIngressRow[]> {
       const pct = (p: number) => warm[Math.min(warm.length - 1, Math.floor((p / 100) * warm.length))]!;
       rows.push({
         platform,
+        variant,
         coldMs: colds[Math.floor(COLD_RUNS / 2)]!,
         p50Ms: pct(50),
         p99Ms: pct(99),

@@ -44,7 +44,7 @@ export const LIMIT_CASES: LimitCase[] = [
     started: 0,
     outcome: 'refused privately like a command (ephemeral, the original message kept)',
     file: FILE,
-    test: 'Re-roll counts like any other command: refused privately once the day is full',
+    test: 'Re-roll counts like any other command: refused privately once the limits are reached',
   },
   {
     setting: `LIMIT_QUOTA_PER_MONTH=${USAGE_LIMITS.quotaPerMonth}`,

@@ -4,6 +4,7 @@ import {
   counterAt,
   counterKeys,
   scopeOf,
+  slotToken,
   type ItemKey,
   type UsageLedger,
   type UsageScope,
@@ -21,20 +22,19 @@ export interface LimitedStartDeps {
 
 /**
  * The ingress side of usage: before StartExecution, open the execution's ledger row and reserve
- * what the command will use, each with one conditional write, so that simultaneous commands can
- * never start more than a limit allows:
+ * what the command will use, so that simultaneous commands can never start more than a limit
+ * allows. ALLOWED_CHANNELS is checked first (no call); then, in one round trip:
  *
- * 1. ALLOWED_CHANNELS: the channel must be listed (no write);
- * 2. the ledger row, unless it exists (a redelivered command was counted by its first delivery);
- * 3. a concurrent slot, held until the workflow settles the run (LIMIT_CONCURRENT_PER_USER);
- * 4. today's count for the user (LIMIT_VIDEOS_PER_USER_PER_DAY);
- * 5. a check that the workspace's month is still under LIMIT_QUOTA_PER_MONTH.
+ * - the ledger row, put unless it exists (a redelivered command was counted by its first
+ *   delivery, so a redelivery gives back what it reserved here);
+ * - one conditional write on the user's day: the video counted and a concurrent slot held (until
+ *   the workflow settles the run), unless the day already has LIMIT_VIDEOS_PER_USER_PER_DAY videos
+ *   or LIMIT_CONCURRENT_PER_USER runs are in progress;
+ * - with LIMIT_QUOTA_PER_MONTH, a read of the workspace's month: the quota cap is a check, not a
+ *   reservation, since a task's price is known only once TokenBay settles it.
  *
- * Without limits, 3 and 4 are two unconditional writes sent together: an ack costs three writes
- * in two round trips. The other counters (channel, workspace, the user's month) are SettleUsage's,
- * when the run ends. A refusal, or a start that fails, undoes what was taken and starts nothing.
- * DynamoDB has TransactWriteItems for this, but the local DynamoDB server lacks it; ordered
- * conditional writes with undo give the same guarantee per limit and run the same way in both.
+ * The other counters (channel, workspace, the user's month) are SettleUsage's, when the run ends.
+ * A refusal, or a start that fails, undoes what was taken and starts nothing.
  */
 export async function startWithinLimits(
   deps: LimitedStartDeps,
@@ -47,7 +47,13 @@ export async function startWithinLimits(
       `Videos cannot be made in this channel. Ask a clipbay admin to add it to ${LIMIT_SETTING.allowedChannels}, or use a channel where clipbay is allowed.`,
     );
 
-  const opened = await ledgerCall(() =>
+  const now = (deps.now ?? Date.now)();
+  const periods = periodsAt(input.requestedAt);
+  const keys = counterKeys(scope, periods);
+  const token = slotToken(input);
+  const quota = limits.quotaPerMonth;
+  const { videosPerUserPerDay: perDay, concurrentPerUser: concurrent } = limits;
+  const [openedCall, reservedCall, spentCall] = await Promise.allSettled([
     ledger.openRun({
       executionId: input.id,
       scope,
@@ -57,51 +63,35 @@ export async function startWithinLimits(
       requestedAt: input.requestedAt,
       outcome: 'running',
     }),
-  );
-  if (!opened) return deps.start(input);
-
-  const undo: (() => Promise<unknown>)[] = [() => ledger.dropRun(input.id)];
-  const now = (deps.now ?? Date.now)();
-  const periods = periodsAt(input.requestedAt);
-  const keys = counterKeys(scope, periods);
-  const dayExpiry = ledger.counterExpiry(keys.userDay, periods.dayEndsAt);
-  const takeSlot = async () => {
-    const taken = await ledgerCall(() => ledger.takeSlot(scope, input.id, limits.concurrentPerUser));
-    if (taken) undo.push(() => ledger.releaseSlot(scope, input.id));
-    return taken;
-  };
-  const countToday = async () => {
-    const limit = limits.videosPerUserPerDay;
-    const condition = limit === undefined ? undefined : { attribute: 'videos' as const, below: limit };
-    const added = await ledgerCall(() =>
-      ledger.addToCounter(keys.userDay, { videos: 1 }, dayExpiry, condition),
-    );
-    if (added) undo.push(() => ledger.addToCounter(keys.userDay, { videos: -1 }, dayExpiry));
-    return added;
-  };
+    ledger.reserve(keys.userDay, token, ledger.counterExpiry(keys.userDay, periods.dayEndsAt), {
+      maxVideos: perDay,
+      maxRunning: concurrent,
+    }),
+    quota === undefined
+      ? undefined
+      : ledger.read([keys.teamMonth]).then((c) => counterAt(c, keys.teamMonth).quota),
+  ]);
+  const undo: (() => Promise<unknown>)[] = [];
+  if (openedCall.status === 'fulfilled' && openedCall.value) undo.push(() => ledger.dropRun(input.id));
+  if (reservedCall.status === 'fulfilled' && reservedCall.value)
+    undo.push(() => ledger.unreserve(keys.userDay, token));
+  const failed = [openedCall, reservedCall, spentCall].find((call) => call.status === 'rejected');
+  if (failed) {
+    await undoAll(undo);
+    throw ledgerFailure(failed.reason);
+  }
+  const opened = openedCall.status === 'fulfilled' && openedCall.value;
+  const reserved = reservedCall.status === 'fulfilled' && reservedCall.value;
+  const spent = spentCall.status === 'fulfilled' ? spentCall.value : undefined;
+  if (!opened) {
+    // Delivered again: the first delivery reserved for the run; start (or find) it as it is.
+    await undoAll(undo);
+    return deps.start(input);
+  }
   try {
-    const { concurrentPerUser: concurrent, videosPerUserPerDay: day, quotaPerMonth: quota } = limits;
-    if (concurrent === undefined && day === undefined) {
-      const taken = await Promise.allSettled([takeSlot(), countToday()]);
-      const failed = taken.find((t) => t.status === 'rejected');
-      if (failed) throw failed.reason;
-    } else {
-      // One conditional write after another, so a refusal stops before the next limit.
-      if (!(await takeSlot()))
-        throw new LimitReachedError(
-          `You already have ${concurrent} video${concurrent === 1 ? '' : 's'} in progress, the most allowed at once (${LIMIT_SETTING.concurrentPerUser}). Try again when one of them is posted.`,
-        );
-      if (!(await countToday()))
-        throw new LimitReachedError(
-          `You have started ${day} video${day === 1 ? '' : 's'} today, the most allowed per day (${LIMIT_SETTING.videosPerUserPerDay}). It resets at 00:00 UTC, ${timeUntil(periods.dayEndsAt, now)}.`,
-        );
-    }
-    if (quota !== undefined) {
-      const monthExpiry = ledger.counterExpiry(keys.teamMonth, periods.monthEndsAt);
-      const condition = { attribute: 'quota' as const, below: quota };
-      if (!(await ledgerCall(() => ledger.addToCounter(keys.teamMonth, {}, monthExpiry, condition))))
-        throw await quotaRefusal(ledger, keys.teamMonth, quota, periods, scope);
-    }
+    if (quota !== undefined && spent !== undefined && spent >= quota)
+      throw quotaRefusal(spent, quota, periods, scope);
+    if (!reserved) throw await limitRefusal(ledger, keys.userDay, limits, periods, now);
 
     const outcome = await deps.start(input);
     // An execution of this name exists already, with its own reservation: hold nothing twice.
@@ -113,17 +103,34 @@ export async function startWithinLimits(
   }
 }
 
-async function quotaRefusal(
+/** Which of the user's limits refused the reservation: read back, only when one did. */
+async function limitRefusal(
   ledger: UsageLedger,
-  teamMonth: ItemKey,
+  userDay: ItemKey,
+  limits: UsageLimits,
+  periods: UsagePeriods,
+  now: number,
+): Promise<LimitReachedError> {
+  const day = counterAt(await ledgerCall(() => ledger.read([userDay])), userDay);
+  const { videosPerUserPerDay: perDay, concurrentPerUser: concurrent } = limits;
+  if (perDay !== undefined && day.videos >= perDay)
+    return new LimitReachedError(
+      `You have started ${perDay} video${perDay === 1 ? '' : 's'} today, the most allowed per day (${LIMIT_SETTING.videosPerUserPerDay}). It resets at 00:00 UTC, ${timeUntil(periods.dayEndsAt, now)}.`,
+    );
+  return new LimitReachedError(
+    `You already have ${concurrent} video${concurrent === 1 ? '' : 's'} in progress, the most allowed at once (${LIMIT_SETTING.concurrentPerUser}). Try again when one of them is posted.`,
+  );
+}
+
+function quotaRefusal(
+  spent: number,
   limit: number,
   periods: UsagePeriods,
   scope: UsageScope,
-): Promise<LimitReachedError> {
-  const used = counterAt(await ledgerCall(() => ledger.read([teamMonth])), teamMonth).quota;
+): LimitReachedError {
   const where = scope.platform === 'slack' ? 'workspace' : 'server';
   return new LimitReachedError(
-    `This ${where} has used its TokenBay quota for ${monthName(periods.month)}: ${used.toLocaleString('en-US')} of ${limit.toLocaleString('en-US')} (${LIMIT_SETTING.quotaPerMonth}). It resets on ${resetMoment(periods.monthEndsAt)}.`,
+    `This ${where} has used its TokenBay quota for ${monthName(periods.month)}: ${spent.toLocaleString('en-US')} of ${limit.toLocaleString('en-US')} (${LIMIT_SETTING.quotaPerMonth}). It resets on ${resetMoment(periods.monthEndsAt)}.`,
   );
 }
 
@@ -133,11 +140,14 @@ async function undoAll(undo: (() => Promise<unknown>)[]): Promise<void> {
 }
 
 /** A ledger that cannot be reached refuses politely, like a throttled start: nothing was started. */
+function ledgerFailure(error: unknown): Error {
+  return error instanceof ClipbayError ? error : new BusyError({ cause: error });
+}
+
 async function ledgerCall<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof ClipbayError) throw error;
-    throw new BusyError({ cause: error });
+    throw ledgerFailure(error);
   }
 }

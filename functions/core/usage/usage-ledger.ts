@@ -15,8 +15,8 @@ import { periodsAt, type UsagePeriods } from './usage-period.js';
  * | pk | sk | what |
  * |---|---|---|
  * | `run#<execution>` | `run` | one row per execution: who, where, model, duration, outcome, quota, times |
- * | `user#<platform>#<workspace>#<user>` | `day#2026-11-26`, `month#2026-11` | `videos`, `quota` counters |
- * | `user#…` | `active` | `runs`: the executions in progress (a string set) |
+ * | `user#<platform>#<workspace>#<user>` | `day#2026-11-26` | `videos`, `quota`, and `runs`: the executions in progress (a string set) |
+ * | `user#…` | `month#2026-11` | `videos`, `quota` counters |
  * | `channel#<platform>#<workspace>#<channel>` | `day#…`, `month#…` | counters |
  * | `team#<platform>#<workspace>` | `day#…`, `month#…` | counters |
  *
@@ -61,8 +61,13 @@ const KEEP_ROWS_SECONDS = 400 * DAY_SECONDS;
 
 export const runKey = (executionId: string): ItemKey => ({ pk: `run#${executionId}`, sk: 'run' });
 
-export function activeKey(scope: UsageScope): ItemKey {
-  return { pk: `user#${scope.platform}#${scope.workspace}#${scope.user}`, sk: 'active' };
+/**
+ * What a delivery of a command holds in the user's in-progress set: the execution and when this
+ * delivery arrived. A redelivery of the same command holds its own token, so giving it back never
+ * frees the slot of the run that started; SettleUsage frees the token of the input it ran with.
+ */
+export function slotToken(run: Pick<WorkflowInput, 'id' | 'requestedAt'>): string {
+  return `${run.id}@${run.requestedAt}`;
 }
 
 export function counterKeys(scope: UsageScope, periods: Pick<UsagePeriods, 'day' | 'month'>): CounterKeys {
@@ -201,20 +206,35 @@ export class UsageLedger {
     }
   }
 
-  /** Holds one of the user's concurrent slots for this execution. False when all `max` are taken. */
-  async takeSlot(scope: UsageScope, executionId: string, max: number | undefined): Promise<boolean> {
+  /**
+   * Counts the run in the user's day and holds one of their concurrent slots, in one write:
+   * refused (false) when the day already has `maxVideos` or `maxRunning` runs are in progress.
+   */
+  async reserve(
+    userDay: ItemKey,
+    token: string,
+    expiresAt: number,
+    limits: { maxVideos?: number | undefined; maxRunning?: number | undefined },
+  ): Promise<boolean> {
+    const conditions = [
+      ...(limits.maxVideos === undefined ? [] : ['(attribute_not_exists(videos) OR videos < :maxVideos)']),
+      ...(limits.maxRunning === undefined
+        ? []
+        : ['(attribute_not_exists(runs) OR size(runs) < :maxRunning)']),
+    ];
     try {
       await this.client.send(
         new UpdateItemCommand({
           TableName: this.table,
-          Key: key(activeKey(scope)),
-          UpdateExpression: 'ADD runs :run',
-          ...(max === undefined
-            ? {}
-            : { ConditionExpression: 'attribute_not_exists(runs) OR size(runs) < :max' }),
+          Key: key(userDay),
+          UpdateExpression: 'ADD videos :one, runs :run SET expiresAt = :expiresAt',
+          ...(conditions.length ? { ConditionExpression: conditions.join(' AND ') } : {}),
           ExpressionAttributeValues: {
-            ':run': { SS: [executionId] },
-            ...(max === undefined ? {} : { ':max': N(max) }),
+            ':one': N(1),
+            ':run': { SS: [token] },
+            ':expiresAt': N(expiresAt),
+            ...(limits.maxVideos === undefined ? {} : { ':maxVideos': N(limits.maxVideos) }),
+            ...(limits.maxRunning === undefined ? {} : { ':maxRunning': N(limits.maxRunning) }),
           },
         }),
       );
@@ -225,14 +245,26 @@ export class UsageLedger {
     }
   }
 
-  /** Frees the execution's slot. Idempotent: releasing twice frees nothing else. */
-  async releaseSlot(scope: UsageScope, executionId: string): Promise<void> {
+  /** Undoes `reserve`: the video out of the day's count, the slot freed. */
+  async unreserve(userDay: ItemKey, token: string): Promise<void> {
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.table,
-        Key: key(activeKey(scope)),
+        Key: key(userDay),
+        UpdateExpression: 'ADD videos :minus DELETE runs :run',
+        ExpressionAttributeValues: { ':minus': N(-1), ':run': { SS: [token] } },
+      }),
+    );
+  }
+
+  /** Frees the run's slot. Idempotent: releasing twice frees nothing else. */
+  async releaseSlot(userDay: ItemKey, token: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: key(userDay),
         UpdateExpression: 'DELETE runs :run',
-        ExpressionAttributeValues: { ':run': { SS: [executionId] } },
+        ExpressionAttributeValues: { ':run': { SS: [token] } },
       }),
     );
   }

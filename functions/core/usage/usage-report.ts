@@ -1,4 +1,4 @@
-import { activeKey, counterAt, counterKeys, type UsageLedger, type UsageScope } from './usage-ledger.js';
+import { counterAt, counterKeys, type UsageLedger, type UsageScope } from './usage-ledger.js';
 import type { UsageLimits } from './usage-limits.js';
 import { monthName, periodsAt, timeUntil } from './usage-period.js';
 
@@ -25,14 +25,13 @@ export async function usageReport(deps: UsageReportDeps, scope: UsageScope): Pro
     keys.userDay,
     keys.userMonth,
     keys.teamMonth,
-    activeKey(scope),
     ...(admin ? [keys.channelDay, keys.channelMonth, keys.teamDay] : []),
   ]);
   const at = (k: Parameters<typeof counterAt>[1]) => counterAt(counters, k);
   const { videosPerUserPerDay, concurrentPerUser, quotaPerMonth } = deps.limits;
   const today = at(keys.userDay);
   const month = at(keys.userMonth);
-  const running = at(activeKey(scope)).running;
+  const running = today.running;
   const where = scope.platform === 'slack' ? 'workspace' : 'server';
 
   const lines = [

@@ -1,7 +1,7 @@
 import { systemClock, type Clock } from '../clock.js';
 import { ERROR } from '../errors.js';
 import type { TokenBayClient } from '../tokenbay/client.js';
-import { counterKeys, scopeOf, type UsageLedger } from '../usage/usage-ledger.js';
+import { counterKeys, scopeOf, slotToken, type UsageLedger } from '../usage/usage-ledger.js';
 import { periodsAt } from '../usage/usage-period.js';
 import { POLL_OUTCOME, settleInputSchema, type SettleInput } from './execution-state.js';
 
@@ -60,14 +60,14 @@ export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Pr
     taskId: task?.taskId,
     submittedAt: task?.submittedAt,
   });
+  // Counted in the day and month the command was made, whenever it finished. The ingress counted
+  // the user's day already (the limits need it at once); every other counter counts here.
+  const periods = periodsAt(input.requestedAt);
+  const keys = counterKeys(scope, periods);
   // Always, even when an earlier attempt closed the row: releasing is idempotent.
-  await ledger.releaseSlot(scope, input.id);
+  await ledger.releaseSlot(keys.userDay, slotToken(input));
   if (!closed) return settled;
 
-  // Counted in the day and month the command was made, whenever it finished. The ingress counted
-  // the user's day already (the daily limit needs it at once); every other counter counts here.
-  const periods = periodsAt(closed.requestedAt);
-  const keys = counterKeys(scope, periods);
   const expiry = (sk: string) =>
     ledger.counterExpiry({ pk: '', sk }, sk.startsWith('day#') ? periods.dayEndsAt : periods.monthEndsAt);
   const deltas = Object.values(keys).map((k) => {

@@ -138,7 +138,9 @@ describe('Discord /video through the real HTTP path', () => {
     expect((await execution.done).status).toBe('SUCCEEDED');
 
     const edits = chat.to(`/webhooks/${stack.discordApplicationId}/${interaction.token}/messages/@original`);
-    expect(edits.length).toBeGreaterThanOrEqual(2);
+    // Progress edits come first when a poll sees the task running; on a slow machine the clip can be
+    // ready at the first poll, so only the final edit is certain.
+    expect(edits.length).toBeGreaterThanOrEqual(1);
     expect(edits.every((e) => e.method === 'PATCH')).toBe(true);
     const final = edits.at(-1)!.body as {
       embeds: { url: string; description: string }[];

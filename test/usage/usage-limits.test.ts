@@ -7,6 +7,8 @@ import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local
 import { USAGE_LIMITS } from './limit-catalog.js';
 
 const { concurrent, perDay, quotaPerMonth, burst } = USAGE_LIMITS;
+/** How long a video of the concurrency tests takes: longer than their burst of acks. */
+const RUNNING_SECONDS = 12;
 /** Veo's default duration is 8 s, and the simulator charges QUOTA_PER_SECOND per second. */
 const QUOTA_PER_VIDEO = 8 * QUOTA_PER_SECOND;
 
@@ -30,7 +32,7 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
         CLIPBAY_ADMINS: 'UADMIN',
       },
       // Long enough that the first burst's videos are all still running when its acks are in.
-      { generationSeconds: 12 },
+      { generationSeconds: RUNNING_SECONDS },
     );
     dynamo = new DynamoDBClient(running.stack.account.operatorClientConfig());
     [table] = running.stack.account.dynamoDb.tableNames as [string];
@@ -90,6 +92,8 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
   }, 120_000);
 
   it('then, with LIMIT_VIDEOS_PER_USER_PER_DAY=5, 50 more start exactly 2: the slots were freed, the day is full', async () => {
+    // The day caps this burst whether or not its runs end during it: no need to wait long.
+    running.stack.simulator!.options.generationSeconds = 1;
     expect(perDay).toBe(5); // as the name says
     const acks = await slackBurst('daily', 'UANA');
     expect(started(acks)).toBe(perDay - concurrent);
@@ -189,6 +193,8 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
   });
 
   it('Discord: the same limits, refused with flag 64 (only the caller sees it)', async () => {
+    // Running through these few acks, so the concurrent limit is what refuses.
+    running.stack.simulator!.options.generationSeconds = RUNNING_SECONDS / 2;
     const acks = await Promise.all(
       Array.from({ length: concurrent + 2 }, (_, i) =>
         sendDiscordCommand(running, {

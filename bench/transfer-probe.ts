@@ -5,12 +5,20 @@
  */
 import { TokenBayClient } from '../functions/core/tokenbay/client.js';
 import { saveToS3Step } from '../functions/core/workflow/save-to-s3-step.js';
+import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { localS3Client } from '../local/s3/local-s3.js';
 import { SimulatedVideo } from '../local/simulator/simulated-video.js';
 import { probe } from './probe.js';
 
-const [mode, tokenBayUrl, taskId, s3Endpoint] = process.argv.slice(2) as [string, string, string, string];
+const [mode, tokenBayUrl, taskId, s3Endpoint, , accessKeyId, secretAccessKey] = process.argv.slice(
+  2,
+) as string[] as [string, string, string, string, string, string, string];
+const s3 = new S3Client({
+  endpoint: s3Endpoint,
+  region: 'us-east-1',
+  forcePathStyle: true,
+  credentials: { accessKeyId, secretAccessKey },
+});
 const tokenBay = new TokenBayClient({ baseUrl: tokenBayUrl, apiKey: 'sk-bench' });
 
 await probe(async () => {
@@ -19,7 +27,7 @@ await probe(async () => {
     // The S3 side alone: the same bytes, made in this process, uploaded with the same settings.
     const size = Number(process.argv[6]);
     await new Upload({
-      client: localS3Client(s3Endpoint),
+      client: s3,
       params: {
         Bucket: 'clipbay-videos',
         Key: `upload-only-${process.pid}`,
@@ -36,7 +44,7 @@ await probe(async () => {
     for await (const chunk of response.body!) bytes += (chunk as Uint8Array).byteLength;
   } else {
     const saved = await saveToS3Step(
-      { tokenBay, s3: localS3Client(s3Endpoint), bucket: 'clipbay-videos' },
+      { tokenBay, s3, bucket: 'clipbay-videos' },
       {
         id: 'bench',
         request: {

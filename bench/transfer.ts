@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TokenBayClient } from '../functions/core/tokenbay/client.js';
 import { startLocalS3 } from '../local/s3/local-s3.js';
+import { startS3Front } from '../local/s3/s3-front.js';
 import { TokenBaySimulator } from '../local/simulator/tokenbay-simulator.js';
 import { runProbe } from './probe.js';
 
@@ -30,13 +31,28 @@ export async function measureTransfer(sizes: number[]): Promise<TransferRow[]> {
     const url = await sim.start();
     const directory = await mkdtemp(join(tmpdir(), 'clipbay-bench-s3-'));
     const s3 = await startLocalS3({ directory, bucket: 'clipbay-videos' });
+    // SaveToS3 lists and aborts leftover multipart uploads, which s3rver cannot: the account's S3
+    // front does, as in the tests. Both the transfer and the upload-only baseline go through it.
+    const front = await startS3Front(s3);
     try {
       const { id } = await new TokenBayClient({ baseUrl: url, apiKey: 'sk-bench' }).submit({
         model: 'veo-3.1-generate-preview',
         prompt: 'bench',
       });
       const probe = (mode: 'fetch' | 'transfer' | 'upload') =>
-        runProbe(PROBE, [mode, url, id, s3.endpoint, String(size)], size);
+        runProbe(
+          PROBE,
+          [
+            mode,
+            url,
+            id,
+            front.url,
+            String(size),
+            front.credentials.accessKeyId,
+            front.credentials.secretAccessKey,
+          ],
+          size,
+        );
       const fetched = await probe('fetch');
       const transferred = await probe('transfer');
       const uploaded = await probe('upload');
@@ -52,6 +68,7 @@ export async function measureTransfer(sizes: number[]): Promise<TransferRow[]> {
         fetchRssGrowthMB: fetched.rssGrowthBytes / 2 ** 20,
       });
     } finally {
+      await front.close();
       await s3.close();
       await sim.stop();
       await rm(directory, { recursive: true, force: true });

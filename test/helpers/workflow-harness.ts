@@ -12,7 +12,7 @@ import { LocalWorkflow, type LocalExecution } from '../../local/workflow/local-w
 import { localStepHandlers } from './in-process-steps.js';
 import { stateMachineDefinition, synthesizeTemplate } from './synthesized-definition.js';
 import { RecordingNotifier } from './recording-notifier.js';
-import { startS3Front } from './s3-front.js';
+import { startS3Front } from '../../local/s3/s3-front.js';
 
 export const POLL_INTERVAL_SECONDS = 5;
 /** Virtual time runs this much faster than real time: a 5 s Wait takes 25 ms. */

@@ -68,7 +68,7 @@ for (const variant of Object.keys(INGRESS_VARIANTS) as IngressVariant[])
 const noLedger = (platform: string) =>
   account.find((r) => r.platform === platform && r.variant === 'no ledger')!;
 say(
-  "The usage ledger is in the ack (the run's row, the slot and the day; with limits, conditional writes one after another). Goals with it: cold < 600 ms, warm p99 < 30 ms. Ratios are against the same run without the ledger.\n",
+  "The usage ledger is in the ack: the run's row, one conditional write on the user's day (the video counted, a slot held) and, with a quota cap, a read, sent together in one round trip. Goals with it: cold < 600 ms, warm p99 < 30 ms. Ratios are against the same run without the ledger.\n",
 );
 say(
   table(

@@ -48,17 +48,18 @@ export const LIMIT_CASES: LimitCase[] = [
   },
   {
     setting: `LIMIT_QUOTA_PER_MONTH=${USAGE_LIMITS.quotaPerMonth}`,
-    scenario: 'a command from another user of the workspace that spent it; one from another workspace',
-    commands: 2,
+    scenario: `${USAGE_LIMITS.burst} at once from other people of the workspace that spent it; one from another workspace`,
+    commands: USAGE_LIMITS.burst + 1,
     started: 1,
-    outcome: 'the first refused with the quota used and the reset date; the other workspace unaffected',
+    outcome:
+      'all refused with the quota used and the reset date, none started; the other workspace unaffected',
     file: FILE,
     test: 'LIMIT_QUOTA_PER_MONTH: once the workspace spent its quota, anyone there is refused until the month ends',
   },
   {
     setting: 'ALLOWED_CHANNELS=C1,C2,…',
-    scenario: 'a command in a channel not listed; help there',
-    commands: 2,
+    scenario: `${USAGE_LIMITS.burst} at once in a channel not listed; help there`,
+    commands: USAGE_LIMITS.burst + 1,
     started: 0,
     outcome: 'refused privately, nothing started; help still answers',
     file: FILE,

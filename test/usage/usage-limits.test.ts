@@ -156,15 +156,23 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
 
   it('LIMIT_QUOTA_PER_MONTH: once the workspace spent its quota, anyone there is refused until the month ends', async () => {
     const before = running.stack.simulator!.submits().length;
-    const answer = await sendSlackCommand(running, { text: 'a fox', trigger: 'quota.1.x', user: 'UBEA' });
-    expect(answer.body.response_type).toBe('ephemeral');
-    expect(answer.body.text).toMatch(
-      /^This workspace has used its TokenBay quota for \w+: 40,000 of 40,000 \(LIMIT_QUOTA_PER_MONTH\)\. It resets on 1 \w+, 00:00 UTC\./,
+    const executions = running.stack.workflow.list().length;
+    // 50 at once from 50 other people of the workspace: none starts.
+    const acks = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        sendSlackCommand(running, { text: 'a fox', trigger: `quota.${i}.x`, user: `UQ${i}` }),
+      ),
     );
+    expect(acks.filter((a) => a.body.response_type !== 'ephemeral')).toEqual([]);
+    for (const answer of acks)
+      expect(answer.body.text).toMatch(
+        /^This workspace has used its TokenBay quota for \w+: 40,000 of 40,000 \(LIMIT_QUOTA_PER_MONTH\)\. It resets on 1 \w+, 00:00 UTC\./,
+      );
+    expect(running.stack.workflow.list()).toHaveLength(executions);
     // Another workspace has its own quota.
     const elsewhere = await sendSlackCommand(running, {
       text: 'a fox',
-      trigger: 'quota.2.x',
+      trigger: 'quota.elsewhere.x',
       user: 'UBEA',
       team: 'T2',
     });
@@ -175,20 +183,26 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
 
   it('ALLOWED_CHANNELS: a command elsewhere is refused privately and starts nothing', async () => {
     const executions = running.stack.workflow.list().length;
-    const answer = await sendSlackCommand(running, {
-      text: 'a fox',
-      trigger: 'channel.1.x',
-      user: 'UCAT',
-      channel: 'C9',
-      team: 'T3',
-    });
-    expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
-    expect(answer.body.text).toContain(
-      'Videos cannot be made in this channel. Ask a clipbay admin to add it to ALLOWED_CHANNELS',
+    const acks = await Promise.all(
+      Array.from({ length: burst }, (_, i) =>
+        sendSlackCommand(running, {
+          text: 'a fox',
+          trigger: `channel.${i}.x`,
+          user: 'UCAT',
+          channel: 'C9',
+          team: 'T3',
+        }),
+      ),
     );
+    for (const answer of acks) {
+      expect(answer.body).toMatchObject({ response_type: 'ephemeral' });
+      expect(answer.body.text).toContain(
+        'Videos cannot be made in this channel. Ask a clipbay admin to add it to ALLOWED_CHANNELS',
+      );
+    }
     expect(running.stack.workflow.list()).toHaveLength(executions);
     // Help still answers anywhere.
-    const help = await sendSlackCommand(running, { text: 'help', trigger: 'channel.2.x', channel: 'C9' });
+    const help = await sendSlackCommand(running, { text: 'help', trigger: 'channel.help.x', channel: 'C9' });
     expect(help.body.text).toContain('/video usage');
   });
 

@@ -260,33 +260,30 @@ describe('settling usage (emulated account)', () => {
     return Items.filter((i) => i.pk?.S === `run#${executionId}`).map(runFromItem)[0];
   }
 
-  it('a quota TokenBay settles late is read once more after one poll interval; delivery does not wait for it', async () => {
+  /** One video made while TokenBay leaves out the quota of this many queries of an ended task. */
+  async function videoWithQuotaLate(queries: number, text: string, trigger: string) {
     const sim = running.stack.simulator!;
-    sim.options.quotaLateByQueries = 1;
+    sim.options.quotaLateByQueries = queries;
     try {
-      await sendSlackCommand(running, { text: 'late quota --duration 4', trigger: 'late.1.x' });
+      await sendSlackCommand(running, { text, trigger });
       await running.stack.workflow.settle();
     } finally {
       sim.options.quotaLateByQueries = 0;
     }
-    const execution = running.stack.workflow.list().find((e) => e.name === 'late.1.x')!;
+    const execution = running.stack.workflow.list().find((e) => e.name === trigger)!;
     expect(execution.status).toBe('SUCCEEDED');
+    return execution;
+  }
+
+  it('a quota TokenBay settles late is read once more after one poll interval; delivery does not wait for it', async () => {
+    const execution = await videoWithQuotaLate(1, 'late quota --duration 4', 'late.1.x');
     // The clip was posted before the quota wait: PostLink, then IsQuotaKnown → WaitForQuota → SettleUsage.
     expect(execution.statesEntered).toMatchObject({ PostLink: 1, WaitForQuota: 1, SettleUsage: 1 });
     expect(await runOf('late.1.x')).toMatchObject({ outcome: 'succeeded', quota: 4 * QUOTA_PER_SECOND });
   }, 60_000);
 
   it('a quota never settled is recorded as unknown, and the clip is still delivered', async () => {
-    const sim = running.stack.simulator!;
-    sim.options.quotaLateByQueries = 1_000;
-    try {
-      await sendSlackCommand(running, { text: 'no quota', trigger: 'unknown.1.x' });
-      await running.stack.workflow.settle();
-    } finally {
-      sim.options.quotaLateByQueries = 0;
-    }
-    const execution = running.stack.workflow.list().find((e) => e.name === 'unknown.1.x')!;
-    expect(execution.status).toBe('SUCCEEDED');
+    await videoWithQuotaLate(1_000, 'no quota', 'unknown.1.x');
     const run = await runOf('unknown.1.x');
     expect(run).toMatchObject({ outcome: 'succeeded' });
     expect(run!.quota).toBeUndefined();

@@ -247,24 +247,23 @@ export class UsageLedger {
 
   /** Undoes `reserve`: the video out of the day's count, the slot freed. */
   async unreserve(userDay: ItemKey, token: string): Promise<void> {
-    await this.client.send(
-      new UpdateItemCommand({
-        TableName: this.table,
-        Key: key(userDay),
-        UpdateExpression: 'ADD videos :minus DELETE runs :run',
-        ExpressionAttributeValues: { ':minus': N(-1), ':run': { SS: [token] } },
-      }),
-    );
+    await this.releaseSlot(userDay, token, { uncount: true });
   }
 
-  /** Frees the run's slot. Idempotent: releasing twice frees nothing else. */
-  async releaseSlot(userDay: ItemKey, token: string): Promise<void> {
+  /**
+   * Frees the run's slot; deleting a token twice frees nothing else. With `uncount`, also takes
+   * the video back out of the day (not idempotent: for undoing a reservation once).
+   */
+  async releaseSlot(userDay: ItemKey, token: string, options: { uncount?: boolean } = {}): Promise<void> {
     await this.client.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: key(userDay),
-        UpdateExpression: 'DELETE runs :run',
-        ExpressionAttributeValues: { ':run': { SS: [token] } },
+        UpdateExpression: `${options.uncount ? 'ADD videos :minus ' : ''}DELETE runs :run`,
+        ExpressionAttributeValues: {
+          ':run': { SS: [token] },
+          ...(options.uncount ? { ':minus': N(-1) } : {}),
+        },
       }),
     );
   }

@@ -207,8 +207,8 @@ export class ClipbayStack extends Stack {
     const settleUsage = fn('SettleUsageFn', 'settle-usage.ts', {
       environment: { USAGE_TABLE: usage.tableName },
     });
-    // Closes the run's row, frees the slot, adds the quota: updates only.
-    usage.grant(settleUsage, 'dynamodb:UpdateItem');
+    // Reads the run's row (settled already?), frees the slot, counts, closes the row.
+    usage.grant(settleUsage, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
 
     const objects = videos.arnForObjects('clips/*');
     saveToS3.addToRolePolicy(

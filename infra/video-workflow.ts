@@ -175,7 +175,10 @@ export class VideoWorkflow extends Construct {
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(submit.next(isSubmitted)),
-      timeout: Duration.seconds(props.editTimeoutSeconds + 30 * 60),
+      // Past the longest deadline, room for every retry after it (SaveToS3 3 × 15 min, PostLink
+      // 5 × 5 min, ReportFailure, the quota wait and SettleUsage): a run stopped by this timeout
+      // would never reach SettleUsage, and its user's slot would stay held until the day ends.
+      timeout: Duration.seconds(props.editTimeoutSeconds + 2 * 60 * 60),
       tracingEnabled: true,
       logs: { destination: props.logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });

@@ -290,6 +290,7 @@ export const RETRY_ON = {
    * else), so DynamoDB's transient errors and a dead container are retried.
    */
   settle: [
+    RUNTIME_ERROR.throttled,
     'ThrottlingException',
     'ProvisionedThroughputExceededException',
     'InternalServerError',

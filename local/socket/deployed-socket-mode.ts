@@ -40,10 +40,15 @@ export function startDeployedSocketMode(env: Env, options: DeployedSocketModeOpt
   const { arn: stateMachineArn, region } = parseStateMachineArn(env.STATE_MACHINE_ARN);
   const sfn = new SFNClient(sdkClientConfig(env, region, 'SFN'));
   // The stack's UsageTableName output, when given: limits and the ledger apply here too.
-  const dynamoDb = config.usage.table
-    ? new DynamoDBClient(sdkClientConfig(env, region, 'DYNAMODB'))
-    : undefined;
-  const ledger = dynamoDb && new UsageLedger(dynamoDb, config.usage.table!);
+  const { table, limits } = config.usage;
+  const counted = [limits.videosPerUserPerDay, limits.concurrentPerUser, limits.quotaPerMonth];
+  if (!table && counted.some((limit) => limit !== undefined))
+    throw new ConfigError(
+      'USAGE_TABLE',
+      'is required with LIMIT_* (the stack output UsageTableName): the limits are counted in it',
+    );
+  const dynamoDb = table ? new DynamoDBClient(sdkClientConfig(env, region, 'DYNAMODB')) : undefined;
+  const ledger = dynamoDb && table ? new UsageLedger(dynamoDb, table) : undefined;
   const link: SocketModeLink = startSocketModeLink({
     appToken: config.slack.appToken,
     slackApiUrl: config.slack.apiUrl,
@@ -88,7 +93,11 @@ export function parseStateMachineArn(value: string | undefined): { arn: string; 
  * AWS_ENDPOINT_URL, and keys from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN when
  * set; otherwise the default credential chain (profile, SSO, instance role…).
  */
-function sdkClientConfig(env: Env, region: string, service: 'SFN' | 'DYNAMODB'): SFNClientConfig {
+function sdkClientConfig(
+  env: Env,
+  region: string,
+  service: 'SFN' | 'DYNAMODB',
+): Pick<SFNClientConfig, 'region' | 'endpoint' | 'credentials'> {
   const endpoint = env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim();
   const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();

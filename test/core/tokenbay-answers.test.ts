@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  isTransient,
   TokenBayAuthError,
   TokenBayMaybeSentError,
   TokenBayNotSentError,
@@ -225,15 +226,39 @@ describe('TokenBayClient and the answers it gets', () => {
     server.closeAllConnections();
   });
 
-  it('calls a body cut after the headers "maybe sent"', async () => {
+  it('calls a body cut after the headers "maybe sent", so a poll cut short is polled again', async () => {
+    // The cut must be in the body itself, not a keep-alive socket the previous test closed (which
+    // made this pass by accident before, and fail when run alone): let the client see that close.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     seen = [];
     answer = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
       res.write('{"id":');
       setTimeout(() => res.socket?.destroy(), 20);
     };
-    const error = await submit().catch((e: unknown) => e);
+    const cutSubmit = (await submit().catch((e: unknown) => e)) as TokenBayMaybeSentError;
+    expect(cutSubmit).toBeInstanceOf(TokenBayMaybeSentError);
+    expect(cutSubmit.message).toBe(
+      'TokenBay POST /api/v1/videos failed (UND_ERR_SOCKET) after the request may have been sent.',
+    );
+    const cutPoll = await client.get('t').catch((e: unknown) => e);
+    expect(cutPoll).toBeInstanceOf(TokenBayMaybeSentError);
+    expect(isTransient(cutPoll)).toBe(true);
+    expect(seen.map((r) => r.method)).toEqual(['POST', 'GET']);
+  });
+
+  it('calls a body that stops coming until the timeout "maybe sent" (timed out), not a protocol error', async () => {
+    seen = [];
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"task_id":');
+    };
+    const error = (await client.get('slow').catch((e: unknown) => e)) as TokenBayMaybeSentError;
     expect(error).toBeInstanceOf(TokenBayMaybeSentError);
+    expect(error.message).toBe(
+      'TokenBay GET /api/v1/videos/slow timed out after the request may have been sent.',
+    );
+    server.closeAllConnections();
   });
 });
 
@@ -296,6 +321,30 @@ describe('classifyNetworkError', () => {
     expect(classifyNetworkError('weird', 'GET', 'http://h/q').message).toBe(
       'TokenBay GET /q failed (unknown) after the request may have been sent.',
     );
+  });
+  it('looks five causes deep and no further, so an error that is its own cause ends', () => {
+    const chain = (depth: number, last: Error): Error =>
+      depth === 0 ? last : new Error(`level ${depth}`, { cause: chain(depth - 1, last) });
+    // ECONNREFUSED on top; ECONNRESET four causes down is still read, five down no longer.
+    const fourDown = Object.assign(chain(4, coded('ECONNRESET')), { code: 'ECONNREFUSED' });
+    expect(classifyNetworkError(fourDown, 'GET', 'http://h/a')).toBeInstanceOf(TokenBayMaybeSentError);
+    const fiveDown = Object.assign(chain(5, coded('ECONNRESET')), { code: 'ECONNREFUSED' });
+    expect(classifyNetworkError(fiveDown, 'GET', 'http://h/a')).toBeInstanceOf(TokenBayNotSentError);
+    const loop = coded('ECONNREFUSED') as Error & { cause?: unknown };
+    loop.cause = loop;
+    expect(classifyNetworkError(loop, 'GET', 'http://h/a')).toMatchObject({
+      name: 'TokenBayNotSentError',
+      code: 'ECONNREFUSED',
+    });
+  });
+
+  it('names no reason for a thrown null or undefined, and keeps it as the cause', () => {
+    for (const thrown of [null, undefined]) {
+      const error = classifyNetworkError(thrown, 'GET', 'http://h/n');
+      expect(error).toBeInstanceOf(TokenBayMaybeSentError);
+      expect(error.message).toBe('TokenBay GET /n failed (unknown) after the request may have been sent.');
+      expect(error.code).toBeUndefined();
+    }
   });
 });
 

@@ -313,6 +313,85 @@ describe('TokenBayClient.content against a server that answers ranges wrongly', 
     expect(seen[1]!.headers['user-agent']).toMatch(/^clipbay\//);
   });
 
+  it('asks for an MP4 (or anything) on a download, with the key and its user agent', async () => {
+    serve(200, 0);
+    await collect((await client.content('task_1')).stream);
+    expect(seen[0]!.headers).toMatchObject({
+      accept: 'video/mp4, */*',
+      authorization: `Bearer ${KEY}`,
+      'user-agent': 'clipbay/0.1 (+https://github.com/clipbay)',
+    });
+  });
+
+  it('downloads a result_url given as a path from the host root', async () => {
+    serve(200, 0);
+    await collect((await client.content('/files/task_1.mp4')).stream);
+    expect(seen[0]!.url).toBe('/files/task_1.mp4');
+    expect(seen[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+  });
+
+  it('says which byte TokenBay could not serve on a 416, with the status', async () => {
+    serve(416, 1000, { 'content-range': 'bytes */1000' });
+    const error = await client.content('task_1', { offset: 1000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenBayProtocolError);
+    expect(error).toMatchObject({
+      message: 'TokenBay could not serve bytes from 1000 (416 Range Not Satisfiable).',
+      status: 416,
+    });
+  });
+
+  it('maps an error answer to a download to its own error, with TokenBay’s message', async () => {
+    answer = (_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { message: 'busy', code: 'overloaded' } }));
+    };
+    const error = await client.content('task_1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenBayServerError);
+    expect(error).toMatchObject({ message: 'busy', status: 503, code: 'overloaded' });
+  });
+
+  it('calls a 2xx without a body a protocol error, not a crash', async () => {
+    answer = (_req, res) => {
+      res.writeHead(204);
+      res.end();
+    };
+    const error = await client.content('task_1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TokenBayProtocolError);
+    expect((error as Error).message).toBe('TokenBay sent no video bytes.');
+  });
+
+  it('times out a download whose headers never come, as maybe sent', async () => {
+    answer = () => undefined; // never answers
+    const quick = new TokenBayClient({ baseUrl, apiKey: KEY, timeoutMs: 150 });
+    const error = (await quick.content('task_1').catch((e: unknown) => e)) as TokenBayMaybeSentError;
+    expect(error).toBeInstanceOf(TokenBayMaybeSentError);
+    expect(error.message).toBe(
+      'TokenBay GET /v1/videos/task_1/content timed out after the request may have been sent.',
+    );
+    expect(error.cause).toMatchObject({ name: 'TimeoutError', message: 'timed out' });
+  });
+
+  it('lets a slow download that keeps sending take longer than the timeout', async () => {
+    answer = (_req, res) => {
+      res.writeHead(200, { 'content-length': String(FILE.length) });
+      let sent = 0;
+      const tick = setInterval(() => {
+        res.write(FILE.subarray(sent, sent + 50));
+        sent += 50;
+        if (sent >= FILE.length) {
+          clearInterval(tick);
+          res.end();
+        }
+      }, 50);
+      res.on('close', () => clearInterval(tick));
+    };
+    const quick = new TokenBayClient({ baseUrl, apiKey: KEY, timeoutMs: 300 });
+    const started = Date.now();
+    const slow = await quick.content('task_1');
+    expect((await collect(slow.stream)).equals(FILE)).toBe(true);
+    expect(Date.now() - started).toBeGreaterThan(600); // 20 chunks, 50 ms apart: over 3 timeouts
+  });
+
   it('fails a download that stalls between chunks instead of hanging', async () => {
     answer = (_req, res) => {
       res.writeHead(200, { 'content-length': '1000' });
@@ -320,7 +399,8 @@ describe('TokenBayClient.content against a server that answers ranges wrongly', 
     };
     const quick = new TokenBayClient({ baseUrl, apiKey: KEY, timeoutMs: 150 });
     const stalled = await quick.content('task_1');
-    await expect(collect(stalled.stream)).rejects.toThrow();
+    const error = await collect(stalled.stream).catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'TimeoutError', message: 'stalled' });
   });
 });
 

@@ -47,6 +47,40 @@ describe('waitForTask', () => {
     expect(errors).toEqual(['TokenBayRateLimitError', 'TokenBayServerError', 'TokenBayMaybeSentError']);
   });
 
+  it('keeps polling through a transient error when nobody listens for poll errors', async () => {
+    const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
+    sim.inject('poll', 'server-error', 'rate-limit');
+    const progress: number[] = [];
+    const task = await waitForTask(client, id, {
+      intervalSeconds: 15,
+      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
+      clock,
+      sleep: clock.sleep,
+      onUpdate: (t) => progress.push(t.progress),
+    });
+    expect(task.status).toBe('SUCCESS');
+    expect(progress).toEqual([45, 60, 75, 90, 100]); // the polls at 15 and 30 s failed
+  });
+
+  it('waits the interval for real, by the system clock, when given no clock or sleep', async () => {
+    const real = new TokenBaySimulator({ generationSeconds: 0.3 });
+    const realClient = new TokenBayClient({ baseUrl: await real.start(), apiKey: 'sk-test' });
+    try {
+      const { id } = await realClient.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
+      const started = Date.now();
+      const task = await waitForTask(realClient, id, {
+        intervalSeconds: 0.1,
+        deadlines: { generationTimeoutSeconds: 10, editTimeoutSeconds: 10 },
+      });
+      expect(task.status).toBe('SUCCESS');
+      expect(real.pollTimes(id).length).toBeGreaterThanOrEqual(2);
+      expect(real.minPollGapMs()).toBeGreaterThanOrEqual(95);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    } finally {
+      await real.stop();
+    }
+  });
+
   it('returns a FAILURE task with its reason', async () => {
     const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x [fail]' });
     const task = await waitForTask(client, id, {

@@ -173,7 +173,7 @@ describe('ClipbayStack template', () => {
     expect(grants).toEqual({
       SlackEventsFn: ingress,
       DiscordInteractionsFn: ingress,
-      SettleUsageFn: ['dynamodb:UpdateItem'],
+      SettleUsageFn: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
   });
 

@@ -135,6 +135,7 @@ describe('the state machine retry table', () => {
         {
           ErrorEquals: [
             'InternalServerError',
+            'Lambda.TooManyRequestsException',
             'ProvisionedThroughputExceededException',
             'Runtime.ExitError',
             'Sandbox.Timedout',

@@ -206,7 +206,9 @@ export class TokenBayClient {
     try {
       json = await response.json();
     } catch (error) {
-      if (isAbort(error)) throw classifyNetworkError(error, method, url);
+      // Only a body that arrived whole and is not JSON is TokenBay's fault. A body cut off after the
+      // headers (undici's "terminated") or timed out is a network failure after the request went out.
+      if (!(error instanceof SyntaxError)) throw classifyNetworkError(error, method, url);
       throw new TokenBayProtocolError(
         `TokenBay answered ${method} ${path} with something that is not JSON.`,
         {

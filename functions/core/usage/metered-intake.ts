@@ -1,5 +1,5 @@
 import type { AcceptDeps } from '../ingress/accept-command.js';
-import { startWithinLimits } from './start-within-limits.js';
+import { checkChannel, startWithinLimits } from './start-within-limits.js';
 import { scopeOf, type UsageLedger } from './usage-ledger.js';
 import type { UsageLimits } from './usage-limits.js';
 import { usageReport } from './usage-report.js';
@@ -11,14 +11,22 @@ export const NO_LEDGER_TEXT =
 /**
  * The intake's usage side, for every way commands come in (the two ingress Lambdas, Socket Mode):
  * video starts go through the limits and the ledger, and `/video usage` reads the ledger. Without a
- * ledger, videos start as they are and usage says it is not recorded.
+ * ledger only ALLOWED_CHANNELS applies (the other limits need the counters), and usage says it is
+ * not recorded.
  */
 export function meteredIntake(
   ledger: UsageLedger | undefined,
   limits: UsageLimits,
   start: AcceptDeps['startVideo'],
 ): Pick<AcceptDeps, 'startVideo' | 'usage'> {
-  if (!ledger) return { startVideo: start, usage: () => Promise.resolve(NO_LEDGER_TEXT) };
+  if (!ledger)
+    return {
+      startVideo: async (input) => {
+        checkChannel(limits, scopeOf(input));
+        return start(input);
+      },
+      usage: () => Promise.resolve(NO_LEDGER_TEXT),
+    };
   return {
     startVideo: (input) => startWithinLimits({ ledger, limits, start }, input),
     usage: (context) => usageReport({ ledger, limits }, scopeOf(context)),

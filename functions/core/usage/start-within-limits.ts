@@ -25,8 +25,9 @@ export interface LimitedStartDeps {
  * what the command will use, so that simultaneous commands can never start more than a limit
  * allows. ALLOWED_CHANNELS is checked first (no call); then, in one round trip:
  *
- * - the ledger row, put unless it exists (a redelivered command was counted by its first
- *   delivery, so a redelivery gives back what it reserved here);
+ * - the ledger row, put unless it exists: a redelivered command finds the row of its first
+ *   delivery, gives back what it reserved here and starts nothing (the first delivery starts the
+ *   run, or refuses it);
  * - one conditional write on the user's day: the video counted and a concurrent slot held (until
  *   the workflow settles the run), unless the day already has LIMIT_VIDEOS_PER_USER_PER_DAY videos
  *   or LIMIT_CONCURRENT_PER_USER runs are in progress;
@@ -42,10 +43,7 @@ export async function startWithinLimits(
 ): Promise<'started' | 'duplicate'> {
   const { ledger, limits } = deps;
   const scope = scopeOf(input);
-  if (limits.allowedChannels && !limits.allowedChannels.includes(scope.channel))
-    throw new LimitReachedError(
-      `Videos cannot be made in this channel. Ask a clipbay admin to add it to ${LIMIT_SETTING.allowedChannels}, or use a channel where clipbay is allowed.`,
-    );
+  checkChannel(limits, scope);
 
   const now = (deps.now ?? Date.now)();
   const periods = periodsAt(input.requestedAt);
@@ -84,9 +82,9 @@ export async function startWithinLimits(
   const reserved = reservedCall.status === 'fulfilled' && reservedCall.value;
   const spent = spentCall.status === 'fulfilled' ? spentCall.value : undefined;
   if (!opened) {
-    // Delivered again: the first delivery reserved for the run; start (or find) it as it is.
+    // Delivered again while (or after) the first delivery reserved and started the run.
     await undoAll(undo);
-    return deps.start(input);
+    return 'duplicate';
   }
   try {
     if (quota !== undefined && spent !== undefined && spent >= quota)
@@ -103,6 +101,14 @@ export async function startWithinLimits(
   }
 }
 
+/** ALLOWED_CHANNELS: refused privately anywhere else (the ledger is not needed for this one). */
+export function checkChannel(limits: UsageLimits, scope: Pick<UsageScope, 'channel'>): void {
+  if (limits.allowedChannels && !limits.allowedChannels.includes(scope.channel))
+    throw new LimitReachedError(
+      `Videos cannot be made in this channel. Ask a clipbay admin to add it to ${LIMIT_SETTING.allowedChannels}, or use a channel where clipbay is allowed.`,
+    );
+}
+
 /** Which of the user's limits refused the reservation: read back, only when one did. */
 async function limitRefusal(
   ledger: UsageLedger,
@@ -113,7 +119,9 @@ async function limitRefusal(
 ): Promise<LimitReachedError> {
   const day = counterAt(await ledgerCall(() => ledger.read([userDay])), userDay);
   const { videosPerUserPerDay: perDay, concurrentPerUser: concurrent } = limits;
-  if (perDay !== undefined && day.videos >= perDay)
+  // Read after the refusal: another command's undo may have moved the count since, so the day is
+  // named whenever only the day is limited.
+  if (perDay !== undefined && (day.videos >= perDay || concurrent === undefined))
     return new LimitReachedError(
       `You have started ${perDay} video${perDay === 1 ? '' : 's'} today, the most allowed per day (${LIMIT_SETTING.videosPerUserPerDay}). It resets at 00:00 UTC, ${timeUntil(periods.dayEndsAt, now)}.`,
     );

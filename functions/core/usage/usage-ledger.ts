@@ -1,6 +1,7 @@
 import {
   BatchGetItemCommand,
   DeleteItemCommand,
+  GetItemCommand,
   PutItemCommand,
   UpdateItemCommand,
   type AttributeValue,
@@ -165,6 +166,14 @@ export class UsageLedger {
   /** Removes a row whose command was refused or never started: the ledger lists executions only. */
   async dropRun(executionId: string): Promise<void> {
     await this.client.send(new DeleteItemCommand({ TableName: this.table, Key: key(runKey(executionId)) }));
+  }
+
+  /** The run's row as it is now (a strongly consistent read), or undefined if there is none. */
+  async getRun(executionId: string): Promise<RunRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.table, Key: key(runKey(executionId)), ConsistentRead: true }),
+    );
+    return Item ? runFromItem(Item) : undefined;
   }
 
   /**

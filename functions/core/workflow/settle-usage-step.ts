@@ -1,8 +1,8 @@
 import { systemClock, type Clock } from '../clock.js';
 import { ERROR } from '../errors.js';
 import type { TokenBayClient } from '../tokenbay/client.js';
-import { counterKeys, scopeOf, slotToken, type UsageLedger } from '../usage/usage-ledger.js';
-import { periodsAt } from '../usage/usage-period.js';
+import { counterKeys, scopeOf, slotToken, type ItemKey, type UsageLedger } from '../usage/usage-ledger.js';
+import { periodsAt, type UsagePeriods } from '../usage/usage-period.js';
 import { POLL_OUTCOME, settleInputSchema, type SettleInput } from './execution-state.js';
 
 export interface SettleUsageDeps {
@@ -26,10 +26,11 @@ export interface SettledUsage {
 
 /**
  * SettleUsage: the last step of every run, after the clip or the failure was posted, so delivery
- * never waits on it. It closes the run's ledger row (outcome, times, TokenBay `quota`), frees the
- * user's concurrent slot, and counts the run and its quota in the counters the limits read. When CheckStatus saw
- * no quota at SUCCESS/FAILURE, the state machine waited one poll interval first and this step asks
- * TokenBay once more. A run that never created a task gives back its place in today's count.
+ * never waits on it. It frees the user's concurrent slot, counts the run and its quota in the
+ * counters the limits read, and closes the run's ledger row (outcome, times, TokenBay `quota`).
+ * When CheckStatus saw no quota at SUCCESS/FAILURE, the state machine waited one poll interval
+ * first and this step asks TokenBay once more. A run that never created a task gives back its
+ * place in today's count.
  */
 export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Promise<SettledUsage> {
   const input = settleInputSchema.parse(event);
@@ -53,23 +54,17 @@ export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Pr
   if (!ledger) return settled;
 
   const scope = scopeOf(input);
-  const closed = await ledger.closeRun(input.id, {
-    outcome,
-    finishedAt: clock.now(),
-    quota,
-    taskId: task?.taskId,
-    submittedAt: task?.submittedAt,
-  });
   // Counted in the day and month the command was made, whenever it finished. The ingress counted
   // the user's day already (the limits need it at once); every other counter counts here.
   const periods = periodsAt(input.requestedAt);
   const keys = counterKeys(scope, periods);
-  // Always, even when an earlier attempt closed the row: releasing is idempotent.
+  // Always, even when an earlier attempt settled the run: releasing is idempotent.
   await ledger.releaseSlot(keys.userDay, slotToken(input));
-  if (!closed) return settled;
+  const run = await ledger.getRun(input.id);
+  if (!run || run.finishedAt !== undefined) return settled;
 
-  const expiry = (sk: string) =>
-    ledger.counterExpiry({ pk: '', sk }, sk.startsWith('day#') ? periods.dayEndsAt : periods.monthEndsAt);
+  // Count first, close last: an attempt that fails between the two counts again when retried
+  // (a cap may then bind a little early), but no settled run goes uncounted.
   const deltas = Object.values(keys).map((k) => {
     const countedAtIngress = k === keys.userDay;
     // No task was created: the day's count is given back, and nothing else counts.
@@ -79,8 +74,16 @@ export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Pr
   await Promise.all(
     deltas
       .filter(([, delta]) => Object.values(delta).some((v) => v !== 0))
-      .map(([k, delta]) => ledger.addToCounter(k, delta, expiry(k.sk))),
+      .map(([k, delta]) => ledger.addToCounter(k, delta, counterExpiry(ledger, k, periods))),
   );
+  const closed = await ledger.closeRun(input.id, {
+    outcome,
+    finishedAt: clock.now(),
+    quota,
+    taskId: task?.taskId,
+    submittedAt: task?.submittedAt,
+  });
+  if (!closed) return settled;
   return { ...settled, recorded: true };
 }
 
@@ -90,4 +93,8 @@ function outcomeOf(input: SettleInput): RunOutcome {
   if (input.status?.outcome === POLL_OUTCOME.timedOut || input.error?.Error === ERROR.deadlineExceeded)
     return 'timed-out';
   return 'error';
+}
+
+function counterExpiry(ledger: UsageLedger, k: ItemKey, periods: UsagePeriods): number {
+  return ledger.counterExpiry(k, k.sk.startsWith('day#') ? periods.dayEndsAt : periods.monthEndsAt);
 }

@@ -48,7 +48,7 @@ export interface EmulatedAccountOptions {
 
 /**
  * An AWS account on this machine running the synthesized template: each Lambda from its bundle in
- * its own processes under its own role, one AWS endpoint (Secrets Manager, Step Functions, S3) that
+ * its own processes under its own role, one AWS endpoint (Secrets Manager, Step Functions, S3, DynamoDB) that
  * verifies signatures and enforces the template's IAM, the state machine in a local interpreter
  * whose Tasks invoke the functions, and the HTTP API's routes.
  */

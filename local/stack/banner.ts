@@ -20,7 +20,7 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     `  Discord interactions POST ${stack.url}/discord/interactions`,
     `  Share links         ${stack.url}/v/{id}`,
     `  Health              ${stack.url}/healthz`,
-    `  AWS endpoint        ${stack.account.endpoint.url}  (S3, Secrets Manager, Step Functions; IAM enforced)`,
+    `  AWS endpoint        ${stack.account.endpoint.url}  (S3, Secrets Manager, Step Functions, DynamoDB; IAM enforced)`,
     `  S3 data${stack.s3.embedded ? ' (embedded) ' : ' (S3_ENDPOINT)'} ${stack.s3.endpoint}  bucket ${stack.s3.bucket}`,
     `  Step Functions      the template's state machine, Wait = ${config.pollIntervalSeconds} s`,
     `  TokenBay            ${mode}`,

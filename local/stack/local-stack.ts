@@ -87,7 +87,7 @@ export interface LocalStack {
  * `npm start`: the synthesized template running in an emulated AWS account on this machine. The
  * HTTP server on PORT serves the template's HTTP API routes (Slack events, Discord interactions,
  * share links) as payload 2.0 events to the Lambda bundles, plus health and the playground; the
- * account's AWS endpoint (S3, Secrets Manager, Step Functions) listens on PORT+1 when free; the
+ * account's AWS endpoint (S3, Secrets Manager, Step Functions, DynamoDB) listens on PORT+1 when free; the
  * TokenBay simulator stands in unless TOKENBAY_API_KEY is set.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {

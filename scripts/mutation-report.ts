@@ -80,6 +80,54 @@ const EQUIVALENT: { at: string; mutator: string; replacement?: string; why: stri
     why: 'Equivalent: an error without a name is not resumable whether it is looked up as "" or as other text.',
   },
   {
+    at: 'functions/core/tokenbay/client.ts:200',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    why: 'Equivalent: JSON.stringify(undefined) is undefined, so a GET goes without a body either way (tested: "reads a failed task …": body "").',
+  },
+  {
+    at: 'functions/core/tokenbay/client.ts:251',
+    mutator: 'ArrowFunction',
+    why: 'Equivalent: an error body that cannot be read is only parsed as JSON; undefined and "" both fail JSON.parse, so no message of TokenBay’s is kept either way.',
+  },
+  {
+    at: 'functions/core/tokenbay/client.ts:251',
+    mutator: 'StringLiteral',
+    why: 'Equivalent: an error body that cannot be read is only parsed as JSON; "" and other text both fail JSON.parse, so no message of TokenBay’s is kept either way.',
+  },
+  {
+    at: 'functions/core/tokenbay/client.ts:255',
+    mutator: 'BlockStatement',
+    why: 'Equivalent: apiError is declared without a value, so it is undefined whether or not the catch assigns it.',
+  },
+  {
+    at: 'functions/core/tokenbay/client.ts:315',
+    mutator: 'ConditionalExpression',
+    replacement: 'false',
+    why: 'Equivalent: { code: undefined, cause } and { cause } give the same error (TokenBayError copies code, undefined either way).',
+  },
+  {
+    at: 'functions/core/tokenbay/task.ts:75',
+    mutator: 'MethodExpression',
+    replacement: "value.replace('%', '')",
+    why: 'Equivalent: parseFloat skips leading spaces and stops at the first character after the number, so trim() changes no result.',
+  },
+  {
+    at: 'functions/core/tokenbay/task.ts:75',
+    mutator: 'StringLiteral',
+    why: 'Not observable with TokenBay’s formats ("50%", "50", 50): parseFloat stops at a "%" after the number anyway; only a "%" before it (never sent) would differ.',
+  },
+  {
+    at: 'functions/core/tokenbay/task.ts:81',
+    mutator: 'StringLiteral',
+    why: 'Equivalent: with no status, "" and other text are both unknown statuses (UNKNOWN, still running); rawStatus is read separately.',
+  },
+  {
+    at: 'functions/core/tokenbay/task.ts:94',
+    mutator: 'OptionalChaining',
+    why: 'Equivalent: this branch runs only when body.error.message is set, so body.error is an object there.',
+  },
+  {
     at: 'functions/core/workflow/submit-step.ts:46',
     mutator: 'ArithmeticOperator',
     why: 'Not observable: the jittered wait’s upper bound moves by 2 ms (randomInt’s exclusive end); tests check the bounds, not the last 2 ms of a random draw.',

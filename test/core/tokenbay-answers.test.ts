@@ -104,6 +104,7 @@ describe('TokenBayClient and the answers it gets', () => {
   it.each([
     ['no task id', { status: 'QUEUED' }, 'TokenBay accepted the request but returned no task id.'],
     ['an empty id', { id: '' }, 'TokenBay accepted the request but returned no task id.'],
+    ['a task_id that is not text', { task_id: 42 }, 'TokenBay accepted the request but returned no task id.'],
     ['an array', [1, 2], 'TokenBay answered POST v1/videos with unexpected JSON.'],
     ['null', 'null', 'TokenBay answered POST v1/videos with unexpected JSON.'],
     ['a number', '42', 'TokenBay answered POST v1/videos with unexpected JSON.'],
@@ -137,6 +138,18 @@ describe('TokenBayClient and the answers it gets', () => {
     expect((await submit()).id).toBe('task_4');
     serve(200, { id: 'task_5', error: null });
     expect((await submit()).id).toBe('task_5');
+  });
+
+  it('gives a rejection whose message is not text the default one, and one without a code no code', async () => {
+    serve(200, { error: { message: 5 } });
+    expect(await submit().catch((e: unknown) => e)).toMatchObject({
+      name: 'TokenBayRejectedError',
+      message: 'TokenBay rejected the request without a reason.',
+    });
+    serve(200, { error: { message: 'no such model' } });
+    const uncoded = (await submit().catch((e: unknown) => e)) as TokenBayRejectedError;
+    expect(uncoded).toMatchObject({ name: 'TokenBayRejectedError', message: 'no such model' });
+    expect(uncoded.code).toBeUndefined();
   });
 
   it('reads a failed task (error beside a status) as task data, but error without status as a rejection', async () => {
@@ -338,13 +351,21 @@ describe('classifyNetworkError', () => {
     });
   });
 
-  it('names no reason for a thrown null or undefined, and keeps it as the cause', () => {
+  it('names no reason for a thrown null or undefined', () => {
     for (const thrown of [null, undefined]) {
       const error = classifyNetworkError(thrown, 'GET', 'http://h/n');
       expect(error).toBeInstanceOf(TokenBayMaybeSentError);
       expect(error.message).toBe('TokenBay GET /n failed (unknown) after the request may have been sent.');
       expect(error.code).toBeUndefined();
     }
+  });
+
+  it('reads codes from error objects only, not from a thrown function', () => {
+    const thrown = Object.assign(() => undefined, { code: 'ECONNREFUSED' });
+    expect(classifyNetworkError(thrown, 'GET', 'http://h/f')).toMatchObject({
+      name: 'TokenBayMaybeSentError',
+      code: undefined,
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   TokenBayAuthError,
   TokenBayMaybeSentError,
@@ -390,6 +390,47 @@ describe('TokenBayClient.content against a server that answers ranges wrongly', 
     const slow = await quick.content('task_1');
     expect((await collect(slow.stream)).equals(FILE)).toBe(true);
     expect(Date.now() - started).toBeGreaterThan(600); // 20 chunks, 50 ms apart: over 3 timeouts
+  });
+
+  it('calls a download whose connection is refused certainly not sent', async () => {
+    const port = await closedPort();
+    const offline = new TokenBayClient({ baseUrl: `http://127.0.0.1:${port}`, apiKey: KEY });
+    const error = (await offline.content('task_1').catch((e: unknown) => e)) as TokenBayNotSentError;
+    expect(error).toBeInstanceOf(TokenBayNotSentError);
+    expect(error.message).toBe(
+      'Could not reach TokenBay for GET /v1/videos/task_1/content (ECONNREFUSED); the request was not sent.',
+    );
+  });
+
+  it('takes a task id that merely contains http:// as an id, not as a URL', async () => {
+    serve(200, 0);
+    await collect((await client.content('task_http://1')).stream);
+    expect(seen[0]!.url).toBe('/v1/videos/task_http%3A%2F%2F1/content');
+  });
+
+  it('clears its timer once a download has ended, or failed for want of a body', async () => {
+    // A timer left behind keeps a CLI process alive for the whole timeout after the download.
+    const ours = 4321; // a delay nothing else in the process uses
+    const timed = new TokenBayClient({ baseUrl, apiKey: KEY, timeoutMs: ours });
+    const set = vi.spyOn(globalThis, 'setTimeout');
+    const cleared = vi.spyOn(globalThis, 'clearTimeout');
+    try {
+      serve(200, 0);
+      await collect((await timed.content('task_1')).stream);
+      await new Promise((resolve) => setImmediate(resolve)); // the stream's 'close'
+      answer = (_req, res) => {
+        res.writeHead(204);
+        res.end();
+      };
+      await expect(timed.content('task_1')).rejects.toThrow('TokenBay sent no video bytes.');
+      const timers = set.mock.calls.flatMap(([, ms], i) => (ms === ours ? [set.mock.results[i]!.value] : []));
+      expect(timers.length).toBeGreaterThanOrEqual(3); // the download's, re-armed at its body, the 204's
+      const gone = new Set(cleared.mock.calls.map(([timer]) => timer));
+      expect(timers.filter((timer) => !gone.has(timer))).toEqual([]);
+    } finally {
+      set.mockRestore();
+      cleared.mockRestore();
+    }
   });
 
   it('fails a download that stalls between chunks instead of hanging', async () => {

@@ -106,6 +106,21 @@ describe('waitForTask', () => {
     expect(sim.pollTimes(id)).toHaveLength(20);
   });
 
+  it('never polls after the deadline when it is not a whole number of intervals', async () => {
+    const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x [never]' });
+    const submittedAt = clock.now();
+    const error = await waitForTask(client, id, {
+      intervalSeconds: 15,
+      deadlines: { generationTimeoutSeconds: 290, editTimeoutSeconds: 290 },
+      clock,
+      sleep: clock.sleep,
+    }).catch((e) => e);
+    expect(error).toBeInstanceOf(DeadlineExceededError);
+    const polls = sim.pollTimes(id);
+    expect(polls).toHaveLength(19);
+    expect(polls.at(-1)! - submittedAt).toBe(285_000); // the next one (300 s) would be past 290 s
+  });
+
   it('stops at once on an error that polling again cannot fix', async () => {
     const strict = new TokenBaySimulator({ apiKey: 'sk-right', clock });
     const wrongKey = new TokenBayClient({ baseUrl: await strict.start(), apiKey: 'sk-wrong' });

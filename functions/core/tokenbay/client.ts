@@ -137,7 +137,10 @@ export class TokenBayClient {
       clearTimeout(timer);
       throw await errorFromResponse(response);
     }
-    if (!response.body) throw new TokenBayProtocolError('TokenBay sent no video bytes.');
+    if (!response.body) {
+      clearTimeout(timer);
+      throw new TokenBayProtocolError('TokenBay sent no video bytes.');
+    }
 
     const contentLength = headerNumber(response.headers.get('content-length'));
     let totalLength = response.status === 200 ? contentLength : undefined;

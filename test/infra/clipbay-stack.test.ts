@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../infra/app.js';
 import { ClipbayStack } from '../../infra/clipbay-stack.js';
 import { stateMachineDefinition } from '../helpers/synthesized-definition.js';
 
@@ -231,8 +232,45 @@ describe('ClipbayStack template', () => {
   });
 
   it('refuses a poll interval under 5 s', () => {
-    expect(() => new ClipbayStack(new App(), 'Fast', { pollIntervalSeconds: 4 })).toThrow(
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    expect(() => new ClipbayStack(app, 'Fast', { pollIntervalSeconds: 4 })).toThrow(
       'pollIntervalSeconds must be a whole number of at least 5 (got 4)',
+    );
+  });
+});
+
+describe('usage limits as CDK context', () => {
+  const limits = {
+    LIMIT_VIDEOS_PER_USER_PER_DAY: '5',
+    LIMIT_CONCURRENT_PER_USER: 3,
+    LIMIT_QUOTA_PER_MONTH: '40000',
+    ALLOWED_CHANNELS: 'C1,C2',
+    CLIPBAY_ADMINS: 'UADMIN',
+  };
+  const noBundling = { 'aws:cdk:bundling-stacks': [] };
+
+  it('reach the two ingress functions under their own names, and no other function', () => {
+    const stack = createApp({ context: { ...limits, ...noBundling } })
+      .synth()
+      .getStackByName('Clipbay');
+    const functions = Object.entries(
+      (stack.template as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> })
+        .Resources,
+    ).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+    const limited = functions
+      .filter(([, r]) => JSON.stringify(r.Properties).includes('LIMIT_CONCURRENT_PER_USER'))
+      .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
+    expect(limited.sort()).toEqual(['DiscordInteractionsFn', 'SlackEventsFn']);
+    const [, slack] = functions.find(([id]) => id.startsWith('SlackEventsFn'))!;
+    expect((slack.Properties.Environment as { Variables: object }).Variables).toMatchObject({
+      ...limits,
+      LIMIT_CONCURRENT_PER_USER: '3',
+    });
+  });
+
+  it('stop the synth with the setting’s name when one is not valid', () => {
+    expect(() => createApp({ context: { LIMIT_CONCURRENT_PER_USER: 'three', ...noBundling } })).toThrow(
+      'Invalid configuration: LIMIT_CONCURRENT_PER_USER must be a whole number of at least 1, or unset for no limit (got "three")',
     );
   });
 });

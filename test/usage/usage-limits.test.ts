@@ -1,12 +1,37 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFromItem, type RunRecord } from '../../functions/core/usage/usage-ledger.js';
+import type { CloudFormationTemplate } from '../../local/account/template.js';
 import { QUOTA_PER_SECOND } from '../../local/simulator/tokenbay-simulator.js';
 import { sendDiscordCommand, sendSlackButton, sendSlackCommand } from '../helpers/chat-commands.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { USAGE_LIMITS } from './limit-catalog.js';
 
 const { concurrent, perDay, quotaPerMonth, burst } = USAGE_LIMITS;
+/** The settings as a team sets them (CDK context, or the environment of `npm start`). */
+const LIMITS_AS_SET = {
+  LIMIT_CONCURRENT_PER_USER: String(concurrent),
+  LIMIT_VIDEOS_PER_USER_PER_DAY: String(perDay),
+  LIMIT_QUOTA_PER_MONTH: String(quotaPerMonth),
+  ALLOWED_CHANNELS: 'C1,C2,200000000000000002',
+  CLIPBAY_ADMINS: 'UADMIN',
+};
+
+/** A copy of the template whose two ingress functions have these variables too. */
+function withIngressEnvironment(variables: Record<string, string>) {
+  return (template: CloudFormationTemplate): CloudFormationTemplate => {
+    const copy = structuredClone(template);
+    for (const [id, resource] of Object.entries(copy.Resources))
+      if (resource.Type === 'AWS::Lambda::Function' && /^(SlackEvents|DiscordInteractions)Fn/.test(id))
+        Object.assign(
+          (resource.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
+            .Variables,
+          variables,
+        );
+    return copy;
+  };
+}
+
 /** How long a video of the concurrency tests takes: longer than their burst of acks. */
 const RUNNING_SECONDS = 12;
 /** Veo's default duration is 8 s, and the simulator charges QUOTA_PER_SECOND per second. */
@@ -24,15 +49,13 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
 
   beforeAll(async () => {
     running = await startStackWithFakeChat(
-      {
-        LIMIT_CONCURRENT_PER_USER: String(concurrent),
-        LIMIT_VIDEOS_PER_USER_PER_DAY: String(perDay),
-        LIMIT_QUOTA_PER_MONTH: String(quotaPerMonth),
-        ALLOWED_CHANNELS: 'C1,C2,200000000000000002',
-        CLIPBAY_ADMINS: 'UADMIN',
-      },
+      {},
       // Long enough that the first burst's videos are all still running when its acks are in.
       { generationSeconds: RUNNING_SECONDS },
+      // The limits as `-c LIMIT_…` puts them in the template (test/infra/clipbay-stack.test.ts
+      // checks that mapping): on the two ingress functions. Set on the synthesized template
+      // rather than as context, so this file needs no synth of its own.
+      { editTemplate: withIngressEnvironment(LIMITS_AS_SET) },
     );
     dynamo = new DynamoDBClient(running.stack.account.operatorClientConfig());
     [table] = running.stack.account.dynamoDb.tableNames as [string];

@@ -46,7 +46,7 @@ export class Principals {
     return this.add({
       accessKeyId: `ASIA${id.slice(0, 16)}`,
       secretAccessKey: randomBytes(30).toString('base64'),
-      sessionToken: `IQoJb3JpZ2luX2Vj${randomBytes(816).toString('base64')}`,
+      sessionToken: `LOCAL-SESSION-${randomBytes(816).toString('base64')}`,
       roleArn,
       arn: `arn:aws:sts::${LOCAL_ACCOUNT.accountId}:assumed-role/${roleName}/${sessionName}`,
     });

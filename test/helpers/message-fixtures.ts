@@ -22,7 +22,8 @@ export function presignedUrl(length = 1900): string {
     '&X-Amz-Credential=ASIAEXAMPLEEXAMPLE12%2F20261125%2Feu-west-1%2Fs3%2Faws4_request' +
     '&X-Amz-Date=20261125T120000Z&X-Amz-Expires=3540&X-Amz-Security-Token=';
   const tail = `&X-Amz-Signature=${'ab12'.repeat(16)}&X-Amz-SignedHeaders=host&x-id=GetObject`;
-  const token = 'IQoJb3JpZ2luX2VjE%2F%2F%2F%2F%2BwEaCWV1LXdlc3QtMSJHMEUCIQ'.repeat(100);
+  // Plainly fake, URL-encoded like a real session token (its %2F and %2B count toward the length).
+  const token = 'FAKE%2FLOCAL%2BSESSION%2FTOKEN%3DNOT%2BA%2BREAL%2BKEY0000'.repeat(100);
   return `${head}${token.slice(0, length - head.length - tail.length)}${tail}`;
 }
 

@@ -22,3 +22,37 @@ export function slackCommandBody(fields: {
     api_app_id: 'A1',
   }).toString();
 }
+
+/** A click on one of clipbay's Slack buttons (`block_actions`), as tests send it to Bolt. */
+export function slackButtonClick(fields: {
+  actionId: string;
+  value: string;
+  triggerId: string;
+  responseUrl: string;
+  user?: { id: string; name: string };
+  channelId?: string;
+  actionTs?: string;
+}): Record<string, unknown> {
+  const user = fields.user ?? { id: 'U1', name: 'ana' };
+  const channel = fields.channelId ?? 'C1';
+  return {
+    type: 'block_actions',
+    trigger_id: fields.triggerId,
+    response_url: fields.responseUrl,
+    user: { id: user.id, username: user.name, name: user.name, team_id: 'T1' },
+    team: { id: 'T1', domain: 'acme' },
+    channel: { id: channel, name: 'general' },
+    container: { type: 'message', channel_id: channel, message_ts: '1.2' },
+    api_app_id: 'A1',
+    token: 'deprecated',
+    actions: [
+      {
+        type: 'button',
+        action_id: fields.actionId,
+        block_id: 'b',
+        value: fields.value,
+        action_ts: fields.actionTs ?? '1',
+      },
+    ],
+  };
+}

@@ -8,7 +8,7 @@ import { synthesize } from '../../local/account/synth.js';
 import { TemplateResolver } from '../../local/account/template.js';
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
-import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 
 const SECRET = 'roles-test-signing-secret';
@@ -109,20 +109,14 @@ describe('each function uses exactly the grants its role has (real videos in the
 
     // 2. A re-roll from that clip's Slack button (DescribeExecution of the original).
     const reroll = `${Date.now()}.${++n}.roles`;
-    const payload = {
-      type: 'block_actions',
-      trigger_id: reroll,
-      response_url: `${chat.url}/hooks/${reroll}`,
-      user: { id: 'U999', username: 'bo', name: 'bo', team_id: 'T1' },
-      team: { id: 'T1', domain: 'acme' },
-      channel: { id: 'C-reroll', name: 'general' },
-      container: { type: 'message', channel_id: 'C-reroll', message_ts: '1.2' },
-      api_app_id: 'A1',
-      token: 'deprecated',
-      actions: [
-        { type: 'button', action_id: 'clipbay_reroll', block_id: 'b', value: ok.trigger, action_ts: '1' },
-      ],
-    };
+    const payload = slackButtonClick({
+      actionId: 'clipbay_reroll',
+      value: ok.trigger,
+      triggerId: reroll,
+      responseUrl: `${chat.url}/hooks/${reroll}`,
+      user: { id: 'U999', name: 'bo' },
+      channelId: 'C-reroll',
+    });
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     expect(
       (

@@ -1,6 +1,6 @@
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
-import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
 import type { StackWithFakeChat } from './local-stack-harness.js';
 
 let sequence = 0;
@@ -78,22 +78,15 @@ export async function sendSlackButton(
   running: StackWithFakeChat,
   fields: { actionId: string; value: string; trigger: string; user?: string; channel?: string },
 ): Promise<number> {
-  const channel = fields.channel ?? 'C1';
   const user = fields.user ?? 'U1';
-  const payload = {
-    type: 'block_actions',
-    trigger_id: fields.trigger,
-    response_url: `${running.chat.url}/hooks/${fields.trigger}`,
-    user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: 'T1' },
-    team: { id: 'T1', domain: 'acme' },
-    channel: { id: channel, name: 'general' },
-    container: { type: 'message', channel_id: channel, message_ts: '1.2' },
-    api_app_id: 'A1',
-    token: 'deprecated',
-    actions: [
-      { type: 'button', action_id: fields.actionId, block_id: 'b', value: fields.value, action_ts: '1' },
-    ],
-  };
+  const payload = slackButtonClick({
+    actionId: fields.actionId,
+    value: fields.value,
+    triggerId: fields.trigger,
+    responseUrl: `${running.chat.url}/hooks/${fields.trigger}`,
+    user: { id: user, name: user.toLowerCase() },
+    channelId: fields.channel ?? 'C1',
+  });
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   const response = await fetch(`${running.stack.url}/slack/events`, {
     method: 'POST',

@@ -3,7 +3,7 @@ import { slackHeaders } from '../../local/stack/request-signing.js';
 import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
-import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 
@@ -129,26 +129,15 @@ describe('Slack /video through the real HTTP path', () => {
     const original = stack.workflow.list().find((e) => e.status === 'SUCCEEDED')!;
     const originalInput = JSON.parse(original.input) as { request: { prompt: string; seed?: number } };
     const trigger = newTrigger();
-    const payload = {
-      type: 'block_actions',
-      trigger_id: trigger,
-      response_url: `${chat.url}/hooks/${trigger}`,
-      user: { id: 'U999', username: 'bo', name: 'bo', team_id: 'T1' },
-      team: { id: 'T1', domain: 'acme' },
-      channel: { id: 'C-reroll', name: 'general' },
-      container: { type: 'message', channel_id: 'C-reroll', message_ts: '1.2' },
-      api_app_id: 'A1',
-      token: 'deprecated',
-      actions: [
-        {
-          type: 'button',
-          action_id: 'clipbay_reroll',
-          block_id: 'b',
-          value: original.name,
-          action_ts: '1.3',
-        },
-      ],
-    };
+    const payload = slackButtonClick({
+      actionId: 'clipbay_reroll',
+      value: original.name,
+      triggerId: trigger,
+      responseUrl: `${chat.url}/hooks/${trigger}`,
+      user: { id: 'U999', name: 'bo' },
+      channelId: 'C-reroll',
+      actionTs: '1.3',
+    });
     const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
     const before = executions();
     const response = await post(body, slackHeaders(SECRET, body));

@@ -5,7 +5,7 @@ import {
   startDeployedSocketMode,
   type DeployedSocketMode,
 } from '../../local/socket/deployed-socket-mode.js';
-import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
 import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { FakeSocketModeServer, type Envelope } from '../helpers/fake-socket-mode.js';
@@ -104,26 +104,15 @@ describe('STATE_MACHINE_ARN: npm run slack:socket in front of a deployed stack',
       envelope_id: `env-${trigger}`,
       type: 'interactive',
       accepts_response_payload: false,
-      payload: {
-        type: 'block_actions',
-        trigger_id: trigger,
-        response_url: `${chat.url}/hooks/${trigger}`,
-        user: { id: 'U7', username: 'cy', name: 'cy', team_id: 'T1' },
-        team: { id: 'T1', domain: 'acme' },
-        channel: { id: 'C1', name: 'general' },
-        container: { type: 'message', channel_id: 'C1', message_ts: '1.2' },
-        api_app_id: 'A1',
-        token: 'deprecated',
-        actions: [
-          {
-            type: 'button',
-            action_id: 'clipbay_reroll',
-            block_id: 'b',
-            value: original.name,
-            action_ts: '1.3',
-          },
-        ],
-      },
+      payload: slackButtonClick({
+        actionId: 'clipbay_reroll',
+        value: original.name,
+        triggerId: trigger,
+        responseUrl: `${chat.url}/hooks/${trigger}`,
+        user: { id: 'U7', name: 'cy' },
+        channelId: 'C1',
+        actionTs: '1.3',
+      }),
     });
     expect(stack.workflow.list()).toHaveLength(before + 1);
     expect(stack.workflow.list().filter((e) => e.name === trigger)).toHaveLength(1);

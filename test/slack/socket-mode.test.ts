@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
 import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { FakeSocketModeServer, type Envelope } from '../helpers/fake-socket-mode.js';
@@ -101,26 +101,15 @@ describe('Slack over Socket Mode, end to end (npm start with SLACK_APP_TOKEN, a 
       envelope_id: `env-${trigger}`,
       type: 'interactive',
       accepts_response_payload: false,
-      payload: {
-        type: 'block_actions',
-        trigger_id: trigger,
-        response_url: `${chat.url}/hooks/${trigger}`,
-        user: { id: 'U999', username: 'bo', name: 'bo', team_id: 'T1' },
-        team: { id: 'T1', domain: 'acme' },
-        channel: { id: 'C-reroll', name: 'general' },
-        container: { type: 'message', channel_id: 'C-reroll', message_ts: '1.2' },
-        api_app_id: 'A1',
-        token: 'deprecated',
-        actions: [
-          {
-            type: 'button',
-            action_id: 'clipbay_reroll',
-            block_id: 'b',
-            value: original.name,
-            action_ts: '1.3',
-          },
-        ],
-      },
+      payload: slackButtonClick({
+        actionId: 'clipbay_reroll',
+        value: original.name,
+        triggerId: trigger,
+        responseUrl: `${chat.url}/hooks/${trigger}`,
+        user: { id: 'U999', name: 'bo' },
+        channelId: 'C-reroll',
+        actionTs: '1.3',
+      }),
     });
     expect(ack.afterMs).toBeLessThan(3000);
     expect(executions()).toHaveLength(before + 1);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeadlineExceededError, TokenBayAuthError } from '../../functions/core/errors.js';
 import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
-import { waitForTask } from '../../functions/core/tokenbay/wait-for-task.js';
+import { waitForTask, type WaitForTaskOptions } from '../../functions/core/tokenbay/wait-for-task.js';
 import { TokenBaySimulator } from '../../local/simulator/tokenbay-simulator.js';
 import { manualClock } from '../helpers/clock.js';
 
@@ -17,16 +17,19 @@ describe('waitForTask', () => {
   });
   afterEach(() => sim.stop());
 
+  /** Every 15 s on the manual clock, with the default deadlines (5 min, 10 for an edit). */
+  const everyInterval = (more: Partial<WaitForTaskOptions> = {}): WaitForTaskOptions => ({
+    intervalSeconds: 15,
+    deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
+    clock,
+    sleep: clock.sleep,
+    ...more,
+  });
+
   it('polls every interval until SUCCESS, never more often', async () => {
     const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
     const progress: number[] = [];
-    const task = await waitForTask(client, id, {
-      intervalSeconds: 15,
-      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
-      clock,
-      sleep: clock.sleep,
-      onUpdate: (t) => progress.push(t.progress),
-    });
+    const task = await waitForTask(client, id, everyInterval({ onUpdate: (t) => progress.push(t.progress) }));
     expect(task.status).toBe('SUCCESS');
     expect(progress).toEqual([15, 30, 45, 60, 75, 90, 100]);
     expect(sim.minPollGapMs()).toBe(15_000);
@@ -36,13 +39,7 @@ describe('waitForTask', () => {
     const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
     sim.inject('poll', 'rate-limit', 'server-error', 'reset');
     const errors: string[] = [];
-    const task = await waitForTask(client, id, {
-      intervalSeconds: 15,
-      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
-      clock,
-      sleep: clock.sleep,
-      onPollError: (e) => errors.push(e.name),
-    });
+    const task = await waitForTask(client, id, everyInterval({ onPollError: (e) => errors.push(e.name) }));
     expect(task.status).toBe('SUCCESS');
     expect(errors).toEqual(['TokenBayRateLimitError', 'TokenBayServerError', 'TokenBayMaybeSentError']);
   });
@@ -51,13 +48,7 @@ describe('waitForTask', () => {
     const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x' });
     sim.inject('poll', 'server-error', 'rate-limit');
     const progress: number[] = [];
-    const task = await waitForTask(client, id, {
-      intervalSeconds: 15,
-      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
-      clock,
-      sleep: clock.sleep,
-      onUpdate: (t) => progress.push(t.progress),
-    });
+    const task = await waitForTask(client, id, everyInterval({ onUpdate: (t) => progress.push(t.progress) }));
     expect(task.status).toBe('SUCCESS');
     expect(progress).toEqual([45, 60, 75, 90, 100]); // the polls at 15 and 30 s failed
   });
@@ -83,24 +74,14 @@ describe('waitForTask', () => {
 
   it('returns a FAILURE task with its reason', async () => {
     const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x [fail]' });
-    const task = await waitForTask(client, id, {
-      intervalSeconds: 15,
-      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
-      clock,
-      sleep: clock.sleep,
-    });
+    const task = await waitForTask(client, id, everyInterval());
     expect(task.status).toBe('FAILURE');
     expect(task.failReason).toMatch(/content safety/);
   });
 
   it('gives up at the deadline with a message for the user', async () => {
     const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x [never]' });
-    const error = await waitForTask(client, id, {
-      intervalSeconds: 15,
-      deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
-      clock,
-      sleep: clock.sleep,
-    }).catch((e) => e);
+    const error = await waitForTask(client, id, everyInterval()).catch((e) => e);
     expect(error).toBeInstanceOf(DeadlineExceededError);
     expect(error.message).toBe(`The video was not ready after 5 minutes; TokenBay task ${id} was given up.`);
     expect(sim.pollTimes(id)).toHaveLength(20);
@@ -109,12 +90,11 @@ describe('waitForTask', () => {
   it('never polls after the deadline when it is not a whole number of intervals', async () => {
     const { id } = await client.submit({ model: 'veo-3.1-generate-preview', prompt: 'x [never]' });
     const submittedAt = clock.now();
-    const error = await waitForTask(client, id, {
-      intervalSeconds: 15,
-      deadlines: { generationTimeoutSeconds: 290, editTimeoutSeconds: 290 },
-      clock,
-      sleep: clock.sleep,
-    }).catch((e) => e);
+    const error = await waitForTask(
+      client,
+      id,
+      everyInterval({ deadlines: { generationTimeoutSeconds: 290, editTimeoutSeconds: 290 } }),
+    ).catch((e) => e);
     expect(error).toBeInstanceOf(DeadlineExceededError);
     const polls = sim.pollTimes(id);
     expect(polls).toHaveLength(19);
@@ -125,14 +105,9 @@ describe('waitForTask', () => {
     const strict = new TokenBaySimulator({ apiKey: 'sk-right', clock });
     const wrongKey = new TokenBayClient({ baseUrl: await strict.start(), apiKey: 'sk-wrong' });
     try {
-      await expect(
-        waitForTask(wrongKey, 'task_1', {
-          intervalSeconds: 15,
-          deadlines: { generationTimeoutSeconds: 300, editTimeoutSeconds: 600 },
-          clock,
-          sleep: clock.sleep,
-        }),
-      ).rejects.toBeInstanceOf(TokenBayAuthError);
+      await expect(waitForTask(wrongKey, 'task_1', everyInterval())).rejects.toBeInstanceOf(
+        TokenBayAuthError,
+      );
       expect(strict.requests).toHaveLength(1);
     } finally {
       await strict.stop();

@@ -3,12 +3,13 @@
  * docs/MUTATION.md: the score per module, the run time, and every surviving mutant with either the
  * reason it is equivalent (EQUIVALENT below) or "not killed yet".
  *
- *   npm run mutation                      # runs Stryker, then this
+ *   npm run mutation                      # runs Stryker (scripts/mutation-run.ts), then this
  *   tsx scripts/mutation-report.ts        # only this, from the reports already there
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { MutationRunTime } from './mutation-run.js';
 
 interface Mutant {
   id: string;
@@ -30,7 +31,6 @@ interface Mutant {
 interface Report {
   files: Record<string, { source: string; mutants: Mutant[] }>;
   testFiles?: Record<string, { tests: { id: string; name: string }[] }>;
-  performance?: { setup: number; initialRun: number; mutation: number };
 }
 
 /**
@@ -175,11 +175,12 @@ const missingParts = haveAll
 
 const files = new Map<string, { source: string; mutants: Mutant[] }>();
 for (const report of reports) for (const [file, data] of Object.entries(report.files)) files.set(file, data);
-const runMs = reports.reduce(
-  (sum, r) =>
-    sum + (r.performance ? r.performance.setup + r.performance.initialRun + r.performance.mutation : 0),
-  0,
-);
+/** How long each part's Stryker run took, as scripts/mutation-run.ts measured it. */
+const runTimes = (existsSync(dir) ? readdirSync(dir) : [])
+  .filter((name) => /^run-time(-[a-z]+)?\.json$/.test(name))
+  .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as MutationRunTime)
+  .sort((a, b) => a.part.localeCompare(b.part));
+const runMs = runTimes.reduce((sum, r) => sum + r.ms, 0);
 
 type Counts = Record<'killed' | 'survived' | 'timeout' | 'noCoverage' | 'ignored' | 'invalid', number>;
 const empty = (): Counts => ({ killed: 0, survived: 0, timeout: 0, noCoverage: 0, ignored: 0, invalid: 0 });
@@ -237,8 +238,19 @@ const lines: string[] = [
   `**Score: ${score(total)}** (${total.killed + total.timeout} of ${
     total.killed + total.timeout + total.survived + total.noCoverage
   } mutants killed; ${adjusted(total, totalEquivalent)} counting the ${totalEquivalent} survivors explained as equivalent). ` +
-    `Run time: ${runMs ? minutes(runMs) : (process.env.MUTATION_RUN_TIME ?? 'see the end of Stryker\'s output ("Done in …")')}.`,
+    `Run time: ${runMs ? `${minutes(runMs)} in all` : 'not recorded (run `npm run mutation`)'}.`,
   '',
+  ...(runTimes.length === 0
+    ? []
+    : [
+        '| Part | Stryker run time | Run | Finished | Commit |',
+        '| --- | ---: | --- | --- | --- |',
+        ...runTimes.map(
+          (r) =>
+            `| ${r.part} | ${minutes(r.ms)} | ${r.incremental ? 'incremental (earlier results reused)' : 'full'} | ${r.finishedAt.slice(0, 16).replace('T', ' ')} UTC | \`${r.commit}\` |`,
+        ),
+        '',
+      ]),
   ...missingParts.flatMap(([part, what]) => [
     `**Not in this report:** the ${part} part (${what}); run \`MUTATION_PART=${part} npm run mutation\` (or plain \`npm run mutation\` for all).`,
     '',
@@ -362,7 +374,7 @@ lines.push(
 const commit = existsSync('.snapshot-commit')
   ? readFileSync('.snapshot-commit', 'utf8').trim()
   : execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-lines.push('', `Sources and tests as of commit \`${commit.slice(0, 7)}\`.`, '');
+lines.push('', `Report written at commit \`${commit.slice(0, 7)}\`.`, '');
 writeFileSync('docs/MUTATION.md', lines.join('\n'));
 process.stdout.write(
   `docs/MUTATION.md: score ${score(total)}, ${survivors.length} survivors, run ${minutes(runMs)}\n`,

@@ -4,33 +4,12 @@ import type { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import type { Task } from '../../functions/core/tokenbay/task.js';
 import { checkStatusStep } from '../../functions/core/workflow/check-status-step.js';
 import { manualClock } from '../helpers/clock.js';
-import { request } from '../helpers/message-fixtures.js';
+import { request, runningTask } from '../helpers/message-fixtures.js';
 
 const clock = manualClock();
 const NOW = clock.now();
 
-function task(fields: Partial<Task>): Task {
-  return {
-    id: 'task-1',
-    status: 'IN_PROGRESS',
-    rawStatus: 'IN_PROGRESS',
-    progress: 40,
-    action: 'generate',
-    model: undefined,
-    resultUrl: undefined,
-    failReason: undefined,
-    error: undefined,
-    quota: undefined,
-    times: {
-      createdAt: undefined,
-      submittedAt: undefined,
-      startedAt: undefined,
-      finishedAt: undefined,
-      updatedAt: undefined,
-    },
-    ...fields,
-  };
-}
+const task = runningTask;
 
 const replyTo = { platform: 'slack' as const, responseUrl: 'https://hooks.slack.test/r', channelId: 'C1' };
 function event(submittedSecondsAgo: number, status?: Record<string, unknown>) {

@@ -1,5 +1,6 @@
 import type { FailureReport, FinishedVideo, ProgressUpdate } from '../../functions/core/notify/notifier.js';
 import type { VideoRequest } from '../../functions/core/request/video-request.js';
+import type { Task } from '../../functions/core/tokenbay/task.js';
 
 /** Prompts that try to ping, format or overflow. */
 export const HOSTILE_PROMPT =
@@ -77,5 +78,29 @@ export function failure(prompt: string, requestedBy = slackRequester): FailureRe
     kind: 'failed',
     reason: 'TokenBay could not make the video: flagged <b> & "unsafe"',
     reference: '13345224609.738474920.8088930838d88f008e0',
+  };
+}
+
+/** A TokenBay task as the client parses it: task-1, generating, 40 %, nothing else known; `fields` override. */
+export function runningTask(fields: Partial<Task> = {}): Task {
+  return {
+    id: 'task-1',
+    status: 'IN_PROGRESS',
+    rawStatus: 'IN_PROGRESS',
+    progress: 40,
+    action: 'generate',
+    model: undefined,
+    resultUrl: undefined,
+    failReason: undefined,
+    error: undefined,
+    quota: undefined,
+    times: {
+      createdAt: undefined,
+      submittedAt: undefined,
+      startedAt: undefined,
+      finishedAt: undefined,
+      updatedAt: undefined,
+    },
+    ...fields,
   };
 }

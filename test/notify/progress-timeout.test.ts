@@ -5,34 +5,15 @@ import { DiscordNotifier } from '../../bots/discord/discord-notifier.js';
 import type { Notifier } from '../../functions/core/notify/notifier.js';
 import { SlackNotifier } from '../../bots/slack/slack-notifier.js';
 import type { TokenBayClient } from '../../functions/core/tokenbay/client.js';
-import type { Task } from '../../functions/core/tokenbay/task.js';
 import { checkStatusStep } from '../../functions/core/workflow/check-status-step.js';
 import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
 import { manualClock } from '../helpers/clock.js';
-import { request } from '../helpers/message-fixtures.js';
+import { request, runningTask } from '../helpers/message-fixtures.js';
 import { startStallingServer, type StallingServer } from './stalling-server.js';
 
 const clock = manualClock();
 
-const running: Task = {
-  id: 'task-1',
-  status: 'IN_PROGRESS',
-  rawStatus: 'IN_PROGRESS',
-  progress: 40,
-  action: 'generate',
-  model: 'veo-3.1-generate-preview',
-  resultUrl: undefined,
-  failReason: undefined,
-  error: undefined,
-  quota: undefined,
-  times: {
-    createdAt: undefined,
-    submittedAt: undefined,
-    startedAt: undefined,
-    finishedAt: undefined,
-    updatedAt: undefined,
-  },
-};
+const running = runningTask({ model: 'veo-3.1-generate-preview' });
 const tokenBay = { get: async () => running } as unknown as TokenBayClient;
 
 function event(replyTo: ReplyTarget) {

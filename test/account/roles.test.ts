@@ -1,15 +1,12 @@
 import { sendDiscordCommand, sendSlackCommand } from '../helpers/chat-commands.js';
 import { InteractionType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountIam } from '../../local/account/account-iam.js';
 import { wildcard, type PolicyStatement } from '../../local/account/iam-policy.js';
-import { Principals } from '../../local/account/principals.js';
-import { synthesize } from '../../local/account/synth.js';
-import { TemplateResolver } from '../../local/account/template.js';
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
 import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
+import { templateIam, type TemplateIam } from '../helpers/template-iam.js';
 
 const SECRET = 'roles-test-signing-secret';
 /** Larger than SaveToS3's 8 MiB part, so every save is a real multipart upload. */
@@ -238,36 +235,29 @@ describe('each function uses exactly the grants its role has (real videos in the
 
 /** The two grants whose loss a mutant showed no test would notice, checked on the template itself. */
 describe('the template grants what a failed transfer and a submit need', () => {
-  let resolver: TemplateResolver;
-  let iam: AccountIam;
-  const principals = new Principals();
+  let t: TemplateIam;
 
   beforeAll(async () => {
-    const { template } = await synthesize();
-    resolver = new TemplateResolver(template);
-    iam = new AccountIam(resolver);
+    t = await templateIam();
   });
 
-  const roleOf = (prefix: string) => {
-    const [id, fn] = resolver
-      .resourcesOfType('AWS::Lambda::Function')
-      .find(([name]) => name.startsWith(prefix))!;
-    return principals.forRole(resolver.string(fn.Properties!.Role), id);
-  };
-
   it('SaveToS3 may abort a multipart upload under clips/, and nowhere else', () => {
-    const [bucketId] = resolver
+    const [bucketId] = t.resolver
       .resourcesOfType('AWS::S3::Bucket')
       .find(([, b]) => JSON.stringify(b.Properties ?? {}).includes('"clips/"'))!;
-    const name = resolver.ref(bucketId);
-    const save = roleOf('SaveToS3Fn');
+    const name = t.resolver.ref(bucketId);
+    const save = t.roleOf('SaveToS3Fn');
     const abort = (key: string) =>
-      iam.decide(save, { action: 's3:AbortMultipartUpload', resource: `arn:aws:s3:::${name}/${key}` }, name);
+      t.iam.decide(
+        save,
+        { action: 's3:AbortMultipartUpload', resource: `arn:aws:s3:::${name}/${key}` },
+        name,
+      );
     expect(abort('clips/AbCdEfGhIjKlMnOpQrStUv.mp4').allowed).toBe(true);
     expect(abort('logs/x').allowed).toBe(false);
     expect(
-      iam.decide(
-        roleOf('PostLinkFn'),
+      t.iam.decide(
+        t.roleOf('PostLinkFn'),
         { action: 's3:AbortMultipartUpload', resource: `arn:aws:s3:::${name}/clips/x.mp4` },
         name,
       ).allowed,
@@ -275,17 +265,16 @@ describe('the template grants what a failed transfer and a submit need', () => {
   });
 
   it('Submit may read the TokenBay secret', () => {
-    const [secretId] = resolver
-      .resourcesOfType('AWS::SecretsManager::Secret')
-      .find(([id]) => id.toLowerCase().startsWith('tokenbay'))!;
-    const secretArn = resolver.ref(secretId);
+    const secretArn = t.secretArn('tokenBay');
     expect(
-      iam.decide(roleOf('SubmitFn'), { action: 'secretsmanager:GetSecretValue', resource: secretArn })
+      t.iam.decide(t.roleOf('SubmitFn'), { action: 'secretsmanager:GetSecretValue', resource: secretArn })
         .allowed,
     ).toBe(true);
     expect(
-      iam.decide(roleOf('SlackEventsFn'), { action: 'secretsmanager:GetSecretValue', resource: secretArn })
-        .allowed,
+      t.iam.decide(t.roleOf('SlackEventsFn'), {
+        action: 'secretsmanager:GetSecretValue',
+        resource: secretArn,
+      }).allowed,
     ).toBe(false);
   });
 });

@@ -1,9 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_ENV } from '../../infra/clipbay-stack.js';
-import { AccountIam } from '../../local/account/account-iam.js';
-import { Principals } from '../../local/account/principals.js';
-import { synthesize } from '../../local/account/synth.js';
-import { TemplateResolver } from '../../local/account/template.js';
+import { templateIam, type TemplateIam } from '../helpers/template-iam.js';
 
 /** What each function's code reads (functions/runtime/secrets.ts reads the secrets its environment names). */
 const READS: Record<string, (keyof typeof SECRET_ENV)[]> = {
@@ -24,40 +21,26 @@ const READS: Record<string, (keyof typeof SECRET_ENV)[]> = {
  * evaluated by the same IAM the local account enforces.
  */
 describe('each function names exactly the secrets its role may read', () => {
-  let resolver: TemplateResolver;
-  let iam: AccountIam;
-  const principals = new Principals();
+  let t: TemplateIam;
 
   beforeAll(async () => {
-    const { template } = await synthesize();
-    resolver = new TemplateResolver(template);
-    iam = new AccountIam(resolver);
+    t = await templateIam();
   });
 
   it('covers every function of the template', () => {
-    const ids = resolver
+    const ids = t.resolver
       .resourcesOfType('AWS::Lambda::Function')
       .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
     expect(ids.sort()).toEqual(Object.keys(READS).sort());
   });
 
   it.each(Object.entries(READS))('%s', (prefix, reads) => {
-    const [id, fn] = resolver
-      .resourcesOfType('AWS::Lambda::Function')
-      .find(([name]) => name.startsWith(prefix))!;
-    const env = resolver.resolve((fn.Properties!.Environment as { Variables: object }).Variables) as Record<
-      string,
-      string
-    >;
-    const role = principals.forRole(resolver.string(fn.Properties!.Role), id);
+    const env = t.environmentOf(t.functionOf(prefix)[1]);
+    const role = t.roleOf(prefix);
     for (const [kind, variable] of Object.entries(SECRET_ENV) as [keyof typeof SECRET_ENV, string][]) {
-      const secretArn = resolver.ref(
-        resolver
-          .resourcesOfType('AWS::SecretsManager::Secret')
-          .find(([name]) => name.toLowerCase().startsWith(kind.toLowerCase()))![0],
-      );
+      const secretArn = t.secretArn(kind);
       const named = env[variable] === secretArn;
-      const readable = iam.decide(role, {
+      const readable = t.iam.decide(role, {
         action: 'secretsmanager:GetSecretValue',
         resource: secretArn,
       }).allowed;
@@ -70,12 +53,8 @@ describe('each function names exactly the secrets its role may read', () => {
   });
 
   it('deploys the documented defaults: 300 s for generation, 600 s for editing, links asked for 7 days', () => {
-    for (const [, fn] of resolver.resourcesOfType('AWS::Lambda::Function')) {
-      const env = resolver.resolve((fn.Properties!.Environment as { Variables: object }).Variables) as Record<
-        string,
-        string
-      >;
-      expect(env).toMatchObject({
+    for (const [, fn] of t.resolver.resourcesOfType('AWS::Lambda::Function')) {
+      expect(t.environmentOf(fn)).toMatchObject({
         GENERATION_TIMEOUT_SECONDS: '300',
         EDIT_TIMEOUT_SECONDS: '600',
         POLL_INTERVAL_SECONDS: '15',
@@ -85,17 +64,15 @@ describe('each function names exactly the secrets its role may read', () => {
   });
 
   it('lets PostLink upload clips to chat: CLIPBAY_INLINE=auto, 300 s to stream the clip, s3:GetObject on clips/', () => {
-    const [id, postLink] = resolver
-      .resourcesOfType('AWS::Lambda::Function')
-      .find(([logicalId]) => logicalId.startsWith('PostLinkFn'))!;
-    const env = resolver.resolve(
-      (postLink.Properties!.Environment as { Variables: object }).Variables,
-    ) as Record<string, string>;
-    expect(env.CLIPBAY_INLINE).toBe('auto');
+    const [, postLink] = t.functionOf('PostLinkFn');
+    expect(t.environmentOf(postLink).CLIPBAY_INLINE).toBe('auto');
     expect(postLink.Properties!.Timeout).toBe(300);
-    const [videos] = resolver.resourcesOfType('AWS::S3::Bucket').find(([name]) => name.startsWith('Videos'))!;
-    const clip = `${resolver.getAtt(videos, 'Arn')}/clips/AbCdEfGhIjKlMnOpQrStUv.mp4`;
-    const role = principals.forRole(resolver.string(postLink.Properties!.Role), id);
-    expect(iam.decide(role, { action: 's3:GetObject', resource: clip }).allowed).toBe(true);
+    const [videos] = t.resolver
+      .resourcesOfType('AWS::S3::Bucket')
+      .find(([name]) => name.startsWith('Videos'))!;
+    const clip = `${t.resolver.getAtt(videos, 'Arn')}/clips/AbCdEfGhIjKlMnOpQrStUv.mp4`;
+    expect(t.iam.decide(t.roleOf('PostLinkFn'), { action: 's3:GetObject', resource: clip }).allowed).toBe(
+      true,
+    );
   });
 });

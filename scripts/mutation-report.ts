@@ -107,23 +107,12 @@ const EQUIVALENT: { at: string; mutator: string; replacement?: string; why: stri
     why: 'Equivalent: { code: undefined, cause } and { cause } give the same error (TokenBayError copies code, undefined either way).',
   },
   {
-    at: 'functions/core/tokenbay/task.ts:75',
-    mutator: 'MethodExpression',
-    replacement: "value.replace('%', '')",
-    why: 'Equivalent: parseFloat skips leading spaces and stops at the first character after the number, so trim() changes no result.',
-  },
-  {
-    at: 'functions/core/tokenbay/task.ts:75',
-    mutator: 'StringLiteral',
-    why: 'Not observable with TokenBay’s formats ("50%", "50", 50): parseFloat stops at a "%" after the number anyway; only a "%" before it (never sent) would differ.',
-  },
-  {
-    at: 'functions/core/tokenbay/task.ts:81',
+    at: 'functions/core/tokenbay/task.ts:84',
     mutator: 'StringLiteral',
     why: 'Equivalent: with no status, "" and other text are both unknown statuses (UNKNOWN, still running); rawStatus is read separately.',
   },
   {
-    at: 'functions/core/tokenbay/task.ts:94',
+    at: 'functions/core/tokenbay/task.ts:97',
     mutator: 'OptionalChaining',
     why: 'Equivalent: this branch runs only when body.error.message is set, so body.error is an object there.',
   },
@@ -178,8 +167,8 @@ for (const report of reports) for (const [file, data] of Object.entries(report.f
 /** How long each part's Stryker run took, as scripts/mutation-run.ts measured it. */
 const runTimes = (existsSync(dir) ? readdirSync(dir) : [])
   .filter((name) => /^run-time(-[a-z]+)?\.json$/.test(name))
-  .map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as MutationRunTime)
-  .sort((a, b) => a.part.localeCompare(b.part));
+  .flatMap((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as MutationRunTime[])
+  .sort((a, b) => a.part.localeCompare(b.part) || a.finishedAt.localeCompare(b.finishedAt));
 const runMs = runTimes.reduce((sum, r) => sum + r.ms, 0);
 
 type Counts = Record<'killed' | 'survived' | 'timeout' | 'noCoverage' | 'ignored' | 'invalid', number>;

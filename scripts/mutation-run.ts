@@ -1,13 +1,15 @@
 /**
  * `npm run mutation`: Stryker on the part MUTATION_PART names (steps, tokenbay or grammar; unset:
- * all three at once), then the retry table's hand mutants, then docs/MUTATION.md.
+ * all three at once), then the retry table's hand mutants (with the steps part, or all), then
+ * docs/MUTATION.md from every part's latest report.
  *
- * Stryker's JSON report carries no run time, so this records one per part, measured here, in
- * reports/mutation/run-time[-part].json: how long the run took, when it ended, at which commit, and
- * whether it was incremental (an earlier run's results reused) or full.
+ * Stryker's JSON report carries no run time, so this records the runs of each part, measured here,
+ * in reports/mutation/run-time[-part].json: how long each took, when it ended, at which commit, and
+ * whether it was full or incremental (an earlier run's results reused, only what changed retested).
+ * A full run starts the list again; an incremental one is added to it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface MutationRunTime {
@@ -28,6 +30,13 @@ const run = (command: string, args: string[]) => {
   if (status !== 0) process.exit(status ?? 1);
 };
 
+/** The commit the run tested, marked when the tree had changes not yet committed. */
+const commitRun = () => {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
+  const changed = git('status', '--porcelain', '--untracked-files=no') !== '';
+  return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' + uncommitted changes' : ''}`;
+};
+
 mkdirSync(dir, { recursive: true });
 const incremental = existsSync(join(dir, `stryker-incremental${suffix}.json`));
 const started = Date.now();
@@ -36,10 +45,16 @@ const runTime: MutationRunTime = {
   part: part || 'all',
   ms: Date.now() - started,
   finishedAt: new Date().toISOString(),
-  commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+  commit: commitRun(),
   incremental,
 };
-writeFileSync(join(dir, `run-time${suffix}.json`), `${JSON.stringify(runTime, null, 2)}\n`);
+const runTimeFile = join(dir, `run-time${suffix}.json`);
+const earlier: MutationRunTime[] =
+  incremental && existsSync(runTimeFile)
+    ? (JSON.parse(readFileSync(runTimeFile, 'utf8')) as MutationRunTime[])
+    : [];
+writeFileSync(runTimeFile, `${JSON.stringify([...earlier, runTime], null, 2)}\n`);
 
-run('npx', ['tsx', 'scripts/retry-table-mutants.ts']);
+// The retry table belongs with the workflow's steps: a part about the client or the grammar skips it.
+if (part === '' || part === 'steps') run('npx', ['tsx', 'scripts/retry-table-mutants.ts']);
 run('npx', ['tsx', 'scripts/mutation-report.ts']);

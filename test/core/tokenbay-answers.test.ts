@@ -448,6 +448,7 @@ describe('TokenBay tasks, as clipbay reads them', () => {
     [undefined, 0],
     ['50%', 50],
     [' 75 % ', 75],
+    ['\n 40%\t', 40],
     ['12.5', 13],
     [33.4, 33],
     [-5, 0],

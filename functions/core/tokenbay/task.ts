@@ -69,10 +69,13 @@ export const taskBodySchema = z.object({
 
 export type TaskBody = z.infer<typeof taskBodySchema>;
 
-/** `"50%"`, `"50"`, `50` or `0.5`-style oddities → an integer 0–100. Garbage → 0. */
+/**
+ * `"50%"`, `"50"`, `50` or `"12.5"`-style oddities → an integer 0–100. Garbage → 0. parseFloat reads
+ * the number a text starts with (after spaces) and ignores what follows it, such as `%`.
+ */
 export function parseProgress(value: string | number | undefined): number {
   if (value === undefined) return 0;
-  const number = typeof value === 'number' ? value : Number.parseFloat(value.replace('%', '').trim());
+  const number = typeof value === 'number' ? value : Number.parseFloat(value);
   if (!Number.isFinite(number)) return 0;
   return Math.min(100, Math.max(0, Math.round(number)));
 }

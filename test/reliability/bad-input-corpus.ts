@@ -189,6 +189,22 @@ export const BAD_INPUTS: BadInput[] = [
     message: 'The image link points at a private or local address ([::1]); use a public image link.',
   },
   {
+    name: 'image on loopback written as IPv4-mapped IPv6',
+    text: 'a fox --image http://[::ffff:127.0.0.1]/x.png',
+    message:
+      'The image link points at a private or local address ([::ffff:7f00:1]); use a public image link.',
+  },
+  {
+    name: 'image on localhost with a trailing dot',
+    text: 'a fox --image http://localhost./x.png',
+    message: 'The image link points at a private or local address (localhost.); use a public image link.',
+  },
+  {
+    name: 'image on loopback written as one number',
+    text: 'a fox --image http://2130706433/x.png',
+    message: 'The image link points at a private or local address (127.0.0.1); use a public image link.',
+  },
+  {
     name: 'image on 10.0.0.0/8',
     text: 'a fox --image http://10.0.0.5/x.png',
     message: 'The image link points at a private or local address (10.0.0.5); use a public image link.',

@@ -1,3 +1,5 @@
+import { BlockList, isIP } from 'node:net';
+
 /**
  * Checks on free text and URLs typed by users. Each returns a problem written for the user, or
  * undefined when the value is fine.
@@ -21,31 +23,37 @@ export function textProblem(label: string, text: string, maxLength: number): str
   return undefined;
 }
 
-/** Hosts TokenBay must never be pointed at: loopback, link-local (cloud metadata), private ranges. */
+/** Networks TokenBay must never be pointed at: loopback, link-local (cloud metadata), private ranges. */
+const INTERNAL_NETWORKS = new BlockList();
+for (const [network, prefix] of [
+  ['0.0.0.0', 8], // "this network"; 0.0.0.0 reaches the host itself
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local: 169.254.169.254 is the cloud metadata service
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+] as const)
+  INTERNAL_NETWORKS.addSubnet(network, prefix, 'ipv4');
+for (const [network, prefix] of [
+  ['::', 127], // :: (unspecified) and ::1 (loopback)
+  ['fe80::', 10], // link-local
+  ['fc00::', 7], // unique local
+] as const)
+  INTERNAL_NETWORKS.addSubnet(network, prefix, 'ipv6');
+
+/**
+ * Whether a URL's host is internal. The URL parser has already lower-cased the name, put IPv6 in
+ * brackets and written every IPv4 form (`2130706433`, `0x7f.1`, `127.1`) as four decimal octets;
+ * BlockList also matches IPv4-mapped IPv6 (`[::ffff:127.0.0.1]`, which the parser writes
+ * `[::ffff:7f00:1]`) against the IPv4 networks. A name's one trailing dot (`localhost.`) still
+ * names the same host.
+ */
 function isInternalHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal')) return true;
-  if (
-    host === '::' ||
-    host === '::1' ||
-    host.startsWith('fe80:') ||
-    host.startsWith('fc') ||
-    host.startsWith('fd')
-  )
-    return true;
-  if (host.startsWith('::ffff:')) return isInternalHost(host.slice('::ffff:'.length));
-  const octets = host.split('.');
-  if (octets.length !== 4 || !octets.every((o) => /^\d{1,3}$/.test(o))) return false;
-  const [a, b] = octets.map(Number) as [number, number, number, number];
-  return (
-    a === 0 ||
-    a === 10 ||
-    a === 127 ||
-    (a === 169 && b === 254) ||
-    (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168) ||
-    (a === 100 && b >= 64 && b <= 127)
-  );
+  const host = hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const family = isIP(host);
+  if (family !== 0) return INTERNAL_NETWORKS.check(host, family === 4 ? 'ipv4' : 'ipv6');
+  return host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal');
 }
 
 export function imageUrlProblem(label: string, value: string): string | undefined {

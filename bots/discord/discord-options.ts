@@ -70,7 +70,7 @@ export function parseDiscordOptions(data: DiscordCommandData, options: ValidateO
     else images.push(attachment.url);
   }
   const imageUrl = text(DISCORD_OPTION.imageUrl);
-  if (imageUrl !== undefined) images.push(imageUrl.trim());
+  if (imageUrl !== undefined) images.push(imageUrl);
   problems.throwIfAny();
 
   const audio = value(DISCORD_OPTION.audio);

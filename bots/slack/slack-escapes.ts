@@ -7,7 +7,8 @@ export function decodeSlackText(text: string): string {
   return text
     .replace(/<([^<>|]+)(?:\|([^<>]*))?>/g, (_m, target: string, label: string | undefined) => {
       if (target.startsWith('@') || target.startsWith('#')) return label ? `${target[0]}${label}` : target;
-      if (target.startsWith('!')) return `@${label ?? target.slice(1)}`;
+      // <!here>, <!channel>; a user group comes as <!subteam^S0123|@design>, its label already an @.
+      if (target.startsWith('!')) return `@${(label ?? target.slice(1)).replace(/^@/, '')}`;
       return target;
     })
     .replace(/&lt;/g, '<')

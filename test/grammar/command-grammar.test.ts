@@ -2,25 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseDiscordOptions, type DiscordCommandData } from '../../bots/discord/discord-options.js';
 import { parseCommandText } from '../../functions/core/grammar/command-text.js';
 import { decodeSlackText } from '../../bots/slack/slack-escapes.js';
-import { buildSubmitBody } from '../../functions/core/request/build-submit-body.js';
-import type { CommandKeyword, ParsedCommand } from '../../functions/core/request/video-request.js';
+import { defaults, outcome, VEO, type Expectation } from '../helpers/grammar-outcome.js';
 
-const defaults = { defaultModel: 'veo-3.1-generate-preview' };
-const VEO = { model: 'veo-3.1-generate-preview', seconds: 8, resolution: '720p', aspect_ratio: '16:9' };
-
-type Expectation = { body: Record<string, unknown> } | { error: string } | { kind: CommandKeyword };
 type Case = [name: string, input: string, expected: Expectation];
-
-/** What a command becomes: the exact TokenBay body, the help keyword, or the user's error text. */
-function outcome(parse: () => ParsedCommand): Expectation {
-  try {
-    const parsed = parse();
-    return parsed.kind === 'video' ? { body: buildSubmitBody(parsed.request) } : { kind: parsed.kind };
-  } catch (error) {
-    if ((error as Error).name !== 'UsageError') throw error;
-    return { error: (error as Error).message };
-  }
-}
 
 const slackCases: Case[] = [
   [
@@ -441,13 +425,13 @@ const discordCases: [name: string, data: DiscordCommandData, expected: Expectati
 
 describe('Slack command text → TokenBay body', () => {
   it.each(slackCases)('%s', (_name, input, expected) => {
-    expect(outcome(() => parseCommandText(decodeSlackText(input), defaults))).toEqual(expected);
+    expect(outcome(() => parseCommandText(decodeSlackText(input), defaults))).toStrictEqual(expected);
   });
 });
 
 describe('Discord options → TokenBay body', () => {
   it.each(discordCases)('%s', (_name, data, expected) => {
-    expect(outcome(() => parseDiscordOptions(data, defaults))).toEqual(expected);
+    expect(outcome(() => parseDiscordOptions(data, defaults))).toStrictEqual(expected);
   });
 });
 

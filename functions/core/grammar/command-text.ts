@@ -3,27 +3,30 @@ import type { CommandKeyword, ParsedCommand, RawVideoOptions } from '../request/
 import { validateVideoRequest, type ValidateOptions } from '../request/validate-video-request.js';
 import { tokenize, type Token } from './tokenize.js';
 
+type ValueKey = 'model' | 'duration' | 'resolution' | 'ratio' | 'negativePrompt' | 'seed' | 'lastFrame';
 type FlagSpec =
-  | {
-      key: 'model' | 'duration' | 'resolution' | 'ratio' | 'negativePrompt' | 'seed' | 'lastFrame';
-      kind: 'value';
-    }
-  | { key: 'images' | 'references'; kind: 'list' }
+  /** `example`: the flag with a value, shown when the value is missing. */
+  | { key: ValueKey; kind: 'value'; example: string }
+  | { key: 'images' | 'references'; kind: 'list'; example: string }
   | { key: 'audio'; kind: 'switch'; value: boolean };
 
 /** The flags of the chat grammar (docs/ARCHITECTURE.md), by the name typed after `--`. */
 const FLAGS: Record<string, FlagSpec> = {
-  model: { key: 'model', kind: 'value' },
-  duration: { key: 'duration', kind: 'value' },
-  resolution: { key: 'resolution', kind: 'value' },
-  ratio: { key: 'ratio', kind: 'value' },
-  negative: { key: 'negativePrompt', kind: 'value' },
-  seed: { key: 'seed', kind: 'value' },
+  model: { key: 'model', kind: 'value', example: '--model veo-3.1-fast-generate-preview' },
+  duration: { key: 'duration', kind: 'value', example: '--duration 8' },
+  resolution: { key: 'resolution', kind: 'value', example: '--resolution 1080p' },
+  ratio: { key: 'ratio', kind: 'value', example: '--ratio 9:16' },
+  negative: { key: 'negativePrompt', kind: 'value', example: '--negative "blurry, text"' },
+  seed: { key: 'seed', kind: 'value', example: '--seed 42' },
   audio: { key: 'audio', kind: 'switch', value: true },
   'no-audio': { key: 'audio', kind: 'switch', value: false },
-  image: { key: 'images', kind: 'list' },
-  'last-frame': { key: 'lastFrame', kind: 'value' },
-  ref: { key: 'references', kind: 'list' },
+  image: { key: 'images', kind: 'list', example: '--image https://example.com/first-frame.png' },
+  'last-frame': {
+    key: 'lastFrame',
+    kind: 'value',
+    example: '--last-frame https://example.com/last-frame.png',
+  },
+  ref: { key: 'references', kind: 'list', example: '--ref https://example.com/reference.png' },
 };
 
 export const FLAG_NAMES = Object.keys(FLAGS);
@@ -67,18 +70,12 @@ export function readCommandText(text: string): RawVideoOptions | CommandKeyword 
 }
 
 function readTokens(tokens: Token[]): RawVideoOptions | CommandKeyword {
-  const keyword =
-    KEYWORDS[
-      tokens
-        .map((t) => t.text)
-        .join(' ')
-        .trim()
-        .toLowerCase()
-    ];
+  // A keyword is the whole command: `help`, ` Models `, or nothing at all.
+  const keyword = tokens.length <= 1 ? KEYWORDS[(tokens[0]?.text ?? '').trim().toLowerCase()] : undefined;
   if (keyword) return keyword;
 
   const words: string[] = [];
-  const raw: RawVideoOptions = { prompt: '' };
+  const options: Omit<RawVideoOptions, 'prompt'> = {};
   const seen = new Set<string>();
   const problems = new Problems();
 
@@ -98,10 +95,10 @@ function readTokens(tokens: Token[]): RawVideoOptions | CommandKeyword {
     }
     if (spec.kind === 'switch') {
       if (flag.value !== undefined) problems.add(`--${flag.name} takes no value.`);
-      else if (seen.has('audio') && raw.audio !== spec.value)
+      else if (seen.has('audio') && options.audio !== spec.value)
         problems.add('Give --audio or --no-audio, not both.');
       seen.add('audio');
-      raw.audio = spec.value;
+      options.audio = spec.value;
       continue;
     }
     let value = flag.value;
@@ -112,12 +109,13 @@ function readTokens(tokens: Token[]): RawVideoOptions | CommandKeyword {
         i++;
       }
     }
+    // Values go to the validator as typed: it trims and checks them, for every platform alike.
     if (value === undefined || value.trim() === '') {
-      problems.add(`--${flag.name} needs a value, for example ${example(flag.name)}.`);
+      problems.add(`--${flag.name} needs a value, for example ${spec.example}.`);
       continue;
     }
     if (spec.kind === 'list') {
-      (raw[spec.key] ??= []).push(value.trim());
+      (options[spec.key] ??= []).push(value);
       continue;
     }
     if (seen.has(spec.key)) {
@@ -125,37 +123,20 @@ function readTokens(tokens: Token[]): RawVideoOptions | CommandKeyword {
       continue;
     }
     seen.add(spec.key);
-    raw[spec.key] = spec.key === 'negativePrompt' ? value : value.trim();
+    options[spec.key] = value;
   }
 
-  raw.prompt = words.join(' ');
-  if (raw.prompt.trim() === '' && problems.count === 0)
+  const prompt = words.join(' ');
+  if (prompt.trim() === '' && problems.count === 0)
     problems.add(
       'Describe the video before the options, for example: /video a corgi surfing at sunset --duration 8',
     );
   problems.throwIfAny();
-  return raw;
+  return { ...options, prompt };
 }
 
 /** `--name`, `--name=value`, or the dash variants autocorrect makes of `--` (— and –). */
-function asFlag(text: string): { name: string; value?: string } | undefined {
+function asFlag(text: string): { name: string; value: string | undefined } | undefined {
   const match = /^(?:--|\u2014|\u2013)([a-z][a-z-]*)(?:=(.*))?$/i.exec(text);
-  if (!match) return undefined;
-  const name = match[1]!.toLowerCase();
-  return match[2] === undefined ? { name } : { name, value: match[2] };
-}
-
-function example(flag: string): string {
-  const examples: Record<string, string> = {
-    model: '--model veo-3.1-fast-generate-preview',
-    duration: '--duration 8',
-    resolution: '--resolution 1080p',
-    ratio: '--ratio 9:16',
-    negative: '--negative "blurry, text"',
-    seed: '--seed 42',
-    image: '--image https://example.com/first-frame.png',
-    'last-frame': '--last-frame https://example.com/last-frame.png',
-    ref: '--ref https://example.com/reference.png',
-  };
-  return examples[flag] ?? `--${flag} VALUE`;
+  return match ? { name: match[1]!.toLowerCase(), value: match[2] } : undefined;
 }

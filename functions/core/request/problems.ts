@@ -14,8 +14,9 @@ export class Problems {
 
   /** Throws one `UsageError` naming every problem found, if any. */
   throwIfAny(): void {
-    if (this.list.length === 1) throw new UsageError(this.list[0]!);
-    if (this.list.length > 1)
-      throw new UsageError(`Please fix:\n${this.list.map((p) => `• ${p}`).join('\n')}`);
+    if (this.list.length === 0) return;
+    throw new UsageError(
+      this.list.length === 1 ? this.list[0]! : `Please fix:\n${this.list.map((p) => `• ${p}`).join('\n')}`,
+    );
   }
 }

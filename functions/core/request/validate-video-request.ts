@@ -34,12 +34,12 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
   const duration = readDuration(raw.duration, family, problems);
   const resolution = readChoice(
     'resolution',
-    raw.resolution?.toLowerCase(),
+    raw.resolution?.trim().toLowerCase(),
     family.resolutions,
     family,
     problems,
   );
-  const ratio = readChoice('ratio', raw.ratio?.replace(/\s+/g, ''), family.ratios, family, problems);
+  const ratio = readChoice('ratio', raw.ratio?.replace(/\s/g, ''), family.ratios, family, problems);
 
   let negativePrompt: string | undefined;
   if (raw.negativePrompt !== undefined) {
@@ -57,21 +57,22 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
     problems.add(`${family.label} does not generate audio; drop --audio or pick a Veo 3.1 model.`);
   const audio = family.fields.audio ? raw.audio : undefined;
 
-  const images = raw.images ?? [];
+  const images = (raw.images ?? []).map((url) => url.trim());
   images.forEach((url) => problems.add(imageUrlProblem('image link', url)));
   if (images.length > 1 && !family.fields.image.many)
     problems.add(`${family.label} takes one first-frame image; you gave ${images.length}.`);
 
-  if (raw.lastFrame !== undefined) {
+  const lastFrame = raw.lastFrame?.trim();
+  if (lastFrame !== undefined) {
     if (!family.fields.lastFrame)
       problems.add(`${family.label} does not take a last-frame image; drop --last-frame.`);
     else {
-      problems.add(imageUrlProblem('last-frame link', raw.lastFrame));
+      problems.add(imageUrlProblem('last-frame link', lastFrame));
       if (images.length === 0) problems.add('A last frame needs a first frame too: add --image URL.');
     }
   }
 
-  const references = raw.references ?? [];
+  const references = (raw.references ?? []).map((url) => url.trim());
   if (references.length > 0) {
     if (!family.fields.references)
       problems.add(`${family.label} does not take reference images; drop --ref.`);
@@ -99,13 +100,13 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
     seed,
     audio,
     images,
-    lastFrame: raw.lastFrame,
+    lastFrame,
     references,
   });
 }
 
 function readDuration(value: string | number | undefined, family: ModelFamily, problems: Problems): number {
-  if (value === undefined || value === '') return family.defaultDuration;
+  if (value === undefined) return family.defaultDuration;
   const text = String(value).trim().replace(/s$/i, '');
   const seconds = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
   const allowed = describeDurations(family.durations);
@@ -129,7 +130,7 @@ function readChoice(
   problems: Problems,
 ): string {
   const fallback = label === 'resolution' ? family.defaultResolution : family.defaultRatio;
-  if (value === undefined || value === '') return fallback;
+  if (value === undefined) return fallback;
   if (!allowed.includes(value)) {
     problems.add(
       `${label === 'resolution' ? 'Resolution' : 'Ratio'} "${value}" is not available for ${family.label}: use ${allowed.join(', ')}.`,
@@ -140,7 +141,7 @@ function readChoice(
 }
 
 function readSeed(value: string | number | undefined, problems: Problems): number | undefined {
-  if (value === undefined || value === '') return undefined;
+  if (value === undefined) return undefined;
   const text = String(value).trim();
   const seed = /^\d{1,10}$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(seed) || seed > MAX_SEED) {

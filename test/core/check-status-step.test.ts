@@ -106,6 +106,22 @@ describe('CheckStatus', () => {
     });
   });
 
+  it.each([
+    ['SUCCESS', 'ready'],
+    ['FAILURE', 'failed'],
+  ] as const)(
+    '%s: passes on what the task cost when TokenBay has settled it, 0 included',
+    async (status, outcome) => {
+      const cost = async (quota: number | undefined) =>
+        (await poll(task({ status, rawStatus: status, quota }), event(60))).result;
+      expect(await cost(1250)).toMatchObject({ outcome, quota: 1250 });
+      expect(await cost(0)).toMatchObject({ outcome, quota: 0 });
+      // Not settled yet (absent), or a value no price can be: SettleUsage asks TokenBay again.
+      expect(await cost(undefined)).not.toHaveProperty('quota');
+      expect(await cost(-1)).not.toHaveProperty('quota');
+    },
+  );
+
   it('times out at the generation deadline exactly, and not a second before', async () => {
     const before = await poll(task({}), event(299));
     expect(before.result.outcome).toBe('running');

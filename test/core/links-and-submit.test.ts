@@ -225,6 +225,12 @@ describe('Submit', () => {
     );
   });
 
+  it('does not wait for a resubmit that would land exactly on the deadline, but takes one a second before', async () => {
+    const t = throttled([limited(14), limited(15)]);
+    expect(await t.run(undefined, 15)).toEqual({ throttled: true, retryAfterSeconds: 14 });
+    await expect(t.run(undefined, 15)).rejects.toThrow(/still too busy/);
+  });
+
   it('makes clip ids of 22 url-safe characters, never twice the same', () => {
     const ids = new Set(Array.from({ length: 50 }, newClipId));
     expect(ids.size).toBe(50);

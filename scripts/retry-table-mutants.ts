@@ -12,10 +12,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { RETRY_TABLE_FILES, retryTableSources } from './retry-table-sources.js';
 
-const FILE = 'functions/core/errors.ts';
-const WORKFLOW = 'infra/video-workflow.ts';
-const TEST = 'test/infra/retry-table.test.ts';
+const { errors: FILE, workflow: WORKFLOW, test: TEST } = RETRY_TABLE_FILES;
 
 interface HandMutant {
   file: string;
@@ -170,7 +169,10 @@ try {
     process.stdout.write(`${run.status !== 0 ? 'killed  ' : 'SURVIVED'} ${mutant.what}\n`);
   }
   mkdirSync('reports/mutation', { recursive: true });
-  writeFileSync('reports/mutation/retry-table.json', JSON.stringify({ results }, null, 2));
+  writeFileSync(
+    'reports/mutation/retry-table.json',
+    JSON.stringify({ sources: retryTableSources(), results }, null, 2),
+  );
 } finally {
   rmSync(copy, { recursive: true, force: true });
 }

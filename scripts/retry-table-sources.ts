@@ -1,0 +1,18 @@
+import { execFileSync } from 'node:child_process';
+
+/** The files the retry table's hand mutants change, and the test that must catch them. */
+export const RETRY_TABLE_FILES = {
+  errors: 'functions/core/errors.ts',
+  workflow: 'infra/video-workflow.ts',
+  test: 'test/infra/retry-table.test.ts',
+} as const;
+
+/** Git's blob id of each of those files at HEAD: a run of the hand mutants is current while they match. */
+export function retryTableSources(): Record<string, string> {
+  return Object.fromEntries(
+    Object.values(RETRY_TABLE_FILES).map((path) => [
+      path,
+      execFileSync('git', ['rev-parse', `HEAD:${path}`], { encoding: 'utf8' }).trim(),
+    ]),
+  );
+}

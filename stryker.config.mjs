@@ -5,7 +5,7 @@
  * checks and request guards, the TokenBay client, Submit and CheckStatus, the transfer and its
  * resume, links and the share redirect, the grammar, validator and request builder, and the
  * state machine's retry table. `npm run mutation` (not part of `npm test`: about half an hour on
- * two cores) runs it and writes docs/MUTATION.md from the JSON report.
+ * two cores for the three parts) runs it and writes docs/MUTATION.md from the JSON reports.
  *
  * Only fast, in-process test files run (vitest.mutation.config.ts): tests that start the emulated
  * account run the code as Lambda bundles in child processes, which Stryker's instrumented sources

@@ -133,6 +133,27 @@ const EQUIVALENT: { at: string; mutator: string; replacement?: string; why: stri
     why: 'Equivalent: this branch runs only when body.error.message is set, so body.error is an object there.',
   },
   {
+    at: 'functions/core/grammar/tokenize.ts:26',
+    mutator: 'EqualityOperator',
+    why: 'Equivalent: at i = length the inner loop reads nothing and the next line breaks out.',
+  },
+  {
+    at: 'functions/core/grammar/tokenize.ts:27',
+    mutator: 'EqualityOperator',
+    why: 'Equivalent: input[length] is undefined, which /\\s/ does not match ("undefined"), so the loop stops there either way.',
+  },
+  {
+    at: 'functions/core/grammar/tokenize.ts:27',
+    mutator: 'ConditionalExpression',
+    replacement: 'true',
+    why: 'Equivalent: input[length] is undefined, which /\\s/ does not match ("undefined"), so the loop stops there either way.',
+  },
+  {
+    at: 'functions/core/grammar/tokenize.ts:57',
+    mutator: 'EqualityOperator',
+    why: 'Equivalent: input[length] is undefined, which is no closing quote, so the search ends with -1 either way.',
+  },
+  {
     at: 'functions/core/workflow/submit-step.ts:46',
     mutator: 'ArithmeticOperator',
     why: 'Not observable: the jittered wait’s upper bound moves by 2 ms (randomInt’s exclusive end); tests check the bounds, not the last 2 ms of a random draw.',

@@ -24,6 +24,7 @@ describe('words, quotes and keywords', () => {
     ['"" a', ['', 'a']],
     ['dog"s day" out', ['dog"s', 'day"', 'out']],
     ['"a"b"c"', ['ab"c"']],
+    ['"a""b"', ['a"b"']],
     ['"a fox', ['"a', 'fox']],
     ['--negative="blurry, dark" x', ['--negative=blurry, dark', 'x']],
     ['\u201ca fox\u201d \u2018b c\u2019 \u201ed e\u201c \u00abf g\u00bb', ['a fox', 'b c', 'd e', 'f g']],
@@ -115,6 +116,37 @@ describe('flags', () => {
         negative_prompt: 'rain',
         seed: 7,
       },
+    });
+  });
+});
+
+describe('links typed with spaces around them', () => {
+  it.each<[string, Expectation]>([
+    [
+      'a fox --image=" https://e.com/a.png " --last-frame=" https://e.com/b.png "',
+      {
+        body: {
+          ...VEO,
+          prompt: 'a fox',
+          image: 'https://e.com/a.png',
+          last_frame_image: 'https://e.com/b.png',
+        },
+      },
+    ],
+    [
+      'a fox --duration 8 --ref=" https://e.com/1.png "',
+      { body: { ...VEO, prompt: 'a fox', reference_images: ['https://e.com/1.png'] } },
+    ],
+  ])('%j', (text, expected) => {
+    expect(slack(text)).toStrictEqual(expected);
+  });
+});
+
+describe('model ids', () => {
+  it('quotes at most 40 characters of what is not a model id', () => {
+    const typed = `${'m'.repeat(45)}!`;
+    expect(slack(`a fox --model ${typed}`)).toStrictEqual({
+      error: `"${'m'.repeat(40)}" is not a model id. See /video models.`,
     });
   });
 });
@@ -214,6 +246,7 @@ describe('Slack escapes', () => {
     ['<#C0123|general> <#C0456>', '#general #C0456'],
     ['<!here> <!channel|channel>', '@here @channel'],
     ['<!subteam^S0123|@design>', '@design'],
+    ['<!subteam^S0123|design@corp>', '@design@corp'],
     ['<https://example.com/a.png>', 'https://example.com/a.png'],
     ['<https://example.com/a.png|example.com/a.png>', 'https://example.com/a.png'],
     ['a &lt;b&gt; &amp; c', 'a <b> & c'],

@@ -50,7 +50,7 @@ for (const [network, prefix] of [
  * names the same host.
  */
 function isInternalHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '');
+  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname.replace(/\.$/, '');
   const family = isIP(host);
   if (family !== 0) return INTERNAL_NETWORKS.check(host, family === 4 ? 'ipv4' : 'ipv6');
   return host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal');

@@ -57,12 +57,13 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
     problems.add(`${family.label} does not generate audio; drop --audio or pick a Veo 3.1 model.`);
   const audio = family.fields.audio ? raw.audio : undefined;
 
-  const images = (raw.images ?? []).map((url) => url.trim());
+  // Links are checked and stored as URLs: the URL parser and videoRequestSchema drop spaces around them.
+  const images = raw.images ?? [];
   images.forEach((url) => problems.add(imageUrlProblem('image link', url)));
   if (images.length > 1 && !family.fields.image.many)
     problems.add(`${family.label} takes one first-frame image; you gave ${images.length}.`);
 
-  const lastFrame = raw.lastFrame?.trim();
+  const lastFrame = raw.lastFrame;
   if (lastFrame !== undefined) {
     if (!family.fields.lastFrame)
       problems.add(`${family.label} does not take a last-frame image; drop --last-frame.`);
@@ -72,7 +73,7 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
     }
   }
 
-  const references = (raw.references ?? []).map((url) => url.trim());
+  const references = raw.references ?? [];
   if (references.length > 0) {
     if (!family.fields.references)
       problems.add(`${family.label} does not take reference images; drop --ref.`);

@@ -35,7 +35,9 @@ const run = (command: string, args: string[]) => {
 /** The commit the run tested, marked when the tree had changes not yet committed. */
 const commitRun = () => {
   const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
-  const changed = git('status', '--porcelain', '--untracked-files=no') !== '';
+  // docs/MUTATION.md is this script's own output, rewritten by every run.
+  const changed =
+    git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/MUTATION.md') !== '';
   return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' + uncommitted changes' : ''}`;
 };
 

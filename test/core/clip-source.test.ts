@@ -1,12 +1,10 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3ClipSource } from '../../functions/core/storage/clip-source.js';
-import { LOCAL_S3_CREDENTIALS, startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
+import { LOCAL_S3_CREDENTIALS, type LocalS3 } from '../../local/s3/local-s3.js';
+import { s3WithClip } from '../helpers/s3-with-clip.js';
 import { collect } from '../helpers/streams.js';
 
 const CLIP = { clipId: 'AbCdEfGhIjKlMnOpQrStUv', prompt: 'A corgi, surfing!' };
@@ -15,25 +13,12 @@ const BYTES = randomBytes(3 * 1024 * 1024);
 
 /** The clip PostLink uploads to chat, read from a real S3-compatible server (s3rver). */
 describe('s3ClipSource', () => {
-  let directory: string;
   let s3: LocalS3;
 
   beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'clipbay-clip-source-'));
-    s3 = await startLocalS3({ directory, bucket: 'clipbay-videos' });
-    await s3.client.send(
-      new PutObjectCommand({
-        Bucket: s3.bucket,
-        Key: `clips/${CLIP.clipId}.mp4`,
-        Body: BYTES,
-        ContentType: 'video/mp4',
-      }),
-    );
+    s3 = await s3WithClip(CLIP.clipId, BYTES);
   });
-  afterAll(async () => {
-    await s3.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  afterAll(() => s3.close());
 
   const source = (client = s3.client) => s3ClipSource(client, s3.bucket, { ...CLIP, bytes: BYTES.length });
 

@@ -1,36 +1,21 @@
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shareRedirect } from '../../functions/core/storage/share-redirect.js';
 import { presignClip, shareLink } from '../../functions/core/storage/video-links.js';
 import { CLIP_ID, downloadFilename, videoKey } from '../../functions/core/storage/video-object.js';
-import { startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
+import type { LocalS3 } from '../../local/s3/local-s3.js';
 import { manualClock } from '../helpers/clock.js';
+import { s3WithClip } from '../helpers/s3-with-clip.js';
 
 const CLIP = 'AbCdEfGhIjKlMnOpQrStUv';
 
 describe('links to clips', () => {
   let s3: LocalS3;
-  let directory: string;
 
   beforeAll(async () => {
-    directory = await mkdtemp(join(tmpdir(), 'clipbay-links-'));
-    s3 = await startLocalS3({ directory, bucket: 'clipbay-videos' });
-    await s3.client.send(
-      new PutObjectCommand({
-        Bucket: s3.bucket,
-        Key: videoKey(CLIP),
-        Body: Buffer.from('mp4 bytes'),
-        ContentType: 'video/mp4',
-      }),
-    );
+    s3 = await s3WithClip(CLIP, Buffer.from('mp4 bytes'));
   });
-  afterAll(async () => {
-    await s3.close();
-    await rm(directory, { recursive: true, force: true });
-  });
+  afterAll(() => s3.close());
 
   it('presigns for the requested time when the credentials last longer', async () => {
     const link = await presignClip(s3.client, s3.bucket, CLIP, 604_800);

@@ -178,6 +178,8 @@ const MODULES: [string, string][] = [
   ['functions/core/transfer/', 'Transfer and resume'],
   ['functions/core/storage/', 'Links and share redirect'],
   ['functions/core/grammar/', 'Grammar'],
+  ['bots/discord/discord-options.ts', 'Discord options (the grammar on Discord)'],
+  ['bots/slack/slack-escapes.ts', 'Slack escapes (the grammar on Slack)'],
   ['functions/core/request/', 'Validator and request builder'],
 ];
 
@@ -207,6 +209,11 @@ const runTimes = (existsSync(dir) ? readdirSync(dir) : [])
   .flatMap((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')) as MutationRunTime[])
   .sort((a, b) => a.part.localeCompare(b.part) || a.finishedAt.localeCompare(b.finishedAt));
 const runMs = runTimes.reduce((sum, r) => sum + r.ms, 0);
+/** The latest full run of each part: what `npm run mutation` costs from a fresh clone. */
+const fullRunMs = [...new Set(runTimes.map((r) => r.part))].reduce(
+  (sum, part) => sum + (runTimes.filter((r) => r.part === part && !r.incremental).at(-1)?.ms ?? 0),
+  0,
+);
 
 type Counts = Record<'killed' | 'survived' | 'timeout' | 'noCoverage' | 'ignored' | 'invalid', number>;
 const empty = (): Counts => ({ killed: 0, survived: 0, timeout: 0, noCoverage: 0, ignored: 0, invalid: 0 });
@@ -264,7 +271,9 @@ const lines: string[] = [
   `**Score: ${score(total)}** (${total.killed + total.timeout} of ${
     total.killed + total.timeout + total.survived + total.noCoverage
   } mutants killed; ${adjusted(total, totalEquivalent)} counting the ${totalEquivalent} survivors explained as equivalent). ` +
-    `Run time: ${runMs ? `${minutes(runMs)} in all` : 'not recorded (run `npm run mutation`)'}.`,
+    (runMs
+      ? `Run time: ${minutes(fullRunMs)} for a full run of every part here, from a fresh clone; ${minutes(runMs - fullRunMs)} more for the incremental reruns after tests were added.`
+      : 'Run time: not recorded (run `npm run mutation`).'),
   '',
   ...(runTimes.length === 0
     ? []

@@ -23,24 +23,25 @@ export function textProblem(label: string, text: string, maxLength: number): str
   return undefined;
 }
 
-/** Networks TokenBay must never be pointed at: loopback, link-local (cloud metadata), private ranges. */
-const INTERNAL_NETWORKS = new BlockList();
-for (const [network, prefix] of [
-  ['0.0.0.0', 8], // "this network"; 0.0.0.0 reaches the host itself
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local: 169.254.169.254 is the cloud metadata service
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const)
-  INTERNAL_NETWORKS.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [
-  ['::', 127], // :: (unspecified) and ::1 (loopback)
-  ['fe80::', 10], // link-local
-  ['fc00::', 7], // unique local
-] as const)
-  INTERNAL_NETWORKS.addSubnet(network, prefix, 'ipv6');
+/**
+ * Networks TokenBay must never be pointed at: loopback, link-local (cloud metadata), private ranges.
+ * Built per check (ten entries, microseconds) rather than once at import, so that the mutation runs
+ * score this list: Stryker cannot attribute code that runs at import time to any test.
+ */
+function internalNetworks(): BlockList {
+  const networks = new BlockList();
+  networks.addSubnet('0.0.0.0', 8, 'ipv4'); // "this network"; 0.0.0.0 reaches the host itself
+  networks.addSubnet('10.0.0.0', 8, 'ipv4');
+  networks.addSubnet('100.64.0.0', 10, 'ipv4'); // carrier-grade NAT
+  networks.addSubnet('127.0.0.0', 8, 'ipv4');
+  networks.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local: 169.254.169.254 is the cloud metadata service
+  networks.addSubnet('172.16.0.0', 12, 'ipv4');
+  networks.addSubnet('192.168.0.0', 16, 'ipv4');
+  networks.addSubnet('::', 127, 'ipv6'); // :: (unspecified) and ::1 (loopback)
+  networks.addSubnet('fe80::', 10, 'ipv6'); // link-local
+  networks.addSubnet('fc00::', 7, 'ipv6'); // unique local
+  return networks;
+}
 
 /**
  * Whether a URL's host is internal. The URL parser has already lower-cased the name, put IPv6 in
@@ -52,7 +53,7 @@ for (const [network, prefix] of [
 function isInternalHost(hostname: string): boolean {
   const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname.replace(/\.$/, '');
   const family = isIP(host);
-  if (family !== 0) return INTERNAL_NETWORKS.check(host, family === 4 ? 'ipv4' : 'ipv6');
+  if (family !== 0) return internalNetworks().check(host, family === 4 ? 'ipv4' : 'ipv6');
   return host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal');
 }
 

@@ -20,8 +20,9 @@ export function discordOptionsFromText(text: string): DiscordOption[] | string {
     value !== undefined && options.push({ name, type: ApplicationCommandOptionType.String, value });
   const integer = (name: string, value: string | number | undefined, label: string): string | undefined => {
     if (value === undefined) return undefined;
-    if (!/^\d+$/.test(String(value))) return `Discord: ${label} must be a whole number.`;
-    options.push({ name, type: ApplicationCommandOptionType.Integer, value: Number(value) });
+    const text = String(value).trim();
+    if (!/^\d+$/.test(text)) return `Discord: ${label} must be a whole number.`;
+    options.push({ name, type: ApplicationCommandOptionType.Integer, value: Number(text) });
     return undefined;
   };
   string(DISCORD_OPTION.model, raw.model);

@@ -38,6 +38,13 @@ describe('slackRequestProblem', () => {
     expect(slackRequestProblem({ headers: headers('soon'), body: form }, now)).toBeUndefined();
   });
 
+  it.each([['Infinity'], ['1e999']])('refuses a timestamp of %s as in the future', (timestamp) => {
+    expect(slackRequestProblem({ headers: headers(timestamp), body: form }, now)).toEqual({
+      status: 401,
+      reason: 'Request timestamp is in the future.',
+    });
+  });
+
   it('refuses a body over 1 MiB, measured after base64 decoding', () => {
     expect(MAX_SLACK_BODY_BYTES).toBe(1024 * 1024);
     const exact = 'a'.repeat(MAX_SLACK_BODY_BYTES);

@@ -6,9 +6,8 @@ import { parseCommandText } from '../../functions/core/grammar/command-text.js';
 import type { ParsedCommand } from '../../functions/core/request/video-request.js';
 import { discordOptionsFromText } from '../../local/playground/discord-options-from-text.js';
 import { videoCommandData } from '../../local/stack/discord-interaction.js';
+import { defaults } from '../helpers/grammar-outcome.js';
 import { BAD_INPUTS } from '../reliability/bad-input-corpus.js';
-
-const defaults = { defaultModel: 'veo-3.1-generate-preview' };
 
 /** The first line of what the user is told: the UsageError's message, or the help text's. */
 function answer(parse: () => ParsedCommand): string {

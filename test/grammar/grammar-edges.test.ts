@@ -5,6 +5,7 @@ import { parseCommandArgs, parseCommandText } from '../../functions/core/grammar
 import { tokenize } from '../../functions/core/grammar/tokenize.js';
 import { buildSubmitBody } from '../../functions/core/request/build-submit-body.js';
 import { videoRequestSchema } from '../../functions/core/request/video-request.js';
+import { discordOptionsFromText } from '../../local/playground/discord-options-from-text.js';
 import { defaults, outcome, VEO, type Expectation } from '../helpers/grammar-outcome.js';
 
 /**
@@ -50,9 +51,14 @@ describe('words, quotes and keywords', () => {
     ['--USAGE', { kind: 'usage' }],
     ['help me', { body: { ...VEO, prompt: 'help me' } }],
     ['-- help', { body: { ...VEO, prompt: '-- help' } }],
+    ['"" help ""', { kind: 'help' }],
     ['models of ships', { body: { ...VEO, prompt: 'models of ships' } }],
   ])('%j', (text, expected) => {
     expect(slack(text)).toStrictEqual(expected);
+  });
+
+  it('takes a keyword among empty command-line arguments as the keyword (the CLI)', () => {
+    expect(outcome(() => parseCommandArgs(['help', ''], defaults))).toStrictEqual({ kind: 'help' });
   });
 
   it('reads command-line arguments as words, flags included (the CLI)', () => {
@@ -120,7 +126,7 @@ describe('flags', () => {
   });
 });
 
-describe('links typed with spaces around them', () => {
+describe('links: sent as the URL parser writes them, the form that was checked', () => {
   it.each<[string, Expectation]>([
     [
       'a fox --image=" https://e.com/a.png " --last-frame=" https://e.com/b.png "',
@@ -136,6 +142,14 @@ describe('links typed with spaces around them', () => {
     [
       'a fox --duration 8 --ref=" https://e.com/1.png "',
       { body: { ...VEO, prompt: 'a fox', reference_images: ['https://e.com/1.png'] } },
+    ],
+    [
+      'a fox --image https://example.com\\@127.0.0.1/x.png',
+      { body: { ...VEO, prompt: 'a fox', image: 'https://example.com/@127.0.0.1/x.png' } },
+    ],
+    [
+      'a fox --image HTTPS://Example.COM/a%20b.png',
+      { body: { ...VEO, prompt: 'a fox', image: 'https://example.com/a%20b.png' } },
     ],
   ])('%j', (text, expected) => {
     expect(slack(text)).toStrictEqual(expected);
@@ -267,6 +281,15 @@ describe('Discord options', () => {
     ['usage', [{ name: 'prompt', type: 3, value: 'Usage' }], { kind: 'usage' }],
     ['MODELS', [{ name: 'prompt', type: 3, value: ' MODELS ' }], { kind: 'models' }],
     [
+      'a ratio and a resolution of only spaces: the defaults',
+      [
+        { name: 'prompt', type: 3, value: 'a fox' },
+        { name: 'ratio', type: 3, value: '  ' },
+        { name: 'resolution', type: 3, value: ' ' },
+      ],
+      { body: { ...VEO, prompt: 'a fox' } },
+    ],
+    [
       'spaces around every text option',
       [
         { name: 'prompt', type: 3, value: '  a fox  ' },
@@ -290,6 +313,14 @@ describe('Discord options', () => {
     ],
   ])('%s', (_name, options, expected) => {
     expect(discord(options)).toStrictEqual(expected);
+  });
+
+  it('the playground sends a number typed with spaces around it as that number', () => {
+    expect(discordOptionsFromText('a fox --duration " 6 " --seed=" 7 "')).toEqual([
+      { name: 'prompt', type: 3, value: 'a fox' },
+      { name: 'duration', type: 4, value: 6 },
+      { name: 'seed', type: 4, value: 7 },
+    ]);
   });
 
   it('refuses an attachment that is not in resolved', () => {

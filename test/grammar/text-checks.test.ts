@@ -24,6 +24,13 @@ describe('image links TokenBay must never be sent to', () => {
     ['http://172.31.255.255/x.png', '172.31.255.255'],
     ['http://192.168.0.0/x.png', '192.168.0.0'],
     ['http://192.168.255.255/x.png', '192.168.255.255'],
+    ['http://192.0.0.1/x.png', '192.0.0.1'],
+    ['http://198.18.0.1/x.png', '198.18.0.1'],
+    ['http://198.19.255.255/x.png', '198.19.255.255'],
+    ['http://224.0.0.1/x.png', '224.0.0.1'],
+    ['http://239.255.255.250/x.png', '239.255.255.250'],
+    ['http://240.0.0.1/x.png', '240.0.0.1'],
+    ['http://255.255.255.255/x.png', '255.255.255.255'],
     // Other spellings of an IPv4 address, which the URL parser turns into dotted quads.
     ['http://2130706433/x.png', '127.0.0.1'],
     ['http://0x7f.1/x.png', '127.0.0.1'],
@@ -38,6 +45,17 @@ describe('image links TokenBay must never be sent to', () => {
     ['http://[febf::1]/x.png', '[febf::1]'],
     ['http://[fc00::1]/x.png', '[fc00::1]'],
     ['http://[fdff:ffff::1]/x.png', '[fdff:ffff::1]'],
+    ['http://[fec0::1]/x.png', '[fec0::1]'],
+    ['http://[feff::1]/x.png', '[feff::1]'],
+    ['http://[ff02::1]/x.png', '[ff02::1]'],
+    // IPv6 that carries an IPv4 address: IPv4-compatible, SIIT, NAT64, 6to4.
+    ['http://[::2]/x.png', '[::2]'],
+    ['http://[::127.0.0.1]/x.png', '[::7f00:1]'],
+    ['http://[::ffff:0:7f00:1]/x.png', '[::ffff:0:7f00:1]'],
+    ['http://[64:ff9b::7f00:1]/x.png', '[64:ff9b::7f00:1]'],
+    ['http://[64:ff9b::808:808]/x.png', '[64:ff9b::808:808]'],
+    ['http://[64:ff9b:1::1]/x.png', '[64:ff9b:1::1]'],
+    ['http://[2002:7f00:1::]/x.png', '[2002:7f00:1::]'],
     // IPv4 inside IPv6: the parser writes ::ffff:127.0.0.1 as ::ffff:7f00:1.
     ['http://[::ffff:127.0.0.1]/x.png', '[::ffff:7f00:1]'],
     ['http://[::ffff:a9fe:a9fe]/latest', '[::ffff:a9fe:a9fe]'],
@@ -46,6 +64,7 @@ describe('image links TokenBay must never be sent to', () => {
     ['http://localhost/x.png', 'localhost'],
     ['http://LOCALHOST:8080/x.png', 'localhost'],
     ['http://localhost./x.png', 'localhost.'],
+    ['http://localhost../x.png', 'localhost..'],
     ['http://images.localhost/x.png', 'images.localhost'],
     ['http://metadata.google.internal/x', 'metadata.google.internal'],
     ['http://metadata.google.internal./x', 'metadata.google.internal.'],
@@ -68,8 +87,13 @@ describe('image links TokenBay must never be sent to', () => {
     'https://192.167.255.255/x.png',
     'https://192.169.0.0/x.png',
     'https://[2606:4700:4700::1111]/x.png',
-    'https://[::2]/x.png',
-    'https://[fec0::1]/x.png',
+    'https://192.0.1.0/x.png',
+    'https://198.17.255.255/x.png',
+    'https://198.20.0.0/x.png',
+    'https://223.255.255.255/x.png',
+    'https://[2001:db8::1]/x.png',
+    'https://[2003::1]/x.png',
+    'https://[64:ff9c::1]/x.png',
     'https://[fbff::1]/x.png',
     'https://[fe00::1]/x.png',
     'https://[::ffff:8.8.8.8]/x.png',
@@ -91,7 +115,9 @@ describe('image links TokenBay must never be sent to', () => {
     ['https://:secret@example.com/x.png'],
     ['https://ana:secret@example.com/x.png'],
   ])('%s: no user name or password', (url) => {
-    expect(imageUrlProblem('image link', url)).toBe('The image link must not contain a user name or password.');
+    expect(imageUrlProblem('image link', url)).toBe(
+      'The image link must not contain a user name or password.',
+    );
   });
 
   it('names the scheme it refuses, without its colon', () => {

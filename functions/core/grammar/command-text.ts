@@ -70,11 +70,12 @@ export function readCommandText(text: string): RawVideoOptions | CommandKeyword 
 }
 
 function readTokens(tokens: Token[]): RawVideoOptions | CommandKeyword {
-  // A keyword is the whole command: `help`, ` Models `, or nothing at all.
-  const keyword = tokens.length <= 1 ? KEYWORDS[(tokens[0]?.text ?? '').trim().toLowerCase()] : undefined;
+  // A keyword is the whole command: `help`, ` Models `, or nothing at all (empty words aside).
+  const words = tokens.filter((t) => t.text.trim() !== '');
+  const keyword = words.length <= 1 ? KEYWORDS[(words[0]?.text ?? '').trim().toLowerCase()] : undefined;
   if (keyword) return keyword;
 
-  const words: string[] = [];
+  const prompt: string[] = [];
   const options: Omit<RawVideoOptions, 'prompt'> = {};
   const seen = new Set<string>();
   const problems = new Problems();
@@ -83,7 +84,7 @@ function readTokens(tokens: Token[]): RawVideoOptions | CommandKeyword {
     const token = tokens[i]!;
     const flag = token.quoted ? undefined : asFlag(token.text);
     if (!flag) {
-      words.push(token.text);
+      prompt.push(token.text);
       continue;
     }
     const spec = FLAGS[flag.name];
@@ -126,13 +127,13 @@ function readTokens(tokens: Token[]): RawVideoOptions | CommandKeyword {
     options[spec.key] = value;
   }
 
-  const prompt = words.join(' ');
-  if (prompt.trim() === '' && problems.count === 0)
+  const text = prompt.join(' ');
+  if (text.trim() === '' && problems.count === 0)
     problems.add(
       'Describe the video before the options, for example: /video a corgi surfing at sunset --duration 8',
     );
   problems.throwIfAny();
-  return { ...options, prompt };
+  return { ...options, prompt: text };
 }
 
 /** `--name`, `--name=value`, or the dash variants autocorrect makes of `--` (— and –). */

@@ -36,10 +36,18 @@ function internalNetworks(): BlockList {
   networks.addSubnet('127.0.0.0', 8, 'ipv4');
   networks.addSubnet('169.254.0.0', 16, 'ipv4'); // link-local: 169.254.169.254 is the cloud metadata service
   networks.addSubnet('172.16.0.0', 12, 'ipv4');
+  networks.addSubnet('192.0.0.0', 24, 'ipv4'); // IETF protocol assignments
   networks.addSubnet('192.168.0.0', 16, 'ipv4');
-  networks.addSubnet('::', 127, 'ipv6'); // :: (unspecified) and ::1 (loopback)
-  networks.addSubnet('fe80::', 10, 'ipv6'); // link-local
+  networks.addSubnet('198.18.0.0', 15, 'ipv4'); // benchmarking
+  networks.addSubnet('224.0.0.0', 3, 'ipv4'); // multicast, reserved and broadcast (224/4 and 240/4)
+  networks.addSubnet('::', 96, 'ipv6'); // ::, ::1 and IPv4-compatible (::127.0.0.1)
+  networks.addSubnet('::ffff:0:0:0', 96, 'ipv6'); // SIIT-translated IPv4 (::ffff:0:a.b.c.d)
+  networks.addSubnet('64:ff9b::', 96, 'ipv6'); // NAT64, which reaches any IPv4 address
+  networks.addSubnet('64:ff9b:1::', 48, 'ipv6'); // local-use NAT64
+  networks.addSubnet('2002::', 16, 'ipv6'); // 6to4, which embeds an IPv4 address
   networks.addSubnet('fc00::', 7, 'ipv6'); // unique local
+  networks.addSubnet('fe80::', 9, 'ipv6'); // link-local (fe80::/10) and the old site-local (fec0::/10)
+  networks.addSubnet('ff00::', 8, 'ipv6'); // multicast
   return networks;
 }
 
@@ -47,11 +55,12 @@ function internalNetworks(): BlockList {
  * Whether a URL's host is internal. The URL parser has already lower-cased the name, put IPv6 in
  * brackets and written every IPv4 form (`2130706433`, `0x7f.1`, `127.1`) as four decimal octets;
  * BlockList also matches IPv4-mapped IPv6 (`[::ffff:127.0.0.1]`, which the parser writes
- * `[::ffff:7f00:1]`) against the IPv4 networks. A name's one trailing dot (`localhost.`) still
- * names the same host.
+ * `[::ffff:7f00:1]`) against the IPv4 networks; the IPv6 forms that carry an IPv4 address some other
+ * way (NAT64, 6to4, IPv4-compatible, SIIT) are refused whole. Trailing dots (`localhost.`) still
+ * name the same host. Only literal addresses and reserved names are checked: a name is not resolved.
  */
 function isInternalHost(hostname: string): boolean {
-  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname.replace(/\.$/, '');
+  const host = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname.replace(/\.+$/, '');
   const family = isIP(host);
   if (family !== 0) return internalNetworks().check(host, family === 4 ? 'ipv4' : 'ipv6');
   return host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal');
@@ -70,6 +79,15 @@ export function imageUrlProblem(label: string, value: string): string | undefine
   if (isInternalHost(url.hostname))
     return `The ${label} points at a private or local address (${url.hostname}); use a public image link.`;
   return undefined;
+}
+
+/**
+ * A link as the URL parser writes it (`https://e.com\\@127.0.0.1/` → `https://e.com/@127.0.0.1/`), so
+ * TokenBay gets exactly the URL imageUrlProblem checked, whatever its own parser makes of the
+ * original text. Text that is not a URL is returned as it is (imageUrlProblem has refused it).
+ */
+export function normalizeLink(value: string): string {
+  return URL.canParse(value) ? new URL(value).href : value;
 }
 
 function truncate(text: string, max = 60): string {

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { describeDurations, familyOf, type ModelFamily } from '../models/families.js';
 import { Problems } from './problems.js';
-import { imageUrlProblem, textProblem } from './text-checks.js';
+import { imageUrlProblem, normalizeLink, textProblem } from './text-checks.js';
 import { videoRequestSchema, type RawVideoOptions, type VideoRequest } from './video-request.js';
 
 export interface ValidateOptions {
@@ -57,13 +57,13 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
     problems.add(`${family.label} does not generate audio; drop --audio or pick a Veo 3.1 model.`);
   const audio = family.fields.audio ? raw.audio : undefined;
 
-  // Links are checked and stored as URLs: the URL parser and videoRequestSchema drop spaces around them.
-  const images = raw.images ?? [];
+  // Links are checked and sent in the URL parser's form: the form that was checked is the one sent.
+  const images = (raw.images ?? []).map(normalizeLink);
   images.forEach((url) => problems.add(imageUrlProblem('image link', url)));
   if (images.length > 1 && !family.fields.image.many)
     problems.add(`${family.label} takes one first-frame image; you gave ${images.length}.`);
 
-  const lastFrame = raw.lastFrame;
+  const lastFrame = raw.lastFrame === undefined ? undefined : normalizeLink(raw.lastFrame);
   if (lastFrame !== undefined) {
     if (!family.fields.lastFrame)
       problems.add(`${family.label} does not take a last-frame image; drop --last-frame.`);
@@ -73,7 +73,7 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
     }
   }
 
-  const references = raw.references ?? [];
+  const references = (raw.references ?? []).map(normalizeLink);
   if (references.length > 0) {
     if (!family.fields.references)
       problems.add(`${family.label} does not take reference images; drop --ref.`);
@@ -131,7 +131,8 @@ function readChoice(
   problems: Problems,
 ): string {
   const fallback = label === 'resolution' ? family.defaultResolution : family.defaultRatio;
-  if (value === undefined) return fallback;
+  // A Discord option of only spaces means nothing was chosen.
+  if (value === undefined || value === '') return fallback;
   if (!allowed.includes(value)) {
     problems.add(
       `${label === 'resolution' ? 'Resolution' : 'Ratio'} "${value}" is not available for ${family.label}: use ${allowed.join(', ')}.`,

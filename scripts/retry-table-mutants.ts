@@ -137,6 +137,7 @@ function mutate(source: string, mutant: HandMutant): string {
   return source.replace(mutant.from, mutant.to);
 }
 
+const started = Date.now();
 const root = resolve('.');
 const copy = mkdtempSync(join(tmpdir(), 'clipbay-retry-mutants-'));
 try {
@@ -171,7 +172,7 @@ try {
   mkdirSync('reports/mutation', { recursive: true });
   writeFileSync(
     'reports/mutation/retry-table.json',
-    JSON.stringify({ sources: retryTableSources(), results }, null, 2),
+    JSON.stringify({ sources: retryTableSources(), ms: Date.now() - started, results }, null, 2),
   );
 } finally {
   rmSync(copy, { recursive: true, force: true });

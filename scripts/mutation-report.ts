@@ -50,7 +50,7 @@ const EQUIVALENT: { at: string; mutator: string; replacement?: string; why: stri
     why: 'Equivalent: a missing body, as "" or as other text, parses the same way (no payload; JSON fails either way).',
   },
   {
-    at: 'bots/slack/request-guard.ts:34',
+    at: 'bots/slack/request-guard.ts:30',
     mutator: 'StringLiteral',
     why: 'Equivalent: without a content type, "" and other text both fail startsWith("application/json"), so the body is form-parsed either way.',
   },

@@ -60,7 +60,7 @@ const earlier: MutationRunTime[] =
 writeFileSync(runTimeFile, `${JSON.stringify([...earlier, runTime], null, 2)}\n`);
 
 // The retry table belongs with the workflow's steps (a part about the client or the grammar skips
-// it), and needs no new run while its files are what they were at its last one (20 minutes saved).
+// it), and needs no new run while its files are what they were at its last one (minutes saved).
 if (part === '' || part === 'steps') {
   const retryTable = join(dir, 'retry-table.json');
   const current =

@@ -52,6 +52,7 @@ describe('words, quotes and keywords', () => {
     ['help me', { body: { ...VEO, prompt: 'help me' } }],
     ['-- help', { body: { ...VEO, prompt: '-- help' } }],
     ['"" help ""', { kind: 'help' }],
+    ['"  " help', { kind: 'help' }],
     ['models of ships', { body: { ...VEO, prompt: 'models of ships' } }],
   ])('%j', (text, expected) => {
     expect(slack(text)).toStrictEqual(expected);

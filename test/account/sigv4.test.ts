@@ -12,7 +12,7 @@ import {
 } from '../../local/account/sigv4.js';
 
 const KEYS = {
-  accessKeyId: 'ASIAEXAMPLE000000001',
+  accessKeyId: 'LOCALFAKEKEY00000001',
   secretAccessKey: 'secret/key+with=chars',
   sessionToken: 'tok'.repeat(370),
 };

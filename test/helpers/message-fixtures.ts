@@ -20,7 +20,7 @@ export function presignedUrl(length = 1900): string {
   const head =
     'https://clipbay-videos-123456789012-eu-west-1.s3.eu-west-1.amazonaws.com/clips/AbCdEfGhIjKlMnOpQrStUv.mp4' +
     '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD' +
-    '&X-Amz-Credential=ASIAEXAMPLEEXAMPLE12%2F20261125%2Feu-west-1%2Fs3%2Faws4_request' +
+    '&X-Amz-Credential=LOCALFAKEKEYEXAMPL12%2F20261125%2Feu-west-1%2Fs3%2Faws4_request' +
     '&X-Amz-Date=20261125T120000Z&X-Amz-Expires=3540&X-Amz-Security-Token=';
   const tail = `&X-Amz-Signature=${'ab12'.repeat(16)}&X-Amz-SignedHeaders=host&x-id=GetObject`;
   // Plainly fake, URL-encoded like a real session token (its %2F and %2B count toward the length).

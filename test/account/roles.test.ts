@@ -1,10 +1,10 @@
-import { sendDiscordCommand, sendSlackCommand } from '../helpers/chat-commands.js';
+import { rerollClick, sendDiscordCommand, sendSlackCommand } from '../helpers/chat-commands.js';
 import { InteractionType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wildcard, type PolicyStatement } from '../../local/account/iam-policy.js';
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
-import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { templateIam, type TemplateIam } from '../helpers/template-iam.js';
 
@@ -106,11 +106,7 @@ describe('each function uses exactly the grants its role has (real videos in the
 
     // 2. A re-roll from that clip's Slack button (DescribeExecution of the original).
     const reroll = `${Date.now()}.${++n}.roles`;
-    const payload = slackButtonClick({
-      actionId: 'clipbay_reroll',
-      value: ok.trigger,
-      triggerId: reroll,
-      responseUrl: `${chat.url}/hooks/${reroll}`,
+    const payload = rerollClick(chat.url, ok.trigger, reroll, {
       user: { id: 'U999', name: 'bo' },
       channelId: 'C-reroll',
     });

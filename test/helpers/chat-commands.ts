@@ -1,6 +1,7 @@
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
 import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
+import { SLACK_ACTION } from '../../bots/slack/slack-messages.js';
 import type { StackWithFakeChat } from './local-stack-harness.js';
 
 let sequence = 0;
@@ -95,4 +96,20 @@ export async function sendSlackButton(
   });
   await response.arrayBuffer();
   return response.status;
+}
+
+/** A click on a finished clip's Re-roll button (its execution's name), answered at the fake chat's /hooks/<trigger>. */
+export function rerollClick(
+  chatUrl: string,
+  execution: string,
+  trigger: string,
+  clicker: Pick<Parameters<typeof slackButtonClick>[0], 'user' | 'channelId' | 'actionTs'> = {},
+): Record<string, unknown> {
+  return slackButtonClick({
+    actionId: SLACK_ACTION.reroll,
+    value: execution,
+    triggerId: trigger,
+    responseUrl: `${chatUrl}/hooks/${trigger}`,
+    ...clicker,
+  });
 }

@@ -3,7 +3,8 @@ import { slackHeaders } from '../../local/stack/request-signing.js';
 import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { startStackWithFakeChat } from '../helpers/local-stack-harness.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
-import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { rerollClick } from '../helpers/chat-commands.js';
 
 const SECRET = 'test-signing-secret-0123456789';
 
@@ -129,11 +130,7 @@ describe('Slack /video through the real HTTP path', () => {
     const original = stack.workflow.list().find((e) => e.status === 'SUCCEEDED')!;
     const originalInput = JSON.parse(original.input) as { request: { prompt: string; seed?: number } };
     const trigger = newTrigger();
-    const payload = slackButtonClick({
-      actionId: 'clipbay_reroll',
-      value: original.name,
-      triggerId: trigger,
-      responseUrl: `${chat.url}/hooks/${trigger}`,
+    const payload = rerollClick(chat.url, original.name, trigger, {
       user: { id: 'U999', name: 'bo' },
       channelId: 'C-reroll',
       actionTs: '1.3',

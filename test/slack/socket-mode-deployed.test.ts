@@ -5,7 +5,8 @@ import {
   startDeployedSocketMode,
   type DeployedSocketMode,
 } from '../../local/socket/deployed-socket-mode.js';
-import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { rerollClick } from '../helpers/chat-commands.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
 import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { FakeSocketModeServer, type Envelope } from '../helpers/fake-socket-mode.js';
@@ -104,11 +105,7 @@ describe('STATE_MACHINE_ARN: npm run slack:socket in front of a deployed stack',
       envelope_id: `env-${trigger}`,
       type: 'interactive',
       accepts_response_payload: false,
-      payload: slackButtonClick({
-        actionId: 'clipbay_reroll',
-        value: original.name,
-        triggerId: trigger,
-        responseUrl: `${chat.url}/hooks/${trigger}`,
+      payload: rerollClick(chat.url, original.name, trigger, {
         user: { id: 'U7', name: 'cy' },
         channelId: 'C1',
         actionTs: '1.3',

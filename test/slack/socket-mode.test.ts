@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { slackButtonClick, slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { rerollClick } from '../helpers/chat-commands.js';
 import type { LocalStack } from '../../local/stack/local-stack.js';
 import type { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { FakeSocketModeServer, type Envelope } from '../helpers/fake-socket-mode.js';
@@ -101,11 +102,7 @@ describe('Slack over Socket Mode, end to end (npm start with SLACK_APP_TOKEN, a 
       envelope_id: `env-${trigger}`,
       type: 'interactive',
       accepts_response_payload: false,
-      payload: slackButtonClick({
-        actionId: 'clipbay_reroll',
-        value: original.name,
-        triggerId: trigger,
-        responseUrl: `${chat.url}/hooks/${trigger}`,
+      payload: rerollClick(chat.url, original.name, trigger, {
         user: { id: 'U999', name: 'bo' },
         channelId: 'C-reroll',
         actionTs: '1.3',

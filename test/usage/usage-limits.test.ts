@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFromItem, type RunRecord } from '../../functions/core/usage/usage-ledger.js';
 import type { CloudFormationTemplate } from '../../local/account/template.js';
 import { QUOTA_PER_SECOND } from '../../local/simulator/tokenbay-simulator.js';
+import { SLACK_ACTION } from '../../bots/slack/slack-messages.js';
 import { sendDiscordCommand, sendSlackButton, sendSlackCommand } from '../helpers/chat-commands.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { USAGE_LIMITS } from './limit-catalog.js';
@@ -133,7 +134,7 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
   it('Re-roll counts like any other command: refused privately once the limits are reached', async () => {
     const [original] = (await ledgerRuns()).filter((r) => r.scope.user === 'UANA');
     const status = await sendSlackButton(running, {
-      actionId: 'clipbay_reroll',
+      actionId: SLACK_ACTION.reroll,
       value: original!.executionId,
       trigger: 'reroll.1.x',
       user: 'UANA',

@@ -11,6 +11,7 @@ import { monthName, periodsAt, resetMoment, timeUntil } from '../../functions/co
 import type { WorkflowInput } from '../../functions/core/workflow/execution-state.js';
 import { settleUsageStep } from '../../functions/core/workflow/settle-usage-step.js';
 import type { TokenBayClient } from '../../functions/core/tokenbay/client.js';
+import { request } from '../helpers/message-fixtures.js';
 
 const NOW = Date.UTC(2026, 11, 31, 22, 30); // 31 December 2026, 22:30 UTC
 
@@ -82,16 +83,7 @@ describe('the ledger against a DynamoDB server', () => {
 
   const command = (user: string): WorkflowInput => ({
     id: `exec-${++n}`,
-    request: {
-      prompt: 'a fox',
-      model: 'veo-3.1-generate-preview',
-      family: 'veo',
-      duration: 8,
-      resolution: '720p',
-      ratio: '16:9',
-      images: [],
-      references: [],
-    },
+    request: request('a fox'),
     replyTo: { platform: 'slack', responseUrl: 'https://hooks.slack.test/1', channelId: 'C1', teamId: 'T1' },
     requestedBy: { id: user, name: user.toLowerCase() },
     requestedAt: NOW,

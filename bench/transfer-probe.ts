@@ -5,20 +5,15 @@
  */
 import { TokenBayClient } from '../functions/core/tokenbay/client.js';
 import { saveToS3Step } from '../functions/core/workflow/save-to-s3-step.js';
-import { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { localS3Client } from '../local/s3/local-s3.js';
 import { SimulatedVideo } from '../local/simulator/simulated-video.js';
 import { probe } from './probe.js';
 
 const [mode, tokenBayUrl, taskId, s3Endpoint, , accessKeyId, secretAccessKey] = process.argv.slice(
   2,
 ) as string[] as [string, string, string, string, string, string, string];
-const s3 = new S3Client({
-  endpoint: s3Endpoint,
-  region: 'us-east-1',
-  forcePathStyle: true,
-  credentials: { accessKeyId, secretAccessKey },
-});
+const s3 = localS3Client(s3Endpoint, { accessKeyId, secretAccessKey });
 const tokenBay = new TokenBayClient({ baseUrl: tokenBayUrl, apiKey: 'sk-bench' });
 
 await probe(async () => {

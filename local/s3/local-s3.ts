@@ -18,13 +18,12 @@ export interface LocalS3 {
 /** s3rver accepts only this access key id; the secret is not checked. */
 export const LOCAL_S3_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 
-export function localS3Client(endpoint: string): S3Client {
-  return new S3Client({
-    endpoint,
-    region: 'us-east-1',
-    forcePathStyle: true,
-    credentials: LOCAL_S3_CREDENTIALS,
-  });
+/** A client of an S3 on this machine: s3rver's key unless given another (the account's S3 front). */
+export function localS3Client(
+  endpoint: string,
+  credentials: { accessKeyId: string; secretAccessKey: string } = LOCAL_S3_CREDENTIALS,
+): S3Client {
+  return new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
 }
 
 /**

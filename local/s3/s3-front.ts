@@ -1,10 +1,10 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { AccountIam } from '../account/account-iam.js';
 import { AwsEndpoint } from '../account/aws-endpoint.js';
 import { Principals } from '../account/principals.js';
 import { S3Service } from '../account/services/s3.js';
 import { TemplateResolver } from '../account/template.js';
-import { LOCAL_S3_CREDENTIALS, type LocalS3 } from './local-s3.js';
+import { LOCAL_S3_CREDENTIALS, localS3Client, type LocalS3 } from './local-s3.js';
 
 export interface S3Front {
   client: S3Client;
@@ -33,7 +33,7 @@ export async function startS3Front(backend: LocalS3): Promise<S3Front> {
     accessKeyId: principals.operator.accessKeyId,
     secretAccessKey: principals.operator.secretAccessKey,
   };
-  const client = new S3Client({ endpoint: url, region: 'us-east-1', forcePathStyle: true, credentials });
+  const client = localS3Client(url, credentials);
   return {
     client,
     url,

@@ -36,8 +36,7 @@ const run = (command: string, args: string[]) => {
 const commitRun = () => {
   const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8' }).trim();
   // docs/MUTATION.md is this script's own output, rewritten by every run.
-  const changed =
-    git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/MUTATION.md') !== '';
+  const changed = git('status', '--porcelain', '--', '.', ':!docs/MUTATION.md') !== '';
   return `${git('rev-parse', '--short', 'HEAD')}${changed ? ' + uncommitted changes' : ''}`;
 };
 

@@ -9,6 +9,8 @@ import {
 } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -207,8 +209,8 @@ export class ClipbayStack extends Stack {
     const settleUsage = fn('SettleUsageFn', 'settle-usage.ts', {
       environment: { USAGE_TABLE: usage.tableName },
     });
-    // Reads the run's row (settled already?), frees the slot, counts, closes the row.
-    usage.grant(settleUsage, 'dynamodb:GetItem', 'dynamodb:UpdateItem');
+    // Frees the slot, closes the run's row (conditionally: once), then counts.
+    usage.grant(settleUsage, 'dynamodb:UpdateItem');
 
     const objects = videos.arnForObjects('clips/*');
     saveToS3.addToRolePolicy(
@@ -269,10 +271,29 @@ export class ClipbayStack extends Stack {
       postLink,
       reportFailure,
       settleUsage,
-      postLinkTimeoutSeconds: POST_LINK_TIMEOUT_SECONDS,
       pollIntervalSeconds,
       editTimeoutSeconds,
       logGroup: new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.ONE_MONTH }),
+    });
+
+    // The backstop: every end of an execution reaches RunEnded, which settles (and tells the
+    // channel about) a run the workflow could not settle itself: stopped by the execution timeout
+    // or by hand, failed with an error no Catch catches, or whose own settle failed for good.
+    const runEnded = fn('RunEndedFn', 'run-ended.ts', { environment: { USAGE_TABLE: usage.tableName } });
+    usage.grant(runEnded, 'dynamodb:UpdateItem');
+    reads(runEnded, 'slack', 'discord');
+    new Rule(this, 'RunEndedRule', {
+      description: 'Every end of a clipbay execution, to settle a run the workflow did not settle.',
+      eventPattern: {
+        source: ['aws.states'],
+        detailType: ['Step Functions Execution Status Change'],
+        detail: {
+          stateMachineArn: [workflow.stateMachine.stateMachineArn],
+          status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'],
+        },
+      },
+      // EventBridge retries a failed delivery with backoff for as long as this allows.
+      targets: [new LambdaTarget(runEnded, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
     });
 
     const limits = checkedLimits(props.limits ?? {});

@@ -1,6 +1,5 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import {
   Choice,
@@ -20,6 +19,13 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { MIN_POLL_INTERVAL_SECONDS } from '../functions/core/config.js';
 import { RETRY_ON } from '../functions/core/errors.js';
+import {
+  savedVideoSchema,
+  submitThrottledSchema,
+  submittedTaskSchema,
+  taskStatusSchema,
+} from '../functions/core/workflow/execution-state.js';
+import * as z from 'zod';
 
 /** The state names, as a person would say them; the local runner binds handlers by these. */
 export const STATE = {
@@ -33,24 +39,42 @@ export const STATE = {
   postLink: 'PostLink',
   reportFailure: 'ReportFailure',
   isQuotaKnown: 'IsQuotaKnown',
+  didTaskEnd: 'DidTaskEnd',
   waitForQuota: 'WaitForQuota',
   settleUsage: 'SettleUsage',
   isFailedQuotaKnown: 'IsFailedRunQuotaKnown',
+  didFailedRunTaskEnd: 'DidFailedRunTaskEnd',
   waitForFailedQuota: 'WaitForFailedRunQuota',
   settleFailedUsage: 'SettleFailedRunUsage',
   done: 'Done',
   failed: 'VideoFailed',
 } as const;
 
+/**
+ * What each Task's function returns, for the static check of the definition
+ * (infra/definition-paths.ts): a Choice may compare only paths that every way into it holds.
+ */
+export const STATE_RESULTS = {
+  [STATE.submit]: z.union([submittedTaskSchema, submitThrottledSchema]),
+  [STATE.checkStatus]: taskStatusSchema,
+  [STATE.saveToS3]: savedVideoSchema,
+} satisfies Record<string, z.ZodType>;
+
+/**
+ * Seconds a Task state allows beyond its function's timeout. Step Functions starts a Task's
+ * `TimeoutSeconds` clock when it invokes, so a cold start's init (up to 10 s, Lambda's init limit)
+ * and the invoke's own round trip count too: with no room, `States.Timeout` would fire before
+ * Lambda's `Sandbox.Timedout`, and a Retry naming the latter would never match.
+ */
+export const TASK_TIMEOUT_MARGIN_SECONDS = 30;
+
 export interface VideoWorkflowProps {
-  submit: IFunction;
-  checkStatus: IFunction;
-  saveToS3: IFunction;
-  postLink: IFunction;
-  reportFailure: IFunction;
-  settleUsage: IFunction;
-  /** PostLink's Task timeout: it may upload the clip to chat (the function's own timeout). */
-  postLinkTimeoutSeconds: number;
+  submit: LambdaFunction;
+  checkStatus: LambdaFunction;
+  saveToS3: LambdaFunction;
+  postLink: LambdaFunction;
+  reportFailure: LambdaFunction;
+  settleUsage: LambdaFunction;
   /** Seconds between polls (15 deployed, never below 5: TokenBay asks for no more than one poll per 5 s). */
   pollIntervalSeconds: number;
   /** The longest deadline (editing tasks); the whole execution is capped a little above it. */
@@ -81,7 +105,7 @@ export class VideoWorkflow extends Construct {
       error: 'VideoFailed',
       cause: 'The run failed; the channel was told why (see ReportFailure).',
     });
-    const reportFailure = this.invoke(STATE.reportFailure, props.reportFailure, '$.report', 30);
+    const reportFailure = this.invoke(STATE.reportFailure, props.reportFailure, '$.report');
     reportFailure.addRetry({
       errors: [...RETRY_ON.notify],
       interval: Duration.seconds(2),
@@ -90,6 +114,7 @@ export class VideoWorkflow extends Construct {
     });
     const settleFailed = this.settle(props, failed, {
       isKnown: STATE.isFailedQuotaKnown,
+      ended: STATE.didFailedRunTaskEnd,
       wait: STATE.waitForFailedQuota,
       settle: STATE.settleFailedUsage,
     });
@@ -98,7 +123,7 @@ export class VideoWorkflow extends Construct {
 
     // Never retried after it may have reached TokenBay. Lambda throttling means the function never
     // ran, so that is safe; so is TokenBayNotSentError (the request certainly never left).
-    const submit = this.invoke(STATE.submit, props.submit, '$.task', 30, { retryOnServiceExceptions: false });
+    const submit = this.invoke(STATE.submit, props.submit, '$.task', { retryOnServiceExceptions: false });
     submit.addRetry({
       errors: [...RETRY_ON.submit],
       interval: Duration.seconds(2),
@@ -116,11 +141,12 @@ export class VideoWorkflow extends Construct {
     const waitToResubmit = new Wait(this, STATE.waitToResubmit, {
       time: WaitTime.secondsPath('$.task.retryAfterSeconds'),
     });
+    // The Choice tests the very path the Wait reads, so the Wait can never read a missing path.
     const isSubmitted = new Choice(this, STATE.isSubmitted)
-      .when(Condition.isPresent('$.task.throttled'), waitToResubmit.next(submit))
+      .when(Condition.isPresent('$.task.retryAfterSeconds'), waitToResubmit.next(submit))
       .otherwise(wait);
 
-    const checkStatus = this.invoke(STATE.checkStatus, props.checkStatus, '$.status', 30);
+    const checkStatus = this.invoke(STATE.checkStatus, props.checkStatus, '$.status');
     checkStatus.addRetry({
       errors: [...RETRY_ON.poll],
       interval: Duration.seconds(props.pollIntervalSeconds),
@@ -130,7 +156,7 @@ export class VideoWorkflow extends Construct {
     });
     checkStatus.addCatch(reportFailure, caught);
 
-    const saveToS3 = this.invoke(STATE.saveToS3, props.saveToS3, '$.video', 900);
+    const saveToS3 = this.invoke(STATE.saveToS3, props.saveToS3, '$.video');
     saveToS3.addRetry({
       // Saving is idempotent (same key; an earlier attempt's multipart upload is aborted first),
       // so a crashed or timed-out container is retried too.
@@ -141,7 +167,7 @@ export class VideoWorkflow extends Construct {
     });
     saveToS3.addCatch(reportFailure, caught);
 
-    const postLink = this.invoke(STATE.postLink, props.postLink, '$.posted', props.postLinkTimeoutSeconds);
+    const postLink = this.invoke(STATE.postLink, props.postLink, '$.posted');
     postLink.addRetry({
       errors: [...RETRY_ON.notify],
       interval: Duration.seconds(2),
@@ -156,6 +182,7 @@ export class VideoWorkflow extends Construct {
         saveToS3.next(postLink).next(
           this.settle(props, new Succeed(this, STATE.done), {
             isKnown: STATE.isQuotaKnown,
+            ended: STATE.didTaskEnd,
             wait: STATE.waitForQuota,
             settle: STATE.settleUsage,
           }),
@@ -208,13 +235,18 @@ export class VideoWorkflow extends Construct {
   /**
    * The end of a run: wait one poll interval when a task exists but CheckStatus saw no quota yet,
    * then SettleUsage. A settle that fails for good still ends the run as it would have ended.
+   *
+   * Two Choices, not one: a run can get here without `$.status` (CheckStatus failed on its first
+   * poll), and a rule comparing a missing path fails the execution with `States.Runtime`, which no
+   * Catch catches. AWS documents no short-circuit order for `And`, so the first Choice only tests
+   * presence and the second compares what the first proved present.
    */
   private settle(
     props: VideoWorkflowProps,
     end: Succeed | Fail,
-    names: { isKnown: string; wait: string; settle: string },
+    names: { isKnown: string; ended: string; wait: string; settle: string },
   ): Choice {
-    const settle = this.invoke(names.settle, props.settleUsage, '$.usage', 30);
+    const settle = this.invoke(names.settle, props.settleUsage, '$.usage');
     settle.addRetry({
       errors: [...RETRY_ON.settle],
       interval: Duration.seconds(2),
@@ -227,33 +259,42 @@ export class VideoWorkflow extends Construct {
       time: WaitTime.duration(Duration.seconds(props.pollIntervalSeconds)),
     });
     wait.next(settle);
+    // TokenBay settles the quota of a task that ended (SUCCESS or FAILURE); one we stopped waiting
+    // for has none to wait for.
+    const ended = new Choice(this, names.ended)
+      .when(
+        Condition.or(
+          Condition.stringEquals('$.status.outcome', 'ready'),
+          Condition.stringEquals('$.status.outcome', 'failed'),
+        ),
+        wait,
+      )
+      .otherwise(settle);
     return new Choice(this, names.isKnown)
       .when(
         Condition.and(
           Condition.isPresent('$.task.taskId'),
           Condition.isNotPresent('$.status.quota'),
-          Condition.or(
-            Condition.stringEquals('$.status.outcome', 'ready'),
-            Condition.stringEquals('$.status.outcome', 'failed'),
-          ),
+          Condition.isPresent('$.status.outcome'),
         ),
-        wait,
+        ended,
       )
       .otherwise(settle);
   }
 
+  /** A Lambda Task whose timeout leaves its function's own timeout room to fire first. */
   private invoke(
     name: string,
-    fn: IFunction,
+    fn: LambdaFunction,
     resultPath: string,
-    timeoutSeconds: number,
     extra: { retryOnServiceExceptions?: boolean } = {},
   ): LambdaInvoke {
+    const functionTimeout = fn.timeout?.toSeconds() ?? 3;
     return new LambdaInvoke(this, name, {
       lambdaFunction: fn,
       payloadResponseOnly: true,
       resultPath,
-      taskTimeout: Timeout.duration(Duration.seconds(timeoutSeconds)),
+      taskTimeout: Timeout.duration(Duration.seconds(functionTimeout + TASK_TIMEOUT_MARGIN_SECONDS)),
       ...extra,
     });
   }

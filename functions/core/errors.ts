@@ -267,6 +267,11 @@ const TRANSIENT_READ: readonly string[] = [
 /**
  * The one retry table: which error names each state of the workflow retries. The CDK definition
  * builds its Retry lists from it; the CLI's poll loop and the download resume use `isTransient`.
+ *
+ * Every Task retries `Lambda.TooManyRequestsException`: Lambda throttled the invoke, so the
+ * function never ran and nothing happened twice (CDK's default Lambda retrier leaves it out).
+ * A state whose work is safe to repeat also retries a dead container (`Runtime.ExitError`), the
+ * function's own timeout (`Sandbox.Timedout`) and the state's (`States.Timeout`).
  */
 export const RETRY_ON = {
   /**
@@ -274,17 +279,29 @@ export const RETRY_ON = {
    * here: Submit answers how long to wait, and the state machine's WaitToResubmit loop waits.)
    */
   submit: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent],
-  poll: TRANSIENT_READ,
+  /** A status query changes nothing at TokenBay, and the progress message is edited in place. */
+  poll: [
+    ...TRANSIENT_READ,
+    RUNTIME_ERROR.throttled,
+    RUNTIME_ERROR.exit,
+    RUNTIME_ERROR.timedOut,
+    RUNTIME_ERROR.stateTimeout,
+  ],
   /** Saving is idempotent (same key; leftover uploads aborted), so a dead container is retried too. */
   save: [
     ERROR.transferInterrupted,
     ERROR.tokenBayServer,
     ERROR.tokenBayMaybeSent,
+    RUNTIME_ERROR.throttled,
     RUNTIME_ERROR.exit,
     RUNTIME_ERROR.timedOut,
+    RUNTIME_ERROR.stateTimeout,
   ],
-  /** Chat was down or rate limiting; a refused message (NotifyRejectedError) is never retried. */
-  notify: [ERROR.notify],
+  /**
+   * Chat was down or rate limiting, or Lambda never ran. A refused message (NotifyRejectedError)
+   * is never retried, and neither is a container that died or timed out: it may have posted.
+   */
+  notify: [ERROR.notify, RUNTIME_ERROR.throttled],
   /**
    * Settling usage is idempotent (the run's row closes once; freeing a slot twice frees nothing
    * else), so DynamoDB's transient errors and a dead container are retried.
@@ -296,6 +313,7 @@ export const RETRY_ON = {
     'InternalServerError',
     RUNTIME_ERROR.exit,
     RUNTIME_ERROR.timedOut,
+    RUNTIME_ERROR.stateTimeout,
   ],
 } as const;
 

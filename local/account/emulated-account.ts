@@ -9,6 +9,7 @@ import { HttpApi } from './http-api.js';
 import { LambdaFunction } from './lambda/lambda-function.js';
 import { Principals, type Principal } from './principals.js';
 import { DynamoDbService } from './services/dynamodb.js';
+import { EventRules } from './services/event-rules.js';
 import { S3Service, type S3Backend } from './services/s3.js';
 import { SecretsManagerService } from './services/secrets-manager.js';
 import { StepFunctionsService } from './services/step-functions.js';
@@ -65,6 +66,8 @@ export class EmulatedAccount {
     readonly workflow: LocalWorkflow,
     readonly httpApi: HttpApi,
     readonly functions: Map<string, LambdaFunction>,
+    /** The template's EventBridge rules; Step Functions puts its execution status changes here. */
+    readonly events: EventRules,
     private readonly workDir: string,
   ) {}
 
@@ -100,7 +103,11 @@ export class EmulatedAccount {
     const s3 = new S3Service(iam, options.s3Backend);
     const secrets = new SecretsManagerService(resolver, iam);
     const functions = new Map<string, LambdaFunction>();
-    const workflow = stateMachine(resolver, iam, principals, functions, options);
+    const events = new EventRules(resolver, functions, {
+      retryIntervalMs: options.retryIntervalMs ?? 1000,
+      ...(options.log ? { log: options.log } : {}),
+    });
+    const workflow = stateMachine(resolver, iam, principals, functions, events, options);
     const stepFunctions = new StepFunctionsService(workflow, iam);
     const dynamoDb = await DynamoDbService.start(resolver, iam);
     const endpoint = new AwsEndpoint(
@@ -190,6 +197,7 @@ export class EmulatedAccount {
       workflow,
       httpApi,
       functions,
+      events,
       workDir,
     );
   }
@@ -201,6 +209,12 @@ export class EmulatedAccount {
       region: LOCAL_ACCOUNT.region,
       credentials: { accessKeyId: this.operator.accessKeyId, secretAccessKey: this.operator.secretAccessKey },
     };
+  }
+
+  /** Waits until no execution runs and no event is being delivered. */
+  async settle(): Promise<void> {
+    await this.workflow.settle();
+    await this.events.idle();
   }
 
   async close(): Promise<void> {
@@ -218,6 +232,7 @@ function stateMachine(
   iam: AccountIam,
   principals: Principals,
   functions: Map<string, LambdaFunction>,
+  events: EventRules,
   options: EmulatedAccountOptions,
 ): LocalWorkflow {
   const [[machineId, machine] = []] = resolver.resourcesOfType('AWS::StepFunctions::StateMachine');
@@ -262,10 +277,33 @@ function stateMachine(
       }
     };
   }
+  const stateMachineArn = resolver.ref(machineId);
   return new LocalWorkflow({
     definition: definition as unknown as Record<string, unknown>,
     handlers,
-    stateMachineArn: resolver.ref(machineId),
+    stateMachineArn,
+    // "Step Functions Execution Status Change", as Step Functions sends it to EventBridge.
+    // https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
+    onEnded: (e) =>
+      events.put({
+        source: 'aws.states',
+        'detail-type': 'Step Functions Execution Status Change',
+        resources: [e.executionArn],
+        detail: {
+          executionArn: e.executionArn,
+          stateMachineArn,
+          name: e.name,
+          status: e.status,
+          startDate: e.startDate.getTime(),
+          stopDate: e.stopDate?.getTime() ?? null,
+          input: e.input,
+          output: e.output === undefined ? null : JSON.stringify(e.output),
+          inputDetails: { included: true },
+          outputDetails: e.output === undefined ? null : { included: true },
+          error: e.error ?? null,
+          cause: e.cause ?? null,
+        },
+      }),
     ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
   });

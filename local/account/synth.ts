@@ -1,14 +1,19 @@
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { CloudFormationTemplate } from './template.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** What a synth reads: a change in any of these makes a new cloud assembly. */
 const SOURCES = ['functions', 'bots', 'infra', 'package-lock.json', 'cdk.json', 'tsconfig.json'];
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'clipbay-synth');
+const WORKER = fileURLToPath(new URL('./synth-worker.ts', import.meta.url));
+/** A tree that keeps changing while it is synthesized (an editor saving) is tried this often. */
+const ATTEMPTS = 3;
 
 export interface CloudAssembly {
   /** The folder with the template and the Lambda assets (`asset.<hash>/index.js`). */
@@ -23,27 +28,52 @@ export interface CloudAssembly {
  * `cdk synth` of the real app (infra/app.ts, cdk-nag included), bundles and all, cached by a hash
  * of the sources and the context: an unchanged tree starts without re-bundling. Assemblies are
  * written beside each other and renamed into place, so concurrent test files share one safely.
+ *
+ * The synth runs in a process of its own, which reads the sources from disk, and its assembly is
+ * kept only if the sources hash the same after it as before: a process that imported the stack
+ * before a source changed can never file its stale template under the new sources' hash.
  */
 export async function synthesize(context: Record<string, string | number> = {}): Promise<CloudAssembly> {
   const started = performance.now();
-  const hash = await sourceHash(context);
-  const dir = join(CACHE_DIR, hash);
-  const templateFile = join(dir, 'Clipbay.template.json');
-  let synthesized = false;
-  if (!existsSync(templateFile)) {
-    const staging = `${dir}.${process.pid}.${Date.now()}`;
-    const { createApp } = await import('../../infra/app.js');
-    // Asset metadata tells which bundle belongs to which function, as the CDK CLI asks for it.
-    createApp({ outdir: staging, context: { ...context, 'aws:cdk:enable-asset-metadata': true } }).synth();
-    await rename(staging, dir).catch(async () => {
-      // Another process finished the same assembly first: keep theirs.
-      await rm(staging, { recursive: true, force: true });
-    });
-    synthesized = true;
-    await pruneOldAssemblies(hash);
+  for (let attempt = 1; ; attempt++) {
+    const hash = await sourceHash(context);
+    const dir = join(CACHE_DIR, hash);
+    const templateFile = join(dir, 'Clipbay.template.json');
+    let synthesized = false;
+    if (!existsSync(templateFile)) {
+      const staging = `${dir}.${process.pid}.${Date.now()}`;
+      // Asset metadata tells which bundle belongs to which function, as the CDK CLI asks for it.
+      await runSynth(staging, { ...context, 'aws:cdk:enable-asset-metadata': true });
+      if ((await sourceHash(context)) !== hash) {
+        await rm(staging, { recursive: true, force: true });
+        if (attempt < ATTEMPTS) continue;
+        throw new Error('The sources kept changing during the synth; try again.');
+      }
+      await rename(staging, dir).catch(async () => {
+        // Another process finished the same assembly first: keep theirs.
+        await rm(staging, { recursive: true, force: true });
+      });
+      synthesized = true;
+      await pruneOldAssemblies(hash);
+    }
+    const template = JSON.parse(await readFile(templateFile, 'utf8')) as CloudFormationTemplate;
+    return { dir, template, synthesized, seconds: (performance.now() - started) / 1000 };
   }
-  const template = JSON.parse(await readFile(templateFile, 'utf8')) as CloudFormationTemplate;
-  return { dir, template, synthesized, seconds: (performance.now() - started) / 1000 };
+}
+
+async function runSynth(outdir: string, context: Record<string, unknown>): Promise<void> {
+  try {
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', WORKER, outdir, JSON.stringify(context)],
+      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+    );
+  } catch (error) {
+    const { stderr } = error as { stderr?: string };
+    // The synth's own message (a cdk-nag finding, an invalid setting) is what the reader needs.
+    const reason = stderr?.split('\n').find((line) => /Error|Invalid|must/.test(line));
+    throw new Error(`cdk synth failed: ${reason?.trim() ?? (error as Error).message}`, { cause: error });
+  }
 }
 
 async function sourceHash(context: Record<string, unknown>): Promise<string> {

@@ -92,6 +92,8 @@ export class TemplateResolver {
         return this.ref(logicalId);
       case 'AWS::StepFunctions::StateMachine.Name':
         return logicalId;
+      case 'AWS::Events::Rule.Arn':
+        return `arn:${partition}:events:${region}:${accountId}:rule/${logicalId}`;
       case 'AWS::ApiGatewayV2::Api.ApiEndpoint':
         return (
           this.options.apiEndpoint ?? `https://${this.ref(logicalId)}.execute-api.${region}.amazonaws.com`

@@ -49,7 +49,7 @@ export interface SimulatorOptions {
 }
 
 export type SubmitFault = 'unauthorized' | 'rate-limit' | 'server-error' | 'hang' | 'reset-after-body';
-export type PollFault = 'rate-limit' | 'server-error' | 'reset';
+export type PollFault = 'unauthorized' | 'rate-limit' | 'server-error' | 'reset';
 export type ContentFault =
   | { resetAtFraction: number }
   /** Send the bytes up to the fraction, call `onStall`, and send nothing more on that connection. */
@@ -305,6 +305,9 @@ export class TokenBaySimulator {
   private query(task: SimTask, res: ServerResponse): void {
     const fault = this.faults.poll.shift();
     if (fault === 'reset') return void res.socket?.destroy();
+    // A key revoked while the task runs: the status query itself is refused.
+    if (fault === 'unauthorized')
+      return json(res, 401, apiError('Invalid API key.', 'authentication_error', 'invalid_api_key'));
     if (fault === 'rate-limit') {
       res.setHeader('retry-after', '1');
       return json(res, 429, apiError('Too many requests.', 'rate_limit_error', 'rate_limited'));

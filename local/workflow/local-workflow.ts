@@ -32,6 +32,8 @@ export interface LocalWorkflowOptions {
   /** Override every retry interval, in ms. Default: the definition's. */
   retryIntervalMs?: number;
   stateMachineArn?: string;
+  /** Told when an execution that ran ends, however it ended (Step Functions' status-change event). */
+  onEnded?: (execution: LocalExecution) => void;
 }
 
 /**
@@ -122,6 +124,7 @@ export class LocalWorkflow {
     );
     execution.done = finished.then(async (result) => {
       await counted;
+      this.options.onEnded?.(result);
       return result;
     });
     this.executions.set(name, execution);

@@ -59,6 +59,19 @@ describe('IAM policy evaluation', () => {
     expect(evaluate({ action, resource, context }, [identity]).allowed).toBe(allowed);
   });
 
+  it('matches a wildcard in the middle of a resource as a whole pattern, not as a prefix', () => {
+    const thumbs: PolicyDocument = {
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET}/*/thumbs` }],
+    };
+    const allowed = (resource: string) =>
+      evaluate({ action: 's3:GetObject', resource, context: {} }, [thumbs]).allowed;
+    expect(allowed(`${BUCKET}/clips/thumbs`)).toBe(true);
+    expect(allowed(`${BUCKET}/a/b/thumbs`)).toBe(true); // `*` crosses slashes in IAM
+    expect(allowed(`${BUCKET}/clips/thumbs/x.png`)).toBe(false);
+    expect(allowed(`${BUCKET}/clips/a.mp4`)).toBe(false);
+    expect(allowed(`${BUCKET}/thumbs`)).toBe(false);
+  });
+
   it('lets an explicit Deny in a resource policy win over an Allow', () => {
     const request = { action: 's3:GetObject', resource: `${BUCKET}/clips/a.mp4` };
     expect(

@@ -174,6 +174,8 @@ describe('each function uses exactly the grants its role has (real videos in the
       stack.account.stepFunctions.throttleNext = 0;
     }
 
+    // Every execution's end reaches RunEnded through EventBridge, after the execution itself.
+    await stack.account.settle();
     decisions = [...stack.account.iam.decisions];
     const resolver = stack.account.resolver;
     allows = new Map();
@@ -220,6 +222,7 @@ describe('each function uses exactly the grants its role has (real videos in the
       'DiscordInteractionsFn',
       'PostLinkFn',
       'ReportFailureFn',
+      'RunEndedFn',
       'SaveToS3Fn',
       'SettleUsageFn',
       'ShareLinkFn',

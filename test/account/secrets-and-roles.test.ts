@@ -11,6 +11,8 @@ const READS: Record<string, (keyof typeof SECRET_ENV)[]> = {
   ReportFailureFn: ['slack', 'discord'],
   ShareLinkFn: [],
   SettleUsageFn: ['tokenBay'],
+  // Tells the channel about a run that ended outside the workflow's own failure path.
+  RunEndedFn: ['slack', 'discord'],
   SlackEventsFn: ['slack'],
   DiscordInteractionsFn: ['discord'],
 };

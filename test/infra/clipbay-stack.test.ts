@@ -96,18 +96,21 @@ describe('ClipbayStack template', () => {
     });
     // After delivery (or the failure message), usage is settled: one poll interval later when a
     // task exists whose quota TokenBay had not settled yet.
-    for (const [after, isKnown, wait, settle, end] of [
-      ['PostLink', 'IsQuotaKnown', 'WaitForQuota', 'SettleUsage', 'Done'],
+    // A run reaches the settle Choice without $.status when its first poll failed: the first
+    // Choice only tests presence, the second compares what the first proved present.
+    for (const [after, isKnown, ended, wait, settle, end] of [
+      ['PostLink', 'IsQuotaKnown', 'DidTaskEnd', 'WaitForQuota', 'SettleUsage', 'Done'],
       [
         'ReportFailure',
         'IsFailedRunQuotaKnown',
+        'DidFailedRunTaskEnd',
         'WaitForFailedRunQuota',
         'SettleFailedRunUsage',
         'VideoFailed',
       ],
     ] as const) {
       expect(states[after]!.Next).toBe(isKnown);
-      expect(states[isKnown]).toMatchObject({
+      expect(states[isKnown]).toEqual({
         Type: 'Choice',
         Default: settle,
         Choices: [
@@ -115,12 +118,20 @@ describe('ClipbayStack template', () => {
             And: [
               { Variable: '$.task.taskId', IsPresent: true },
               { Variable: '$.status.quota', IsPresent: false },
-              {
-                Or: [
-                  { Variable: '$.status.outcome', StringEquals: 'ready' },
-                  { Variable: '$.status.outcome', StringEquals: 'failed' },
-                ],
-              },
+              { Variable: '$.status.outcome', IsPresent: true },
+            ],
+            Next: ended,
+          },
+        ],
+      });
+      expect(states[ended]).toEqual({
+        Type: 'Choice',
+        Default: settle,
+        Choices: [
+          {
+            Or: [
+              { Variable: '$.status.outcome', StringEquals: 'ready' },
+              { Variable: '$.status.outcome', StringEquals: 'failed' },
             ],
             Next: wait,
           },
@@ -129,6 +140,30 @@ describe('ClipbayStack template', () => {
       expect(states[wait]).toMatchObject({ Type: 'Wait', Seconds: 15, Next: settle });
       expect(states[settle]!.Next).toBe(end);
     }
+  });
+
+  it('gives every Task room above its function timeout, and retries a throttled invoke on every Task', () => {
+    const resources = JSON.parse(json) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    const states = stateMachineDefinition(resources as never).States as Record<
+      string,
+      State & { Resource?: string; TimeoutSeconds?: number }
+    >;
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+    expect(tasks).toHaveLength(7);
+    for (const [name, state] of tasks) {
+      const logicalId = /function:([^:]+)$/.exec(state.Resource!)![1]!;
+      const fnTimeout = resources.Resources[logicalId]!.Properties.Timeout as number;
+      // The state's clock includes init (up to 10 s) and the invoke: Lambda's own timeout
+      // (Sandbox.Timedout, which the Retry lists name) must be able to fire first.
+      expect(state.TimeoutSeconds, name).toBe(fnTimeout + 30);
+      expect(
+        state.Retry!.some((r) => r.ErrorEquals.includes('Lambda.TooManyRequestsException')),
+        name,
+      ).toBe(true);
+    }
+    expect(states.SaveToS3!.TimeoutSeconds).toBe(930);
   });
 
   it('keeps a usage ledger: on-demand, encrypted, recoverable, expiring rows, least-privilege grants', () => {
@@ -174,7 +209,8 @@ describe('ClipbayStack template', () => {
     expect(grants).toEqual({
       SlackEventsFn: ingress,
       DiscordInteractionsFn: ingress,
-      SettleUsageFn: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      SettleUsageFn: ['dynamodb:UpdateItem'],
+      RunEndedFn: ['dynamodb:UpdateItem'],
     });
   });
 

@@ -100,6 +100,11 @@ describe('the state machine retry table', () => {
           'TokenBayServerError',
           'TokenBayMaybeSentError',
           'TokenBayNotSentError',
+          // A status query changes nothing: a throttle, a dead container or a timeout is retried.
+          'Lambda.TooManyRequestsException',
+          'Runtime.ExitError',
+          'Sandbox.Timedout',
+          'States.Timeout',
         ],
         IntervalSeconds: 15,
         MaxAttempts: 4,
@@ -114,8 +119,10 @@ describe('the state machine retry table', () => {
           'TransferInterruptedError',
           'TokenBayServerError',
           'TokenBayMaybeSentError',
+          'Lambda.TooManyRequestsException',
           'Runtime.ExitError',
           'Sandbox.Timedout',
+          'States.Timeout',
         ],
         IntervalSeconds: 5,
         MaxAttempts: 2,
@@ -125,7 +132,13 @@ describe('the state machine retry table', () => {
     for (const notify of ['PostLink', 'ReportFailure'])
       expect(retries(notify), notify).toEqual([
         LAMBDA_SERVICE,
-        { ErrorEquals: ['NotifyError'], IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 },
+        // Throttled: the function never ran. A dead or timed-out container may have posted: no retry.
+        normal({
+          ErrorEquals: ['NotifyError', 'Lambda.TooManyRequestsException'],
+          IntervalSeconds: 2,
+          MaxAttempts: 4,
+          BackoffRate: 2,
+        }),
       ]);
 
     // Settling usage is idempotent: DynamoDB's transient errors and a dead container are retried.
@@ -139,6 +152,7 @@ describe('the state machine retry table', () => {
             'ProvisionedThroughputExceededException',
             'Runtime.ExitError',
             'Sandbox.Timedout',
+            'States.Timeout',
             'ThrottlingException',
           ],
           IntervalSeconds: 2,

@@ -157,4 +157,41 @@ describe('the ledger against a DynamoDB server', () => {
       { videos: 1, quota: 8000, running: 0 },
     ]);
   });
+
+  it('two settles of one run that overlap: exactly one records the outcome, and the run is counted once', async () => {
+    // A channel and workspace of its own, so that every counter this run moves starts at zero.
+    const input: WorkflowInput = {
+      ...command('UOVERLAP'),
+      replyTo: {
+        platform: 'slack',
+        responseUrl: 'https://hooks.slack.test/2',
+        channelId: 'C9',
+        teamId: 'T9',
+      },
+    };
+    await start(NO_LIMITS, input, () => Promise.resolve('started'));
+    const tokenBay = { get: () => Promise.reject(new Error('not asked')) } as unknown as TokenBayClient;
+    const event = {
+      ...input,
+      task: { taskId: 'task_2', clipId: 'B'.repeat(22), submittedAt: NOW + 1_000 },
+      status: {
+        outcome: 'failed',
+        rawStatus: 'FAILURE',
+        progress: 40,
+        action: 'generate',
+        polls: 2,
+        quota: 500,
+      },
+    };
+    const deps = { ledger, tokenBay, clock: { now: () => NOW + 60_000 } };
+    const both = await Promise.all([settleUsageStep(deps, event), settleUsageStep(deps, event)]);
+    expect(both.map((s) => s.recorded).sort()).toEqual([false, true]);
+    expect(both.map((s) => s.outcome)).toEqual(['failed', 'failed']);
+    expect(await today(input)).toEqual({ videos: 1, quota: 500, running: 0 });
+    const keys = counterKeys(scopeOf(input), periodsAt(NOW));
+    const counters = await ledger.read(Object.values(keys));
+    for (const k of Object.values(keys).filter((k) => k !== keys.userDay))
+      expect(counterAt(counters, k), k.pk).toEqual({ videos: 1, quota: 500, running: 0 });
+    expect(await ledger.getRun(input.id)).toMatchObject({ outcome: 'failed', quota: 500, taskId: 'task_2' });
+  });
 });

@@ -1,12 +1,12 @@
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFromItem, type RunRecord } from '../../functions/core/usage/usage-ledger.js';
-import type { CloudFormationTemplate } from '../../local/account/template.js';
 import { QUOTA_PER_SECOND } from '../../local/simulator/tokenbay-simulator.js';
 import { SLACK_ACTION } from '../../bots/slack/slack-messages.js';
 import { sendDiscordCommand, sendSlackButton, sendSlackCommand } from '../helpers/chat-commands.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { USAGE_LIMITS } from './limit-catalog.js';
+import { withIngressEnvironment } from '../helpers/template-edits.js';
 
 const { concurrent, perDay, quotaPerMonth, burst } = USAGE_LIMITS;
 /** The settings as a team sets them (CDK context, or the environment of `npm start`). */
@@ -17,21 +17,6 @@ const LIMITS_AS_SET = {
   ALLOWED_CHANNELS: 'C1,C2,200000000000000002',
   CLIPBAY_ADMINS: 'UADMIN',
 };
-
-/** A copy of the template whose two ingress functions have these variables too. */
-function withIngressEnvironment(variables: Record<string, string>) {
-  return (template: CloudFormationTemplate): CloudFormationTemplate => {
-    const copy = structuredClone(template);
-    for (const [id, resource] of Object.entries(copy.Resources))
-      if (resource.Type === 'AWS::Lambda::Function' && /^(SlackEvents|DiscordInteractions)Fn/.test(id))
-        Object.assign(
-          (resource.Properties as { Environment: { Variables: Record<string, unknown> } }).Environment
-            .Variables,
-          variables,
-        );
-    return copy;
-  };
-}
 
 /** How long a video of the concurrency tests takes: longer than their burst of acks. */
 const RUNNING_SECONDS = 12;

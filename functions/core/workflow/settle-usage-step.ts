@@ -60,11 +60,19 @@ export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Pr
   const keys = counterKeys(scope, periods);
   // Always, even when an earlier attempt settled the run: releasing is idempotent.
   await ledger.releaseSlot(keys.userDay, slotToken(input));
-  const run = await ledger.getRun(input.id);
-  if (!run || run.finishedAt !== undefined) return settled;
+  // Close first, count after: the close is conditional, so of two settles of one run that overlap
+  // (a retried step, a late delivery of the run's end) exactly one closes the row, and only that
+  // one counts. A container that dies between the two leaves the run out of the counters (never
+  // out of the row or holding its slot): a cap may then let one more through, the cheaper error.
+  const closed = await ledger.closeRun(input.id, {
+    outcome,
+    finishedAt: clock.now(),
+    quota,
+    taskId: task?.taskId,
+    submittedAt: task?.submittedAt,
+  });
+  if (!closed) return settled;
 
-  // Count first, close last: an attempt that fails between the two counts again when retried
-  // (a cap may then bind a little early), but no settled run goes uncounted.
   const deltas = Object.values(keys).map((k) => {
     const countedAtIngress = k === keys.userDay;
     // No task was created: the day's count is given back, and nothing else counts.
@@ -76,14 +84,6 @@ export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Pr
       .filter(([, delta]) => Object.values(delta).some((v) => v !== 0))
       .map(([k, delta]) => ledger.addToCounter(k, delta, counterExpiry(ledger, k, periods))),
   );
-  const closed = await ledger.closeRun(input.id, {
-    outcome,
-    finishedAt: clock.now(),
-    quota,
-    taskId: task?.taskId,
-    submittedAt: task?.submittedAt,
-  });
-  if (!closed) return settled;
   return { ...settled, recorded: true };
 }
 

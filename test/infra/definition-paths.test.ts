@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod';
+import { describeUnguarded, findUnguardedPaths, requiredPaths } from '../../infra/definition-paths.js';
+import { STATE_RESULTS } from '../../infra/video-workflow.js';
+import { workflowInputSchema } from '../../functions/core/workflow/execution-state.js';
+import { workflowDefinition } from '../helpers/workflow-harness.js';
+
+type Definition = { StartAt: string; States: Record<string, unknown> };
+const shapes = { input: workflowInputSchema, results: STATE_RESULTS };
+
+/** The definition as it was deployed before this check existed (issue 25), kept as found. */
+const before = JSON.parse(
+  readFileSync(new URL('./fixtures/definition-before-issue-25.json', import.meta.url), 'utf8'),
+) as Definition;
+
+describe('static check: every path a Choice compares is present on every way into it', () => {
+  it('the synthesized definition reads no path that may be missing', () => {
+    const problems = findUnguardedPaths(workflowDefinition() as Definition, shapes);
+    expect(describeUnguarded(problems)).toEqual([]);
+  });
+
+  it('fails on the definition as it was: a first poll refused left the settle Choice on a missing $.status', () => {
+    const problems = findUnguardedPaths(before, shapes);
+    const ways = problems.find((p) => p.state === 'IsFailedRunQuotaKnown')!.missingOn;
+    // ReportFailure passes on what it was given: reached from a Catch, that has no $.status.
+    expect(ways).toEqual(['ReportFailure', 'ReportFailure (Catch)']);
+    // The throttled Submit's wait read a path the union of Submit's answers does not promise.
+    expect(problems.map((p) => `${p.state} ${p.path}`).sort()).toEqual([
+      'IsFailedRunQuotaKnown $.status.outcome',
+      'WaitToResubmit $.task.retryAfterSeconds',
+    ]);
+    expect(describeUnguarded(problems.filter((p) => p.state === 'IsFailedRunQuotaKnown'))[0]).toMatch(
+      /^IsFailedRunQuotaKnown reads \$\.status\.outcome, which may be missing on the way from ReportFailure, ReportFailure \(Catch\): guard it with IsPresent/,
+    );
+  });
+
+  const machine = (states: Record<string, unknown>): Definition => ({ StartAt: 'Poll', States: states });
+  const poll = {
+    Type: 'Task',
+    Resource: 'arn:aws:lambda:us-east-1:000000000000:function:Poll',
+    ResultPath: '$.status',
+    Next: 'Check',
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Check' }],
+  };
+  const compare = { Variable: '$.status.outcome', StringEquals: 'ready', Next: 'Done' };
+  const done = { Done: { Type: 'Succeed' } };
+  const results = {
+    input: z.object({ id: z.string() }),
+    results: { Poll: z.object({ outcome: z.string() }) },
+  };
+
+  it('an IsPresent inside the same And is no guard: AWS documents no evaluation order', () => {
+    const problems = findUnguardedPaths(
+      machine({
+        Poll: poll,
+        Check: {
+          Type: 'Choice',
+          Choices: [{ And: [{ Variable: '$.status.outcome', IsPresent: true }, compare], Next: 'Done' }],
+          Default: 'Done',
+        },
+        ...done,
+      }),
+      results,
+    );
+    expect(problems).toEqual([{ state: 'Check', path: '$.status.outcome', missingOn: ['Poll (Catch)'] }]);
+  });
+
+  it('an IsPresent in an earlier Choice guards every branch it leads to, and Default after IsPresent false', () => {
+    const guarded = (rule: Record<string, unknown>, into: 'Next' | 'Default') =>
+      findUnguardedPaths(
+        machine({
+          Poll: poll,
+          Check: {
+            Type: 'Choice',
+            Choices: [{ ...rule, Next: into === 'Next' ? 'Compare' : 'Done' }],
+            Default: into === 'Default' ? 'Compare' : 'Done',
+          },
+          Compare: { Type: 'Choice', Choices: [compare], Default: 'Done' },
+          ...done,
+        }),
+        results,
+      );
+    expect(guarded({ Variable: '$.status', IsPresent: true }, 'Next')).toHaveLength(1); // $.status is not $.status.outcome
+    expect(guarded({ Variable: '$.status.outcome', IsPresent: true }, 'Next')).toEqual([]);
+    expect(guarded({ Variable: '$.status.outcome', IsPresent: false }, 'Default')).toEqual([]);
+    expect(guarded({ Not: { Variable: '$.status.outcome', IsPresent: true } }, 'Default')).toEqual([]);
+    expect(guarded({ Variable: '$.status.outcome', IsPresent: true }, 'Default')).toHaveLength(1);
+    expect(
+      guarded(
+        {
+          Or: [
+            { Variable: '$.status.outcome', IsPresent: true },
+            { Variable: '$.error', IsPresent: true },
+          ],
+        },
+        'Next',
+      ),
+    ).toHaveLength(1);
+  });
+
+  it("a Task's known result counts on its way out, a Catch's does not, and a loop keeps only what every lap holds", () => {
+    const problems = findUnguardedPaths(
+      machine({
+        Poll: { ...poll, Catch: undefined, Next: 'Check' },
+        Check: { Type: 'Choice', Choices: [compare], Default: 'Again' },
+        Again: { Type: 'Task', Resource: 'x', ResultPath: '$', Next: 'Poll' },
+        ...done,
+      }),
+      results,
+    );
+    expect(problems).toEqual([]);
+    // A Task that replaces the whole state ($) with an unknown result loses what the input had.
+    const lost = findUnguardedPaths(
+      machine({
+        Poll: { ...poll, Catch: undefined, Next: 'Wipe' },
+        Wipe: { Type: 'Task', Resource: 'x', ResultPath: '$', Next: 'Check' },
+        Check: { Type: 'Choice', Choices: [compare], Default: 'Done' },
+        ...done,
+      }),
+      results,
+    );
+    expect(lost).toEqual([{ state: 'Check', path: '$.status.outcome', missingOn: ['Wipe'] }]);
+  });
+
+  it('a Wait reads its SecondsPath, so it needs the same guard', () => {
+    const problems = findUnguardedPaths(
+      machine({
+        Poll: { ...poll, Next: 'Pause' },
+        Check: { Type: 'Succeed' },
+        Pause: { Type: 'Wait', SecondsPath: '$.status.delay', Next: 'Done' },
+        ...done,
+      }),
+      results,
+    );
+    expect(problems).toEqual([{ state: 'Pause', path: '$.status.delay', missingOn: ['Poll'] }]);
+  });
+
+  it('refuses forms it does not model rather than pass them', () => {
+    expect(() =>
+      findUnguardedPaths(machine({ Poll: { Type: 'Parallel', Branches: [], End: true } }), results),
+    ).toThrow(/does not model Parallel/);
+    expect(() => findUnguardedPaths(machine({ Poll: { ...poll, OutputPath: '$.status' } }), results)).toThrow(
+      /does not model OutputPath/,
+    );
+  });
+
+  it('reads required paths from the schemas: optional fields and union-only fields are not promised', () => {
+    const schema = z.object({
+      a: z.string(),
+      b: z.string().optional(),
+      c: z.object({ d: z.number(), e: z.number().optional() }),
+      u: z.union([z.object({ x: z.string(), y: z.string() }), z.object({ x: z.string() })]),
+    });
+    expect(requiredPaths(schema, '$').sort()).toEqual(['$.a', '$.c', '$.c.d', '$.u', '$.u.x'].sort());
+  });
+});

@@ -1,0 +1,54 @@
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostCheck } from '../../local/security/host-check.js';
+
+/** One GET with exactly this Host header (fetch would set its own), answered by the server. */
+function withHost(port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject).end();
+  });
+}
+
+/** The Host allow-list against DNS rebinding, on a real server: exact names and port, nothing like them. */
+describe('the Host allow-list', () => {
+  let server: Server;
+  let port: number;
+  let check: ReturnType<typeof hostCheck> = () => false;
+
+  beforeAll(async () => {
+    server = createServer((req, res) => {
+      if (check(req, res)) res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as AddressInfo).port;
+    check = hostCheck(port, [' clipbay.lan ']);
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('answers loopback by name and address, with its own port, and the configured names', async () => {
+    for (const host of ['127.0.0.1', 'localhost', 'LOCALHOST', '[::1]', 'clipbay.lan', 'CLIPBAY.LAN'])
+      expect(await withHost(port, `${host}:${port}`), host).toBe(200);
+  });
+
+  it('refuses look-alikes of an allowed name, other ports, and a missing port', async () => {
+    for (const host of [
+      `localhost.evil.example:${port}`,
+      `127.0.0.1.evil.example:${port}`,
+      `evil.localhost:${port}`,
+      `clipbay.lan.evil.example:${port}`,
+      `localhost:${port}.evil.example`,
+      `localhost:${port + 1}`,
+      `localhost:${port}0`,
+      'localhost',
+      `127.0.0.2:${port}`,
+      `[::2]:${port}`,
+      `${port}`,
+    ])
+      expect(await withHost(port, host), host).toBe(403);
+  });
+});

@@ -47,7 +47,9 @@ export const STATE = {
   waitForFailedQuota: 'WaitForFailedRunQuota',
   settleFailedUsage: 'SettleFailedRunUsage',
   done: 'Done',
+  wasTold: 'WasTheFailureTold',
   failed: 'VideoFailed',
+  failedUntold: 'VideoFailedUntold',
 } as const;
 
 /**
@@ -101,13 +103,25 @@ export class VideoWorkflow extends Construct {
       );
     const caught: CatchProps = { errors: ['States.ALL'], resultPath: '$.error' };
 
-    const failed = new Fail(this, STATE.failed, {
-      error: 'VideoFailed',
-      cause: 'The run failed; the channel was told why (see ReportFailure).',
-    });
+    // Two ends for a failed run, so that RunEnded (the EventBridge backstop) knows whether the
+    // channel heard of it: ReportFailure's own failure leaves `$.reportError`.
+    const failed = new Choice(this, STATE.wasTold)
+      .when(
+        Condition.isPresent('$.reportError'),
+        new Fail(this, STATE.failedUntold, {
+          error: STATE.failedUntold,
+          cause: 'The run failed, and telling the channel failed too; RunEnded tries again.',
+        }),
+      )
+      .otherwise(
+        new Fail(this, STATE.failed, {
+          error: STATE.failed,
+          cause: 'The run failed; the channel was told why (see ReportFailure).',
+        }),
+      );
     const reportFailure = this.invoke(STATE.reportFailure, props.reportFailure, '$.report');
     reportFailure.addRetry({
-      errors: [...RETRY_ON.notify],
+      errors: [...RETRY_ON.report],
       interval: Duration.seconds(2),
       maxAttempts: 4,
       backoffRate: 2,
@@ -243,7 +257,7 @@ export class VideoWorkflow extends Construct {
    */
   private settle(
     props: VideoWorkflowProps,
-    end: Succeed | Fail,
+    end: Succeed | Choice,
     names: { isKnown: string; ended: string; wait: string; settle: string },
   ): Choice {
     const settle = this.invoke(names.settle, props.settleUsage, '$.usage');

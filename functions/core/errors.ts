@@ -303,6 +303,18 @@ export const RETRY_ON = {
    */
   notify: [ERROR.notify, RUNTIME_ERROR.throttled],
   /**
+   * The failure message replaces the command's own answer in place (Slack's response_url with
+   * replace_original, Discord's @original), so sending it twice shows it once, while not sending
+   * it leaves the user in silence: a dead or timed-out container is retried too.
+   */
+  report: [
+    ERROR.notify,
+    RUNTIME_ERROR.throttled,
+    RUNTIME_ERROR.exit,
+    RUNTIME_ERROR.timedOut,
+    RUNTIME_ERROR.stateTimeout,
+  ],
+  /**
    * Settling usage is idempotent (the run's row closes once; freeing a slot twice frees nothing
    * else), so DynamoDB's transient errors and a dead container are retried.
    */

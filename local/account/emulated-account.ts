@@ -6,6 +6,7 @@ import { LocalWorkflow } from '../workflow/local-workflow.js';
 import { AccountIam } from './account-iam.js';
 import { AwsEndpoint } from './aws-endpoint.js';
 import { HttpApi } from './http-api.js';
+import { FaultPlan } from './lambda/fault-plan.js';
 import { LambdaFunction } from './lambda/lambda-function.js';
 import { Principals, type Principal } from './principals.js';
 import { DynamoDbService } from './services/dynamodb.js';
@@ -68,6 +69,8 @@ export class EmulatedAccount {
     readonly functions: Map<string, LambdaFunction>,
     /** The template's EventBridge rules; Step Functions puts its execution status changes here. */
     readonly events: EventRules,
+    /** Faults tests plan for a run's invocations (a throttle, a crash, a timeout, an error). */
+    readonly faults: FaultPlan,
     private readonly workDir: string,
   ) {}
 
@@ -103,6 +106,7 @@ export class EmulatedAccount {
     const s3 = new S3Service(iam, options.s3Backend);
     const secrets = new SecretsManagerService(resolver, iam);
     const functions = new Map<string, LambdaFunction>();
+    const faults = new FaultPlan();
     const events = new EventRules(resolver, functions, {
       retryIntervalMs: options.retryIntervalMs ?? 1000,
       ...(options.log ? { log: options.log } : {}),
@@ -181,6 +185,7 @@ export class EmulatedAccount {
             onLog: (line) => options.onFunctionLog?.(id, line),
           },
           options.maxConcurrency,
+          faults,
         ),
       );
     }
@@ -198,6 +203,7 @@ export class EmulatedAccount {
       httpApi,
       functions,
       events,
+      faults,
       workDir,
     );
   }

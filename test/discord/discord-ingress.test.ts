@@ -164,7 +164,8 @@ describe('Discord /video through the real HTTP path', () => {
       message: 'Unknown Webhook',
       code: 10015,
     });
-    await signed(interaction);
+    const ack = await signed(interaction);
+    expect(ack.status, await ack.clone().text()).toBe(200);
     const execution = stack.workflow.list().find((e) => e.name === interaction.id)!;
     expect((await execution.done).status).toBe('SUCCEEDED');
     const posts = chat.requests.filter(

@@ -106,7 +106,7 @@ describe('ClipbayStack template', () => {
         'DidFailedRunTaskEnd',
         'WaitForFailedRunQuota',
         'SettleFailedRunUsage',
-        'VideoFailed',
+        'WasTheFailureTold',
       ],
     ] as const) {
       expect(states[after]!.Next).toBe(isKnown);
@@ -140,6 +140,13 @@ describe('ClipbayStack template', () => {
       expect(states[wait]).toMatchObject({ Type: 'Wait', Seconds: 15, Next: settle });
       expect(states[settle]!.Next).toBe(end);
     }
+    // A failed run ends in VideoFailedUntold when ReportFailure itself failed, so that RunEnded
+    // (the EventBridge backstop) tells the channel.
+    expect(states.WasTheFailureTold).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.reportError', IsPresent: true, Next: 'VideoFailedUntold' }],
+      Default: 'VideoFailed',
+    });
   });
 
   it('gives every Task room above its function timeout, and retries a throttled invoke on every Task', () => {

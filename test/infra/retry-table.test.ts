@@ -129,17 +129,34 @@ describe('the state machine retry table', () => {
         BackoffRate: 2,
       }),
     ]);
-    for (const notify of ['PostLink', 'ReportFailure'])
-      expect(retries(notify), notify).toEqual([
-        LAMBDA_SERVICE,
-        // Throttled: the function never ran. A dead or timed-out container may have posted: no retry.
-        normal({
-          ErrorEquals: ['NotifyError', 'Lambda.TooManyRequestsException'],
-          IntervalSeconds: 2,
-          MaxAttempts: 4,
-          BackoffRate: 2,
-        }),
-      ]);
+    // Throttled: the function never ran. A dead or timed-out PostLink may have posted (an upload
+    // is not idempotent): no retry.
+    expect(retries('PostLink')).toEqual([
+      LAMBDA_SERVICE,
+      normal({
+        ErrorEquals: ['NotifyError', 'Lambda.TooManyRequestsException'],
+        IntervalSeconds: 2,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+      }),
+    ]);
+    // The failure message replaces the answer in place: sent twice it shows once, so a dead or
+    // timed-out ReportFailure is retried rather than leave the user in silence.
+    expect(retries('ReportFailure')).toEqual([
+      LAMBDA_SERVICE,
+      normal({
+        ErrorEquals: [
+          'NotifyError',
+          'Lambda.TooManyRequestsException',
+          'Runtime.ExitError',
+          'Sandbox.Timedout',
+          'States.Timeout',
+        ],
+        IntervalSeconds: 2,
+        MaxAttempts: 4,
+        BackoffRate: 2,
+      }),
+    ]);
 
     // Settling usage is idempotent: DynamoDB's transient errors and a dead container are retried.
     for (const settle of ['SettleUsage', 'SettleFailedRunUsage'])
@@ -174,7 +191,7 @@ describe('the state machine retry table', () => {
       { ErrorEquals: ['States.ALL'], Next: 'Done', ResultPath: '$.usageError' },
     ]);
     expect(states.SettleFailedRunUsage!.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], Next: 'VideoFailed', ResultPath: '$.usageError' },
+      { ErrorEquals: ['States.ALL'], Next: 'WasTheFailureTold', ResultPath: '$.usageError' },
     ]);
   });
 

@@ -1,4 +1,5 @@
 import { BAD_INPUTS } from './bad-input-corpus.js';
+import { FAILURE_MATRIX } from './failure-matrix.js';
 import { FAULTS } from './fault-catalog.js';
 import { FORGERIES } from './forgeries.js';
 import { LIMIT_CASES } from '../usage/limit-catalog.js';
@@ -72,6 +73,19 @@ export function renderReliabilityDoc(): string {
       (f) =>
         `| ${cell(f.fault, 200)} | ${cell(f.outcome, 200)} | ${f.commands} | ${cell(f.injected, 120)} | 0 | 0 | 0 | \`${f.file}\`: ${cell(f.test, 120)} |`,
     ),
+    '',
+    '## Failure matrix',
+    '',
+    `Every Task state of the workflow hit by every kind of failure, at its first attempt and at a later one (after an error the state retries): ${FAILURE_MATRIX.length} runs through the emulated account (\`test/reliability/failure-matrix.test.ts\`). The fault is applied where Lambda reports it, under AWS's name: an error the state never retries, a retried error at every attempt, \`Lambda.TooManyRequestsException\` (throttle), \`Runtime.ExitError\` (crash), \`Sandbox.Timedout\` (timeout). Every row also asserts: never \`States.Runtime\`, at most one submit, the ledger row closed with its outcome, the slot free, and no multipart upload left open. ReportFailure and SettleFailedRunUsage rows take the failure path first (a refused key at the first poll). Not in the matrix yet: a connection reset after a frozen container.`,
+    '',
+    '| state | failure | attempt | execution ends | the channel is told | row closed as | why |',
+    '|---|---|---|---|---|---|---|',
+    ...FAILURE_MATRIX.map((c) => {
+      const e = c.expected;
+      const ends = e.status === 'SUCCEEDED' ? 'SUCCEEDED' : `FAILED (\`${e.error}\`)`;
+      const told = e.told === 'clip' ? 'the clip, once' : `one failure message (${e.toldBy})`;
+      return `| ${c.state} | ${c.kind} | ${c.attempt} | ${ends} | ${told} | \`${e.outcome}\` | ${cell(c.why, 120)} |`;
+    }),
     '',
   ].join('\n');
 }

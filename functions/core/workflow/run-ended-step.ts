@@ -6,8 +6,8 @@ import { counterKeys, scopeOf, slotToken, type UsageLedger } from '../usage/usag
 import { periodsAt } from '../usage/usage-period.js';
 import { workflowInputSchema } from './execution-state.js';
 
-/** The Fail state that ends a run after ReportFailure told the channel (infra/video-workflow.ts). */
-export const TOLD_AND_FAILED = 'VideoFailed';
+/** The Fail states of infra/video-workflow.ts: the channel was told why, or telling it failed. */
+export const FAILED_END = { told: 'VideoFailed', untold: 'VideoFailedUntold' } as const;
 
 /**
  * What EventBridge delivers when an execution of the state machine ends ("Step Functions Execution
@@ -53,7 +53,12 @@ const OUTCOME = {
 } as const;
 
 /** What the person who asked reads when the run ended outside the workflow's own failure path. */
-const TOLD: Record<'FAILED' | 'TIMED_OUT' | 'ABORTED', { kind: FailureKind; reason: string }> = {
+const TOLD: Record<'FAILED' | 'UNTOLD' | 'TIMED_OUT' | 'ABORTED', { kind: FailureKind; reason: string }> = {
+  UNTOLD: {
+    kind: FAILURE_KIND.internal,
+    reason:
+      'The video could not be made, and chat could not be reached to say so at the time. An admin can look it up with the reference below.',
+  },
   FAILED: {
     kind: FAILURE_KIND.internal,
     reason: 'Something went wrong inside clipbay. An admin can look it up with the reference below.',
@@ -74,7 +79,10 @@ const TOLD: Record<'FAILED' | 'TIMED_OUT' | 'ABORTED', { kind: FailureKind; reas
  *
  * It frees the slot (idempotent), then closes the row if nothing closed it (conditional: of two
  * deliveries of one event, one closes). Only the call that closed it tells the channel, and only
- * when the workflow did not (it ended anywhere but in `VideoFailed` or success). Counters are
+ * when the workflow did not (it ended anywhere but in `VideoFailed` or success). A run that ended
+ * in `VideoFailedUntold` (ReportFailure itself failed) is told here, minutes later, whoever closed
+ * it: the message replaces the command's own answer in place, so a second delivery shows once.
+ * Counters are
  * left as the ingress counted them: whether a task was created is not known here, so the day's
  * count is kept rather than given back.
  */
@@ -95,10 +103,12 @@ export async function runEndedStep(deps: RunEndedDeps, event: unknown): Promise<
     finishedAt: clock.now(),
     quota: undefined,
   });
-  if (!closed || status === 'SUCCEEDED' || detail.error === TOLD_AND_FAILED)
-    return { status, settled: closed !== undefined, told: false };
+  const settled = closed !== undefined;
+  const untold = status === 'FAILED' && detail.error === FAILED_END.untold;
+  if (!untold && (!closed || status === 'SUCCEEDED' || detail.error === FAILED_END.told))
+    return { status, settled, told: false };
 
-  const { kind, reason } = TOLD[status];
+  const { kind, reason } = TOLD[untold ? 'UNTOLD' : status];
   await sendAfterRateLimit(
     () =>
       deps.notifier.failed(run.replyTo, {
@@ -110,5 +120,5 @@ export async function runEndedStep(deps: RunEndedDeps, event: unknown): Promise<
       }),
     deps.sleep,
   );
-  return { status, settled: true, told: true };
+  return { status, settled, told: true };
 }

@@ -139,6 +139,26 @@ export class LambdaContainer {
     });
   }
 
+  /**
+   * The environment dies as the invocation arrives (`crash`: Runtime.ExitError), or the invocation
+   * runs out its time (`timeout`: Sandbox.Timedout, without waiting for it); either way the process
+   * is killed, as Lambda does, and the next invocation starts cold.
+   */
+  async fail(kind: 'crash' | 'timeout'): Promise<never> {
+    await this.start();
+    const requestId = randomUUID();
+    this.kill();
+    throw kind === 'crash'
+      ? new LambdaInvokeError(
+          'Runtime.ExitError',
+          `RequestId: ${requestId} Error: Runtime exited with error: signal: killed`,
+        )
+      : new LambdaInvokeError(
+          'Sandbox.Timedout',
+          `RequestId: ${requestId} Error: Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+        );
+  }
+
   kill(): void {
     this.alive = false;
     this.child?.kill('SIGKILL');

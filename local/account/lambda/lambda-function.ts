@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { LambdaContainer, type ContainerSpec } from './lambda-container.js';
+import type { FaultPlan } from './fault-plan.js';
+import { LambdaContainer, LambdaInvokeError, type ContainerSpec } from './lambda-container.js';
 
 export interface InvocationStats {
   invocations: number;
@@ -40,6 +41,8 @@ export class LambdaFunction {
     readonly roleArn: string,
     readonly spec: ContainerSpec,
     private readonly maxConcurrency = DEFAULT_MAX_CONCURRENCY,
+    /** Faults tests plan for a run's invocations, applied as Lambda would report them. */
+    private readonly faults?: FaultPlan,
   ) {}
 
   get functionArn(): string {
@@ -47,6 +50,11 @@ export class LambdaFunction {
   }
 
   async invoke(event: unknown): Promise<unknown> {
+    const fault = this.faults?.next(this.logicalId, event);
+    if (fault?.kind === 'throttle')
+      throw new LambdaInvokeError('Lambda.TooManyRequestsException', 'Rate Exceeded.');
+    if (fault?.kind === 'error')
+      throw new LambdaInvokeError(fault.errorType, fault.message ?? `${fault.errorType} (a planned fault)`);
     const queuedAt = performance.now();
     const container = await this.acquire();
     this.stats.maxQueuedMs = Math.max(this.stats.maxQueuedMs, performance.now() - queuedAt);
@@ -54,6 +62,7 @@ export class LambdaFunction {
     const coldBefore = container.coldStarts;
     const forkBefore = container.forkMs;
     try {
+      if (fault?.kind === 'crash' || fault?.kind === 'timeout') return await container.fail(fault.kind);
       return await container.invoke(event);
     } finally {
       this.stats.coldStarts += container.coldStarts - coldBefore;

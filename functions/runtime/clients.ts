@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { ClipbayConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { TokenBayClient } from '../core/tokenbay/client.js';
+import { freshConnectionFetch } from './fresh-connection-fetch.js';
 
 /**
  * Clients made once per cold start (the TokenBay client again when its key is rotated). Each factory lives apart (see chat-notifier.ts) so a step's
@@ -21,6 +22,8 @@ export function tokenBayClient(config: ClipbayConfig): TokenBayClient {
         baseUrl: config.tokenBay.baseUrl,
         apiKey: config.tokenBay.apiKey,
         timeoutMs: 20_000,
+        // A submit never rides a pooled connection that may have died while Lambda froze us.
+        submitFetch: freshConnectionFetch,
       }),
     };
   return tokenBay.client;

@@ -1,4 +1,4 @@
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -74,11 +74,37 @@ describe('share redirect', () => {
       });
   });
 
-  it('lets any other S3 error through (a broken permission is not "expired")', async () => {
-    s3.on(HeadObjectCommand).rejects(
-      Object.assign(new Error('denied'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 } }),
-    );
+  it('tells a 403 for a missing clip from a broken permission by listing the key (a broken one is not "expired")', async () => {
+    const forbidden = Object.assign(new Error('denied'), {
+      name: 'Forbidden',
+      $metadata: { httpStatusCode: 403 },
+    });
+    s3.on(HeadObjectCommand).rejects(forbidden);
+    s3.on(ListObjectsV2Command)
+      .resolvesOnce({ Contents: [] })
+      .resolvesOnce({ Contents: [{ Key: `clips/${CLIP}.mp4` }] })
+      .resolvesOnce({ Contents: [{ Key: `clips/${CLIP}.mp4.part` }] });
+    expect(await shareRedirect(s3With(keys), 'videos', CLIP)).toMatchObject({
+      statusCode: 404,
+      body: 'This clip has expired or never existed.',
+    });
+    expect(s3.commandCalls(ListObjectsV2Command)[0]!.args[0].input).toEqual({
+      Bucket: 'videos',
+      Prefix: `clips/${CLIP}.mp4`,
+      MaxKeys: 1,
+    });
+    // The key is there: the 403 was a real refusal, and it goes through.
     await expect(shareRedirect(s3With(keys), 'videos', CLIP)).rejects.toThrow('denied');
+    // A longer key with the same start is not the clip.
+    expect(await shareRedirect(s3With(keys), 'videos', CLIP)).toMatchObject({ statusCode: 404 });
+  });
+
+  it('lets any other S3 error through', async () => {
+    s3.on(HeadObjectCommand).rejects(
+      Object.assign(new Error('slow down'), { name: 'SlowDown', $metadata: { httpStatusCode: 503 } }),
+    );
+    await expect(shareRedirect(s3With(keys), 'videos', CLIP)).rejects.toThrow('slow down');
+    expect(s3.commandCalls(ListObjectsV2Command)).toHaveLength(0);
   });
 
   it('never asks S3 about an id that is not a clip id', async () => {

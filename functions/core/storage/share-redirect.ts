@@ -1,4 +1,4 @@
-import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { presignClip } from './video-links.js';
 import { CLIP_ID, videoKey } from './video-object.js';
 
@@ -22,11 +22,16 @@ export async function shareRedirect(
   clipId: string | undefined,
 ): Promise<HttpAnswer> {
   if (!clipId || !CLIP_ID.test(clipId)) return text(404, 'No such clip.');
+  const key = videoKey(clipId);
   try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: videoKey(clipId) }));
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404 || (error as Error).name === 'NotFound')
+    if (
+      status === 404 ||
+      (error as Error).name === 'NotFound' ||
+      (status === 403 && !(await exists(s3, bucket, key)))
+    )
       return text(404, 'This clip has expired or never existed.');
     throw error;
   }
@@ -36,6 +41,18 @@ export async function shareRedirect(
     headers: { location: url, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
     body: '',
   };
+}
+
+/**
+ * S3 answers a missing key 404 only to a caller allowed s3:ListBucket, and whether a grant
+ * conditioned on `s3:prefix` counts for that implicit check is not documented: a 403 may mean
+ * "missing" or "not allowed". Listing the key itself (which that grant does allow) tells them apart.
+ */
+async function exists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  const { Contents = [] } = await s3.send(
+    new ListObjectsV2Command({ Bucket: bucket, Prefix: key, MaxKeys: 1 }),
+  );
+  return Contents.some((object) => object.Key === key);
 }
 
 function text(statusCode: number, body: string): HttpAnswer {

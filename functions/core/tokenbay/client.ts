@@ -18,6 +18,12 @@ export interface TokenBayClientOptions {
   apiKey: string;
   /** Defaults to the global fetch; injectable for tests and instrumentation. */
   fetch?: typeof fetch;
+  /**
+   * The fetch for submits alone (default: `fetch`). The Submit Lambda passes one that opens a
+   * fresh connection each time, so a connection that died while the environment was frozen can
+   * never turn a request that was not sent into one that may have been.
+   */
+  submitFetch?: typeof fetch;
   /** Time allowed for a JSON request, and for a download's headers and each gap between chunks. */
   timeoutMs?: number;
 }
@@ -65,18 +71,20 @@ export class TokenBayClient {
   private readonly baseUrl: string;
   private readonly apiKey: string;
   private readonly fetchImpl: typeof fetch;
+  private readonly submitFetch: typeof fetch;
   private readonly timeoutMs: number;
 
   constructor(options: TokenBayClientOptions) {
     this.baseUrl = withTrailingSlash(options.baseUrl);
     this.apiKey = options.apiKey;
     this.fetchImpl = options.fetch ?? fetch;
+    this.submitFetch = options.submitFetch ?? this.fetchImpl;
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
   /** `POST /v1/videos`. Throws `TokenBayRejectedError` for a 200 that carries `error`. */
   async submit(body: SubmitBody): Promise<SubmittedTask> {
-    const json = await this.requestJson('POST', 'v1/videos', body);
+    const json = await this.requestJson('POST', 'v1/videos', body, {}, this.submitFetch);
     const id =
       typeof json.id === 'string' ? json.id : typeof json.task_id === 'string' ? json.task_id : undefined;
     if (!id) throw new TokenBayProtocolError('TokenBay accepted the request but returned no task id.');
@@ -185,11 +193,12 @@ export class TokenBayClient {
     path: string,
     body?: unknown,
     options: { errorWithStatusIsTaskData?: boolean } = {},
+    fetchImpl: typeof fetch = this.fetchImpl,
   ): Promise<Record<string, unknown>> {
     const url = new URL(path, this.baseUrl).toString();
     let response: Response;
     try {
-      response = await this.fetchImpl(url, {
+      response = await fetchImpl(url, {
         method,
         headers: {
           authorization: `Bearer ${this.apiKey}`,

@@ -55,6 +55,13 @@ export class S3Service {
   private readonly uploads = new Map<string, { bucket: string; key: string; initiated: Date }>();
   /** Fault injection: the next N UploadPart requests answer 503 SlowDown. */
   slowDownNextParts = 0;
+  /**
+   * Whether the implicit s3:ListBucket check on a missing key carries `s3:prefix`, so that a grant
+   * conditioned on a prefix counts. AWS does not document it either way; the default is the
+   * harsher answer (it does not: 403 where a prefix-conditioned grant would give 404), and tests
+   * run code under both.
+   */
+  implicitListCarriesPrefix = false;
 
   constructor(
     private readonly iam: AccountIam,
@@ -99,7 +106,9 @@ export class S3Service {
         {
           action: 's3:ListBucket',
           resource: `arn:aws:s3:::${operation.bucket}`,
-          context: { ...operation.context, 's3:prefix': operation.key ?? '' },
+          context: this.implicitListCarriesPrefix
+            ? { ...operation.context, 's3:prefix': operation.key ?? '' }
+            : operation.context,
         },
         operation.bucket,
       );

@@ -61,6 +61,8 @@ export async function measureAccountIngress(variant: IngressVariant): Promise<Ac
   const { env, withoutLedger } = INGRESS_VARIANTS[variant];
   const dataDir = await mkdtemp(join(tmpdir(), 'clipbay-bench-ingress-'));
   const stack = await startLocalStack({
+    // The documented default Lambda quota: the bench measures clipbay, not a new account's limit.
+    accountConcurrency: 1000,
     config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '15', ...env }),
     dataDir,
     ...(withoutLedger ? { editTemplate: withoutIngressLedger } : {}),

@@ -44,6 +44,8 @@ export async function measureBurst(commands = 200, submitsPerSecond = 5): Promis
   const chatUrl = await chat.start();
   const dataDir = await mkdtemp(join(tmpdir(), 'clipbay-burst-'));
   const stack = await startLocalStack({
+    // The documented default Lambda quota: the bench measures clipbay, not a new account's limit.
+    accountConcurrency: 1000,
     config: loadConfig({
       PORT: '0',
       POLL_INTERVAL_SECONDS: '5',

@@ -61,6 +61,8 @@ export async function measureCost(minutes = [1, 2, 5, 10], waitMs = 500): Promis
   const clock = acceleratedClock(speed);
   const dataDir = await mkdtemp(join(tmpdir(), 'clipbay-cost-'));
   const stack = await startLocalStack({
+    // The documented default Lambda quota: the bench measures clipbay, not a new account's limit.
+    accountConcurrency: 1000,
     config: loadConfig({
       PORT: '0',
       POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS),

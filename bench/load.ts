@@ -37,6 +37,8 @@ export async function measureLoad(commands = 200, generationSeconds = 20, speed 
   await chat.start();
   const dataDir = await mkdtemp(join(tmpdir(), 'clipbay-load-'));
   const stack = await startLocalStack({
+    // The documented default Lambda quota: the bench measures clipbay, not a new account's limit.
+    accountConcurrency: 1000,
     config: loadConfig({
       PORT: '0',
       POLL_INTERVAL_SECONDS: '5',

@@ -68,6 +68,9 @@ export const POST_LINK_TIMEOUT_SECONDS = 300;
 export type LimitSettingName = (typeof LIMIT_SETTING)[keyof typeof LIMIT_SETTING];
 
 /** The environment variable that names each secret, for the functions that read it. */
+/** The HTTP API stage's throttle: a token bucket of `burst` requests refilled at `rate` a second. */
+export const STAGE_THROTTLE = { burst: 400, rate: 100 } as const;
+
 export const SECRET_ENV = {
   tokenBay: 'TOKENBAY_SECRET_ARN',
   slack: 'SLACK_SECRET_ARN',
@@ -148,7 +151,13 @@ export class ClipbayStack extends Stack {
     });
     const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
     const stage = api.defaultStage!.node.defaultChild as CfnStage;
-    stage.defaultRouteSettings = { throttlingBurstLimit: 50, throttlingRateLimit: 20 };
+    // Sized for the burst the README promises (200 commands at once, each one request) with room
+    // for their share-link visits; the sustained rate is far above any team's typing. Requests over
+    // it get 429 before any Lambda runs (the emulated account enforces the same bucket).
+    stage.defaultRouteSettings = {
+      throttlingBurstLimit: STAGE_THROTTLE.burst,
+      throttlingRateLimit: STAGE_THROTTLE.rate,
+    };
     stage.accessLogSettings = {
       destinationArn: apiLogs.logGroupArn,
       format: JSON.stringify({

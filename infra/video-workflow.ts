@@ -6,6 +6,7 @@ import {
   Condition,
   DefinitionBody,
   Fail,
+  JitterType,
   LogLevel,
   StateMachine,
   StateMachineType,
@@ -18,7 +19,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { MIN_POLL_INTERVAL_SECONDS } from '../functions/core/config.js';
-import { RETRY_ON } from '../functions/core/errors.js';
+import { RETRY_ON, THROTTLE_RETRY } from '../functions/core/errors.js';
 import {
   savedVideoSchema,
   submitThrottledSchema,
@@ -296,7 +297,10 @@ export class VideoWorkflow extends Construct {
       .otherwise(settle);
   }
 
-  /** A Lambda Task whose timeout leaves its function's own timeout room to fire first. */
+  /**
+   * A Lambda Task whose timeout leaves its function's own timeout room to fire first, and whose
+   * first Retry (after CDK's for Lambda's service errors) is THROTTLE_RETRY.
+   */
   private invoke(
     name: string,
     fn: LambdaFunction,
@@ -304,12 +308,21 @@ export class VideoWorkflow extends Construct {
     extra: { retryOnServiceExceptions?: boolean } = {},
   ): LambdaInvoke {
     const functionTimeout = fn.timeout?.toSeconds() ?? 3;
-    return new LambdaInvoke(this, name, {
+    const task = new LambdaInvoke(this, name, {
       lambdaFunction: fn,
       payloadResponseOnly: true,
       resultPath,
       taskTimeout: Timeout.duration(Duration.seconds(functionTimeout + TASK_TIMEOUT_MARGIN_SECONDS)),
       ...extra,
     });
+    task.addRetry({
+      errors: [...THROTTLE_RETRY.errors],
+      interval: Duration.seconds(THROTTLE_RETRY.intervalSeconds),
+      maxAttempts: THROTTLE_RETRY.maxAttempts,
+      backoffRate: THROTTLE_RETRY.backoffRate,
+      maxDelay: Duration.seconds(THROTTLE_RETRY.maxDelaySeconds),
+      jitterStrategy: JitterType.FULL,
+    });
+    return task;
   }
 }

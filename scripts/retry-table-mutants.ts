@@ -30,32 +30,32 @@ const MUTANTS: HandMutant[] = [
   {
     file: FILE,
     what: 'Submit also retries a request that may have reached TokenBay',
-    from: 'submit: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent],',
-    to: 'submit: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent, ERROR.tokenBayMaybeSent],',
+    from: 'submit: [ERROR.tokenBayNotSent],',
+    to: 'submit: [ERROR.tokenBayNotSent, ERROR.tokenBayMaybeSent],',
   },
   {
     file: FILE,
     what: 'Submit also retries a 5xx (the task may exist)',
-    from: 'submit: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent],',
-    to: 'submit: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent, ERROR.tokenBayServer],',
+    from: 'submit: [ERROR.tokenBayNotSent],',
+    to: 'submit: [ERROR.tokenBayNotSent, ERROR.tokenBayServer],',
   },
   {
     file: FILE,
     what: 'Submit no longer retries a request that never left',
-    from: 'submit: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent],',
-    to: 'submit: [RUNTIME_ERROR.throttled],',
+    from: 'submit: [ERROR.tokenBayNotSent],',
+    to: 'submit: [],',
   },
   {
     file: FILE,
-    what: 'Submit no longer retries a throttled Lambda',
-    from: 'submit: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent],',
-    to: 'submit: [ERROR.tokenBayNotSent],',
+    what: 'No Task retries a throttled Lambda',
+    from: 'errors: [RUNTIME_ERROR.throttled],',
+    to: 'errors: [],',
   },
   {
     file: 'infra/video-workflow.ts',
     what: 'Submit no longer waits and submits again after a 429',
-    from: ".when(Condition.isPresent('$.task.throttled'), waitToResubmit.next(submit))",
-    to: ".when(Condition.isPresent('$.task.throttled'), reportFailure)",
+    from: ".when(Condition.isPresent('$.task.retryAfterSeconds'), waitToResubmit.next(submit))",
+    to: ".when(Condition.isPresent('$.task.retryAfterSeconds'), reportFailure)",
   },
   ...['tokenBayRateLimit', 'tokenBayServer', 'tokenBayMaybeSent', 'tokenBayNotSent'].map((name) => ({
     file: FILE,
@@ -73,11 +73,11 @@ const MUTANTS: HandMutant[] = [
       '',
     ),
   })),
-  ...['exit', 'timedOut'].map((name) => ({
+  ...['exit', 'timedOut', 'stateTimeout'].map((name) => ({
     file: FILE,
     what: `SaveToS3 no longer retries a dead container (${name})`,
-    from: `    ERROR.tokenBayMaybeSent,\n    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n  ],`,
-    to: `    ERROR.tokenBayMaybeSent,\n    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n  ],`.replace(
+    from: `    ERROR.tokenBayMaybeSent,\n    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n    RUNTIME_ERROR.stateTimeout,\n  ],`,
+    to: `    ERROR.tokenBayMaybeSent,\n    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n    RUNTIME_ERROR.stateTimeout,\n  ],`.replace(
       `\n    RUNTIME_ERROR.${name},`,
       '',
     ),

@@ -265,61 +265,60 @@ const TRANSIENT_READ: readonly string[] = [
 ];
 
 /**
- * The one retry table: which error names each state of the workflow retries. The CDK definition
- * builds its Retry lists from it; the CLI's poll loop and the download resume use `isTransient`.
- *
- * Every Task retries `Lambda.TooManyRequestsException`: Lambda throttled the invoke, so the
- * function never ran and nothing happened twice (CDK's default Lambda retrier leaves it out).
- * A state whose work is safe to repeat also retries a dead container (`Runtime.ExitError`), the
- * function's own timeout (`Sandbox.Timedout`) and the state's (`States.Timeout`).
+ * Every Task's first Retry: Lambda throttled the invoke (`Lambda.TooManyRequestsException`), so the
+ * function never ran and nothing can happen twice; CDK's default Lambda retrier leaves it out.
+ * Longer than a state's own retries, with jitter, as AWS advises for throttling: a burst on a new
+ * account's small concurrency quota outlasts a few quick tries, and spread-out retries do not
+ * arrive together.
+ */
+export const THROTTLE_RETRY = {
+  errors: [RUNTIME_ERROR.throttled],
+  intervalSeconds: 1,
+  maxAttempts: 8,
+  backoffRate: 2,
+  maxDelaySeconds: 30,
+} as const;
+
+/**
+ * The one retry table: which error names each state of the workflow retries (after
+ * THROTTLE_RETRY). The CDK definition builds its Retry lists from it; the CLI's poll loop and the
+ * download resume use `isTransient`. A state whose work is safe to repeat also retries a dead
+ * container (`Runtime.ExitError`), the function's own timeout (`Sandbox.Timedout`) and the
+ * state's (`States.Timeout`).
  */
 export const RETRY_ON = {
   /**
-   * Only what certainly created no task: never sent, or Lambda never ran. (A 429 is not an error
-   * here: Submit answers how long to wait, and the state machine's WaitToResubmit loop waits.)
+   * Only what certainly created no task. (A 429 is not an error here: Submit answers how long to
+   * wait, and the state machine's WaitToResubmit loop waits.)
    */
-  submit: [RUNTIME_ERROR.throttled, ERROR.tokenBayNotSent],
+  submit: [ERROR.tokenBayNotSent],
   /** A status query changes nothing at TokenBay, and the progress message is edited in place. */
-  poll: [
-    ...TRANSIENT_READ,
-    RUNTIME_ERROR.throttled,
-    RUNTIME_ERROR.exit,
-    RUNTIME_ERROR.timedOut,
-    RUNTIME_ERROR.stateTimeout,
-  ],
+  poll: [...TRANSIENT_READ, RUNTIME_ERROR.exit, RUNTIME_ERROR.timedOut, RUNTIME_ERROR.stateTimeout],
   /** Saving is idempotent (same key; leftover uploads aborted), so a dead container is retried too. */
   save: [
     ERROR.transferInterrupted,
     ERROR.tokenBayServer,
     ERROR.tokenBayMaybeSent,
-    RUNTIME_ERROR.throttled,
     RUNTIME_ERROR.exit,
     RUNTIME_ERROR.timedOut,
     RUNTIME_ERROR.stateTimeout,
   ],
   /**
-   * Chat was down or rate limiting, or Lambda never ran. A refused message (NotifyRejectedError)
-   * is never retried, and neither is a container that died or timed out: it may have posted.
+   * Chat was down or rate limiting. A refused message (NotifyRejectedError) is never retried, and
+   * neither is a container that died or timed out: it may have posted (an upload is not idempotent).
    */
-  notify: [ERROR.notify, RUNTIME_ERROR.throttled],
+  notify: [ERROR.notify],
   /**
    * The failure message replaces the command's own answer in place (Slack's response_url with
    * replace_original, Discord's @original), so sending it twice shows it once, while not sending
    * it leaves the user in silence: a dead or timed-out container is retried too.
    */
-  report: [
-    ERROR.notify,
-    RUNTIME_ERROR.throttled,
-    RUNTIME_ERROR.exit,
-    RUNTIME_ERROR.timedOut,
-    RUNTIME_ERROR.stateTimeout,
-  ],
+  report: [ERROR.notify, RUNTIME_ERROR.exit, RUNTIME_ERROR.timedOut, RUNTIME_ERROR.stateTimeout],
   /**
    * Settling usage is idempotent (the run's row closes once; freeing a slot twice frees nothing
    * else), so DynamoDB's transient errors and a dead container are retried.
    */
   settle: [
-    RUNTIME_ERROR.throttled,
     'ThrottlingException',
     'ProvisionedThroughputExceededException',
     'InternalServerError',

@@ -6,6 +6,7 @@ import { LocalWorkflow } from '../workflow/local-workflow.js';
 import { AccountIam } from './account-iam.js';
 import { AwsEndpoint } from './aws-endpoint.js';
 import { HttpApi } from './http-api.js';
+import { ConcurrencyQuota, NEW_ACCOUNT_CONCURRENCY } from './lambda/concurrency-quota.js';
 import { FaultPlan } from './lambda/fault-plan.js';
 import { LambdaFunction } from './lambda/lambda-function.js';
 import { Principals, type Principal } from './principals.js';
@@ -41,8 +42,13 @@ export interface EmulatedAccountOptions {
   /** Virtual time for tests: every Wait state and retry interval takes this many ms. */
   waitMs?: number;
   retryIntervalMs?: number;
-  /** Execution environments per function at most (Lambda's concurrency). */
+  /** Processes per function at most (this machine's limit; invocations beyond it wait). */
   maxConcurrency?: number;
+  /**
+   * Lambda's concurrency quota for the account (default: a new account's, NEW_ACCOUNT_CONCURRENCY):
+   * invocations beyond it are throttled, as in AWS.
+   */
+  accountConcurrency?: number;
   /** Every line a function prints, with its name. */
   onFunctionLog?: (functionName: string, line: string) => void;
   log?: (line: string) => void;
@@ -71,6 +77,8 @@ export class EmulatedAccount {
     readonly events: EventRules,
     /** Faults tests plan for a run's invocations (a throttle, a crash, a timeout, an error). */
     readonly faults: FaultPlan,
+    /** Lambda's concurrency quota shared by the functions that reserve none. */
+    readonly concurrency: ConcurrencyQuota,
     private readonly workDir: string,
   ) {}
 
@@ -107,6 +115,7 @@ export class EmulatedAccount {
     const secrets = new SecretsManagerService(resolver, iam);
     const functions = new Map<string, LambdaFunction>();
     const faults = new FaultPlan();
+    const concurrency = new ConcurrencyQuota(options.accountConcurrency ?? NEW_ACCOUNT_CONCURRENCY);
     const events = new EventRules(resolver, functions, {
       retryIntervalMs: options.retryIntervalMs ?? 1000,
       ...(options.log ? { log: options.log } : {}),
@@ -186,6 +195,9 @@ export class EmulatedAccount {
           },
           options.maxConcurrency,
           faults,
+          props.ReservedConcurrentExecutions === undefined
+            ? concurrency
+            : new ConcurrencyQuota(Number(props.ReservedConcurrentExecutions)),
         ),
       );
     }
@@ -204,6 +216,7 @@ export class EmulatedAccount {
       functions,
       events,
       faults,
+      concurrency,
       workDir,
     );
   }

@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { readBodyBytes } from '../http/http-helpers.js';
 import { wildcard } from './iam-policy.js';
 import type { LambdaFunction } from './lambda/lambda-function.js';
+import { ACCOUNT_THROTTLE, StageThrottle } from './stage-throttle.js';
 import { LOCAL_ACCOUNT, type TemplateResolver } from './template.js';
 
 interface ApiRoute {
@@ -31,6 +32,8 @@ export class HttpApi {
   readonly routes: ApiRoute[] = [];
   private readonly apiId: string;
   private readonly permissions: { functionArn: string; sourceArn: string }[] = [];
+  /** The `$default` stage's throttle (its DefaultRouteSettings); tests may swap in a smaller one. */
+  throttle: StageThrottle;
 
   constructor(
     resolver: TemplateResolver,
@@ -63,6 +66,19 @@ export class HttpApi {
         payloadVersion: String(integration.Properties!.PayloadFormatVersion ?? '1.0'),
       });
     }
+    const [, stage] = resolver.resourcesOfType('AWS::ApiGatewayV2::Stage')[0] ?? [];
+    if (stage?.Properties?.RouteSettings)
+      throw new Error(
+        'The stage sets per-route throttles (RouteSettings), which the local account does not run.',
+      );
+    const settings = (stage?.Properties?.DefaultRouteSettings ?? {}) as {
+      ThrottlingBurstLimit?: number;
+      ThrottlingRateLimit?: number;
+    };
+    this.throttle = new StageThrottle(
+      settings.ThrottlingBurstLimit ?? ACCOUNT_THROTTLE.burst,
+      settings.ThrottlingRateLimit ?? ACCOUNT_THROTTLE.rate,
+    );
     for (const [, permission] of resolver.resourcesOfType('AWS::Lambda::Permission')) {
       const props = resolver.resolve(permission.Properties) as Record<string, string>;
       if (props.Principal === 'apigateway.amazonaws.com' && props.Action === 'lambda:InvokeFunction')
@@ -75,6 +91,11 @@ export class HttpApi {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = this.routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
     if (!route) return false;
+    if (!this.throttle.take()) {
+      req.resume();
+      send(res, 429, { message: 'Too Many Requests' });
+      return true;
+    }
     const fn = [...this.functions.values()].find((f) => f.functionArn === route.functionArn);
     // API Gateway invokes with the route's own path (templates like {id} included) in the source ARN.
     const sourceArn = `arn:aws:execute-api:${LOCAL_ACCOUNT.region}:${LOCAL_ACCOUNT.accountId}:${this.apiId}/$default/${route.routeKey.replace(' ', '')}`;

@@ -50,6 +50,8 @@ export interface LocalStackOptions {
   /** Virtual time for tests: every Wait state and retry interval takes this many ms. */
   waitMs?: number;
   retryIntervalMs?: number;
+  /** Lambda's concurrency quota of the emulated account (default: a new account's). */
+  accountConcurrency?: number;
   /** Run a changed copy of the template (tests that remove a grant). */
   editTemplate?: (template: CloudFormationTemplate) => CloudFormationTemplate;
   log?: (line: string) => void;
@@ -164,6 +166,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       allowedHosts: options.allowedHosts ?? [],
       ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
       ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
+      ...(options.accountConcurrency === undefined ? {} : { accountConcurrency: options.accountConcurrency }),
       onFunctionLog: options.onFunctionLog,
       log,
     });

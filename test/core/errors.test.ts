@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR, RUNTIME_ERROR, ERROR_CLASSES, isTransient, RETRY_ON } from '../../functions/core/errors.js';
+import { ERROR, ERROR_CLASSES, isTransient, RETRY_ON } from '../../functions/core/errors.js';
 
 /** The names Step Functions matches on are the names the errors carry, and nothing else. */
 describe('the error table', () => {
@@ -19,8 +19,8 @@ describe('the error table', () => {
       expect(submit).not.toContain(name);
   });
 
-  it('retries a notification only when chat may take it later, or when Lambda never ran it', () => {
-    expect(RETRY_ON.notify).toEqual([ERROR.notify, RUNTIME_ERROR.throttled]);
+  it('retries a notification only when chat may take it later', () => {
+    expect(RETRY_ON.notify).toEqual([ERROR.notify]);
   });
 
   it('treats only failed reads as transient', () => {

@@ -24,7 +24,12 @@ export interface StackWithFakeChat {
 export async function startStackWithFakeChat(
   env: Record<string, string> = {},
   simulator: SimulatorOptions = {},
-  options: Partial<Pick<LocalStackOptions, 'platforms' | 'editTemplate' | 'waitMs' | 'retryIntervalMs'>> = {},
+  options: Partial<
+    Pick<
+      LocalStackOptions,
+      'platforms' | 'editTemplate' | 'waitMs' | 'retryIntervalMs' | 'accountConcurrency'
+    >
+  > = {},
 ): Promise<StackWithFakeChat> {
   const chat = new FakeChatServer();
   const chatUrl = await chat.start();

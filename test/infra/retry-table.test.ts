@@ -58,6 +58,19 @@ const LAMBDA_SERVICE = {
   BackoffRate: 2,
 };
 
+/**
+ * Every Task's own first retrier: a throttled invoke never ran, so it is always safe to repeat;
+ * longer than the states' own, with jitter, to outlast a burst on a small concurrency quota.
+ */
+const THROTTLE = {
+  ErrorEquals: ['Lambda.TooManyRequestsException'],
+  IntervalSeconds: 1,
+  MaxAttempts: 8,
+  BackoffRate: 2,
+  MaxDelaySeconds: 30,
+  JitterStrategy: 'FULL',
+};
+
 /** A retrier with its error names sorted: their order in ErrorEquals means nothing. */
 const normal = (r: Retrier) => ({ ...r, ErrorEquals: [...r.ErrorEquals].sort() });
 
@@ -74,12 +87,8 @@ describe('the state machine retry table', () => {
     // Submit: only what certainly created no task. Never a timeout or a 5xx (may have been sent).
     expect(retries('Submit')).toEqual(
       [
-        {
-          ErrorEquals: ['Lambda.TooManyRequestsException', 'TokenBayNotSentError'],
-          IntervalSeconds: 2,
-          MaxAttempts: 3,
-          BackoffRate: 2,
-        },
+        THROTTLE,
+        { ErrorEquals: ['TokenBayNotSentError'], IntervalSeconds: 2, MaxAttempts: 3, BackoffRate: 2 },
       ].map(normal),
     );
     // A 429 is not retried as an error: Submit answers the wait, and WaitToResubmit loops back.
@@ -94,14 +103,14 @@ describe('the state machine retry table', () => {
 
     expect(retries('CheckStatus')).toEqual([
       LAMBDA_SERVICE,
+      THROTTLE,
       normal({
         ErrorEquals: [
           'TokenBayRateLimitError',
           'TokenBayServerError',
           'TokenBayMaybeSentError',
           'TokenBayNotSentError',
-          // A status query changes nothing: a throttle, a dead container or a timeout is retried.
-          'Lambda.TooManyRequestsException',
+          // A status query changes nothing: a dead container or a timeout is retried.
           'Runtime.ExitError',
           'Sandbox.Timedout',
           'States.Timeout',
@@ -114,12 +123,12 @@ describe('the state machine retry table', () => {
     ]);
     expect(retries('SaveToS3')).toEqual([
       LAMBDA_SERVICE,
+      THROTTLE,
       normal({
         ErrorEquals: [
           'TransferInterruptedError',
           'TokenBayServerError',
           'TokenBayMaybeSentError',
-          'Lambda.TooManyRequestsException',
           'Runtime.ExitError',
           'Sandbox.Timedout',
           'States.Timeout',
@@ -129,12 +138,12 @@ describe('the state machine retry table', () => {
         BackoffRate: 2,
       }),
     ]);
-    // Throttled: the function never ran. A dead or timed-out PostLink may have posted (an upload
-    // is not idempotent): no retry.
+    // A dead or timed-out PostLink may have posted (an upload is not idempotent): no retry.
     expect(retries('PostLink')).toEqual([
       LAMBDA_SERVICE,
+      THROTTLE,
       normal({
-        ErrorEquals: ['NotifyError', 'Lambda.TooManyRequestsException'],
+        ErrorEquals: ['NotifyError'],
         IntervalSeconds: 2,
         MaxAttempts: 4,
         BackoffRate: 2,
@@ -144,14 +153,9 @@ describe('the state machine retry table', () => {
     // timed-out ReportFailure is retried rather than leave the user in silence.
     expect(retries('ReportFailure')).toEqual([
       LAMBDA_SERVICE,
+      THROTTLE,
       normal({
-        ErrorEquals: [
-          'NotifyError',
-          'Lambda.TooManyRequestsException',
-          'Runtime.ExitError',
-          'Sandbox.Timedout',
-          'States.Timeout',
-        ],
+        ErrorEquals: ['NotifyError', 'Runtime.ExitError', 'Sandbox.Timedout', 'States.Timeout'],
         IntervalSeconds: 2,
         MaxAttempts: 4,
         BackoffRate: 2,
@@ -162,10 +166,10 @@ describe('the state machine retry table', () => {
     for (const settle of ['SettleUsage', 'SettleFailedRunUsage'])
       expect(retries(settle), settle).toEqual([
         LAMBDA_SERVICE,
+        THROTTLE,
         {
           ErrorEquals: [
             'InternalServerError',
-            'Lambda.TooManyRequestsException',
             'ProvisionedThroughputExceededException',
             'Runtime.ExitError',
             'Sandbox.Timedout',

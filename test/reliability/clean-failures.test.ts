@@ -2,6 +2,7 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFromItem } from '../../functions/core/usage/usage-ledger.js';
+import { StageThrottle } from '../../local/account/stage-throttle.js';
 import type { CloudFormationTemplate } from '../../local/account/template.js';
 import { sendSlackCommand } from '../helpers/chat-commands.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
@@ -182,4 +183,92 @@ describe('a run that fails ends cleanly (emulated account)', () => {
         running.stack.account.events.deliveries.filter((d) => d.event.detail.name === name).map((d) => d.ok),
       ).toEqual([true]);
   }, 60_000);
+
+  it('the HTTP API refuses requests over the stage throttle with 429 before any Lambda runs', async () => {
+    const { account } = running.stack;
+    // The template's own throttle, as deployed.
+    expect(account.httpApi.throttle).toMatchObject({ burst: 400, rate: 100 });
+    const deployed = account.httpApi.throttle;
+    account.httpApi.throttle = new StageThrottle(3, 0);
+    try {
+      const shareLink = account.fn('ShareLinkFn');
+      const before = shareLink.stats.invocations;
+      const answers = await Promise.all(
+        Array.from({ length: 5 }, async () => {
+          const res = await fetch(`${running.stack.url}/v/ZZZZZZZZZZZZZZZZZZZZZZ`);
+          return { status: res.status, body: await res.text() };
+        }),
+      );
+      expect(answers.filter((a) => a.status === 404)).toHaveLength(3);
+      expect(answers.filter((a) => a.status === 429)).toEqual([
+        { status: 429, body: '{"message":"Too Many Requests"}' },
+        { status: 429, body: '{"message":"Too Many Requests"}' },
+      ]);
+      expect(shareLink.stats.invocations - before).toBe(3);
+    } finally {
+      account.httpApi.throttle = deployed;
+    }
+  });
+});
+
+/**
+ * A new account's Lambda quota (10 at once) under a burst, in an account of its own whose retry
+ * intervals are long enough to outlast the burst (the other tests run them at 25 ms, which no
+ * throttling in AWS would be as short as).
+ */
+describe("a burst on a new account's Lambda quota (emulated account)", () => {
+  let running: StackWithFakeChat;
+  let dynamo: DynamoDBClient;
+
+  beforeAll(async () => {
+    running = await startStackWithFakeChat({}, { generationSeconds: 1 }, { retryIntervalMs: 300 });
+    dynamo = new DynamoDBClient(running.stack.account.operatorClientConfig());
+  }, 120_000);
+  afterAll(async () => {
+    dynamo?.destroy();
+    await running?.close();
+  });
+
+  const execution = (name: string) => running.stack.workflow.list().find((e) => e.name === name)!;
+  const runOf = async (id: string) => {
+    const [table] = running.stack.account.dynamoDb.tableNames as [string];
+    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
+    return Items.filter((i) => i.sk?.S === 'run')
+      .map(runFromItem)
+      .find((r) => r.executionId === id);
+  };
+
+  it('is throttled where AWS throttles it, and every run that started still delivers', async () => {
+    const { account, workflow } = running.stack;
+    expect(account.concurrency.limit).toBe(10);
+    const throttledBefore = account.concurrency.throttled;
+    const acks = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        sendSlackCommand(running, { text: `burst ${i}`, trigger: `quota.${i}.x`, user: `UQ${i}` }),
+      ),
+    );
+    await running.stack.account.settle();
+    // Ingress invocations over the quota never ran: API Gateway answers 500 (Slack shows its
+    // error); nothing was reserved or started for them.
+    const started = acks.flatMap((a, i) => (a.status === 200 ? [`quota.${i}.x`] : []));
+    expect(acks.filter((a) => a.status !== 200).map((a) => a.status)).toEqual(
+      Array(30 - started.length).fill(500),
+    );
+    expect(account.concurrency.throttled).toBeGreaterThan(throttledBefore);
+    expect(started.length).toBeGreaterThan(0);
+    expect(started.length).toBeLessThan(30);
+    expect(
+      workflow
+        .list()
+        .filter((e) => e.name.startsWith('quota.'))
+        .map((e) => e.name)
+        .sort(),
+    ).toEqual(started.sort());
+    // Step Functions retries a throttled Task (every Task's Retry names Lambda.TooManyRequestsException).
+    for (const name of started) {
+      const run = execution(name);
+      expect({ name, status: run.status }).toEqual({ name, status: 'SUCCEEDED' });
+      expect(await runOf(name)).toMatchObject({ outcome: 'succeeded' });
+    }
+  }, 120_000);
 });

@@ -66,7 +66,9 @@ describe('bursts and faults in the deployed shape', () => {
       running = await startStackWithFakeChat(
         { DISCORD_BOT_TOKEN: 'bot-token' },
         { generationSeconds: 1, submitsPerSecond: BURST.submitsPerSecond },
-        { waitMs: 1000, retryIntervalMs: 200 },
+        // The documented default quota of 1,000 (a new account's reduced one throttles such a
+        // burst: test/reliability/clean-failures.test.ts shows how).
+        { waitMs: 1000, retryIntervalMs: 200, accountConcurrency: 1000 },
       );
     }, 120_000);
     afterAll(() => running.close());

@@ -41,7 +41,8 @@ describe('usage limits and the ledger (emulated account, real DynamoDB API)', ()
       // The limits as `-c LIMIT_…` puts them in the template (test/infra/clipbay-stack.test.ts
       // checks that mapping): on the two ingress functions. Set on the synthesized template
       // rather than as context, so this file needs no synth of its own.
-      { editTemplate: withIngressEnvironment(LIMITS_AS_SET) },
+      // With the documented default Lambda quota (1,000): these bursts test the limits, not Lambda's.
+      { editTemplate: withIngressEnvironment(LIMITS_AS_SET), accountConcurrency: 1000 },
     );
     dynamo = new DynamoDBClient(running.stack.account.operatorClientConfig());
     [table] = running.stack.account.dynamoDb.tableNames as [string];

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { ConcurrencyQuota } from './concurrency-quota.js';
 import type { FaultPlan } from './fault-plan.js';
 import { LambdaContainer, LambdaInvokeError, type ContainerSpec } from './lambda-container.js';
 
@@ -28,8 +29,10 @@ export const DEFAULT_MAX_CONCURRENCY = Math.min(10, availableParallelism() + 1);
 /**
  * A function of the template with its pool of execution environments: an idle container is
  * reused (warm), a new one is started when all are busy (cold), up to `maxConcurrency`; beyond
- * that, invocations wait their turn (Lambda would throttle; locally they queue). As in Lambda, an
- * invocation's timeout counts from when it starts in an environment, not while it waits for one.
+ * that, invocations wait their turn for a process. That cap is this machine's, not AWS's: in AWS
+ * each would have an environment of its own. AWS's own limit is the concurrency quota, enforced
+ * first: an invocation over it is refused with `TooManyRequestsException`, as Lambda does. As in
+ * Lambda, an invocation's timeout counts from when it starts in an environment.
  */
 export class LambdaFunction {
   private readonly containers: LambdaContainer[] = [];
@@ -43,6 +46,8 @@ export class LambdaFunction {
     private readonly maxConcurrency = DEFAULT_MAX_CONCURRENCY,
     /** Faults tests plan for a run's invocations, applied as Lambda would report them. */
     private readonly faults?: FaultPlan,
+    /** The concurrency this invocation counts against: the account's, or the function's reserved. */
+    readonly quota: ConcurrencyQuota = new ConcurrencyQuota(1000),
   ) {}
 
   get functionArn(): string {
@@ -51,8 +56,16 @@ export class LambdaFunction {
 
   async invoke(event: unknown): Promise<unknown> {
     const fault = this.faults?.next(this.logicalId, event);
-    if (fault?.kind === 'throttle')
+    if (fault?.kind === 'throttle' || !this.quota.tryAcquire())
       throw new LambdaInvokeError('Lambda.TooManyRequestsException', 'Rate Exceeded.');
+    try {
+      return await this.invokeWithin(event, fault);
+    } finally {
+      this.quota.release();
+    }
+  }
+
+  private async invokeWithin(event: unknown, fault: ReturnType<FaultPlan['next']>): Promise<unknown> {
     if (fault?.kind === 'error')
       throw new LambdaInvokeError(fault.errorType, fault.message ?? `${fault.errorType} (a planned fault)`);
     const queuedAt = performance.now();

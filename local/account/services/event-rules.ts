@@ -42,6 +42,8 @@ interface EventRule {
  * https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
  */
 const ASYNC_ATTEMPTS = 3;
+/** A throttled asynchronous invocation waits in Lambda's queue; locally it is tried this often. */
+const MAX_THROTTLED_TRIES = 100;
 
 /**
  * The template's EventBridge rules on the default bus: an event put on the bus is matched against
@@ -123,7 +125,10 @@ export class EventRules {
       delivery.error = `events.amazonaws.com may not invoke ${fn.logicalId} for rule ${rule.logicalId} (no Lambda permission).`;
       return this.options.log?.(`EventBridge: ${delivery.error}`);
     }
-    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS; attempt++) {
+    // Lambda's queue for asynchronous invocations keeps a throttled event (for up to 6 hours) and
+    // tries a function error 3 times in all.
+    let throttles = 0;
+    for (let attempt = 1; attempt <= ASYNC_ATTEMPTS;) {
       delivery.attempts = attempt;
       try {
         await fn.invoke(event);
@@ -132,7 +137,12 @@ export class EventRules {
         return;
       } catch (error) {
         delivery.error = `${(error as Error).name}: ${(error as Error).message}`;
-        this.options.log?.(`EventBridge → ${fn.logicalId} attempt ${attempt} failed: ${delivery.error}`);
+        const throttled = (error as Error).name === 'Lambda.TooManyRequestsException';
+        if (throttled && ++throttles > MAX_THROTTLED_TRIES) return;
+        if (!throttled) {
+          this.options.log?.(`EventBridge → ${fn.logicalId} attempt ${attempt} failed: ${delivery.error}`);
+          attempt++;
+        }
         await new Promise((resolve) => setTimeout(resolve, this.options.retryIntervalMs));
       }
     }

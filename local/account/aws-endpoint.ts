@@ -5,6 +5,7 @@ import { AwsServiceError } from './account-errors.js';
 import type { Principal, Principals } from './principals.js';
 import { sendError, type S3Service } from './services/s3.js';
 import {
+  canonicalHeaderValues,
   parseAuthorization,
   sha256,
   SignatureError,
@@ -63,9 +64,7 @@ export class AwsEndpoint {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const [rawPath = '/', rawQuery = ''] = (req.url ?? '/').split('?', 2) as [string, string?];
     const query = parseQuery(rawQuery);
-    const headers = Object.fromEntries(
-      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v]),
-    );
+    const headers = canonicalHeaderValues(req.rawHeaders);
     const request: SignableRequest = { method: req.method ?? 'GET', path: rawPath, query, headers };
     const target = headers['x-amz-target'];
     const service = target ? target.split('.')[0]! : 's3';

@@ -18,6 +18,8 @@ import { StepFunctionsService } from './services/step-functions.js';
 import type { CloudAssembly } from './synth.js';
 import { LOCAL_ACCOUNT, TemplateResolver, type CloudFormationTemplate } from './template.js';
 
+/** Step Functions' limit on a state's input or output (UTF-8): 256 KiB. */
+const MAX_STATE_BYTES = 256 * 1024;
 const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 
 export interface EmulatedAccountOptions {
@@ -284,8 +286,9 @@ function stateMachine(
         throw Object.assign(new Error(`Function not found: ${functionArn}`), {
           name: 'Lambda.ResourceNotFoundException',
         });
+      let output: unknown;
       try {
-        return await fn.invoke(input);
+        output = await fn.invoke(input);
       } catch (error) {
         // As Step Functions reports a Lambda's error: Error is its type, Cause the JSON of the error.
         const { name, message } = error as Error;
@@ -294,6 +297,17 @@ function stateMachine(
           { name },
         );
       }
+      // A state's output is at most 256 KiB; past it the execution fails with
+      // States.DataLimitExceeded, which no Retry or Catch (not even States.ALL) handles.
+      const bytes = Buffer.byteLength(JSON.stringify(input)) + Buffer.byteLength(JSON.stringify(output));
+      if (bytes > MAX_STATE_BYTES)
+        throw Object.assign(
+          new Error(
+            `The state/task '${name}' returned a result with a size exceeding the maximum number of bytes service limit.`,
+          ),
+          { name: 'States.DataLimitExceeded', isCatchable: false, isRetryable: false },
+        );
+      return output;
     };
   }
   const stateMachineArn = resolver.ref(machineId);

@@ -15,6 +15,7 @@ export interface PolicyStatement {
   Sid?: string;
   Effect: 'Allow' | 'Deny';
   Principal?: unknown;
+  NotPrincipal?: unknown;
   Action?: string | string[];
   NotAction?: string | string[];
   Resource?: string | string[];
@@ -53,7 +54,8 @@ export function evaluate(
   const identity = identityPolicies.flatMap(statements);
   const resource = resourcePolicies
     .flatMap(statements)
-    .filter((s) => principalMatches(s.Principal, options.principalArn));
+    .filter((s) => namesPrincipal(s, options.principalArn));
+  for (const statement of [...identity, ...resource]) refuseVariables(statement);
   for (const statement of [...identity, ...resource])
     if (statement.Effect === 'Deny' && applies(statement, request))
       return { allowed: false, reason: `explicitly denied by ${label(statement)}` };
@@ -93,12 +95,46 @@ function applies(statement: PolicyStatement, request: AuthorizationRequest): boo
   return conditionsHold(statement.Condition ?? {}, request.context ?? {});
 }
 
-function principalMatches(principal: unknown, principalArn: string | undefined): boolean {
-  if (principal === '*') return true;
+/**
+ * Whether a resource policy's statement is about this principal. `Principal` names it by ARN (with
+ * wildcards), `*`, or its account (`123456789012` or `arn:aws:iam::123456789012:root`: every
+ * principal of that account); `NotPrincipal` is everyone it does not name. An Allow that names
+ * only the principal's own account grants nothing by itself: it delegates to the account's
+ * identity policies, which are evaluated anyway. A Deny that names the account applies to all of it.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html
+ */
+function namesPrincipal(statement: PolicyStatement, principalArn: string | undefined): boolean {
+  if (statement.NotPrincipal !== undefined) {
+    if (statement.Principal !== undefined)
+      throw new UnsupportedPolicyError('A statement has both Principal and NotPrincipal.');
+    return principalMatch(statement.NotPrincipal, principalArn) === false;
+  }
+  const match = principalMatch(statement.Principal, principalArn);
+  return match === 'named' || (match === 'account' && statement.Effect === 'Deny');
+}
+
+function principalMatch(principal: unknown, principalArn: string | undefined): 'named' | 'account' | false {
+  if (principal === '*') return 'named';
   if (!principal || typeof principal !== 'object') return false;
   const aws = (principal as { AWS?: string | string[] }).AWS;
   if (aws === undefined) return false;
-  return list(aws).some((p) => p === '*' || (principalArn !== undefined && wildcard(p, principalArn, false)));
+  const account = principalArn?.split(':')[4];
+  let match: 'named' | 'account' | false = false;
+  for (const p of list(aws)) {
+    if (p === '*' || (principalArn !== undefined && wildcard(p, principalArn, false))) return 'named';
+    const named = /^(?:arn:aws:iam::)?(\d{12})(?::root)?$/.exec(p)?.[1];
+    if (named !== undefined && named === account) match = 'account';
+  }
+  return match;
+}
+
+/** Policy variables (`${aws:username}`) are not substituted here: refuse them rather than match literally. */
+function refuseVariables(statement: PolicyStatement): void {
+  const text = JSON.stringify([statement.Resource, statement.NotResource, statement.Condition]);
+  if (/\$\{[^}]+\}/.test(text))
+    throw new UnsupportedPolicyError(
+      `The local account does not substitute policy variables (${/\$\{[^}]+\}/.exec(text)![0]}).`,
+    );
 }
 
 /** IAM wildcards: `*` any run of characters, `?` one character. Actions compare case-insensitively. */
@@ -142,8 +178,14 @@ function conditionHolds(
     const isNull = actual === undefined;
     return expectedValues.some((e) => (e === 'true') === isNull);
   }
-  // A key missing from the request: negated operators hold, others do not (unless ...IfExists).
-  if (actual === undefined) return ifExists || set === 'all' || /Not/.test(operator);
+  // A key missing from the request: ForAllValues holds (nothing fails it), ForAnyValue does not
+  // (nothing matches it), whatever the operator; otherwise negated operators hold and others do not
+  // (unless ...IfExists). https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+  if (actual === undefined) {
+    if (set === 'all') return true;
+    if (set === 'any') return false;
+    return ifExists || /Not/.test(operator);
+  }
   const actualValues = (Array.isArray(actual) ? actual : [actual]).map(String);
   const test = comparator(operator);
   const one = (a: string) => test(a, expectedValues);

@@ -53,6 +53,23 @@ export class SignatureError extends Error {
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
+/**
+ * A request's headers as SigV4 canonicalises them, from Node's `rawHeaders` (name, value, name,
+ * value…): names lowercased; a header sent more than once becomes one, its values trimmed, inner
+ * runs of spaces collapsed, and joined with `,`. (Node's `headers` joins repeats with `, `, which
+ * would refuse a correctly signed request.)
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request
+ */
+export function canonicalHeaderValues(rawHeaders: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!.toLowerCase();
+    const value = rawHeaders[i + 1]!.trim().replace(/\s+/g, ' ');
+    headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  return headers;
+}
+
 /** Reads who signed a request and how, from its Authorization header or its presigned query. */
 export function parseAuthorization(request: SignableRequest): ParsedAuthorization {
   const header = request.headers.authorization;
@@ -115,6 +132,19 @@ export function verifySignature(
 ): void {
   const signingTime = parseAmzDate(auth.amzDate);
   const now = options.nowMs ?? Date.now();
+  // The credential scope's date is part of the signing key: it must be the signing time's day.
+  if (auth.date !== auth.amzDate.slice(0, 8))
+    throw new SignatureError(
+      'SignatureDoesNotMatch',
+      `Date in the credential scope (${auth.date}) does not match the signing date (${auth.amzDate.slice(0, 8)}).`,
+    );
+  // Signed chunks (each chunk's own signature) are not checked here: refuse rather than accept
+  // them unchecked. The AWS SDK v3 streams with STREAMING-UNSIGNED-PAYLOAD-TRAILER instead.
+  if (request.headers['x-amz-content-sha256']?.startsWith('STREAMING-AWS4-HMAC-SHA256'))
+    throw new SignatureError(
+      'AccessDenied',
+      'Signed aws-chunked payloads (STREAMING-AWS4-HMAC-SHA256-…) are not verified by the local account.',
+    );
   if (auth.presigned) {
     if (!Number.isInteger(auth.expiresSeconds) || auth.expiresSeconds! < 1 || auth.expiresSeconds! > 604_800)
       throw new SignatureError('AccessDenied', 'X-Amz-Expires must be between 1 and 604800 seconds.');

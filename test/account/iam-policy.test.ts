@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate, UnsupportedPolicyError, type PolicyDocument } from '../../local/account/iam-policy.js';
+import {
+  evaluate,
+  UnsupportedPolicyError,
+  type PolicyDocument,
+  type PolicyStatement,
+} from '../../local/account/iam-policy.js';
 
 const BUCKET = 'arn:aws:s3:::clipbay-videos';
 const identity: PolicyDocument = {
@@ -115,5 +120,73 @@ describe('IAM policy evaluation', () => {
     expect(() =>
       evaluate({ action: 's3:GetObject', resource: 'r', context: { 'aws:SourceIp': '10.1.1.1' } }, [doc]),
     ).toThrow(UnsupportedPolicyError);
+  });
+
+  describe('the forms that used to fail open', () => {
+    const ROLE = 'arn:aws:iam::123456789012:role/SaveToS3FnRole';
+    const request = { action: 's3:GetObject', resource: `${BUCKET}/clips/a.mp4`, context: {} };
+    const deny = (principal: Partial<PolicyStatement>): PolicyDocument => ({
+      Statement: [{ Effect: 'Deny', Action: 's3:*', Resource: `${BUCKET}/*`, ...principal }],
+    });
+    const decide = (resourcePolicy: PolicyDocument) =>
+      evaluate(request, [identity], [resourcePolicy], { principalArn: ROLE }).allowed;
+
+    it('a resource-policy Deny naming the account (root ARN or bare id) applies to every role in it', () => {
+      expect(decide(deny({ Principal: { AWS: 'arn:aws:iam::123456789012:root' } }))).toBe(false);
+      expect(decide(deny({ Principal: { AWS: '123456789012' } }))).toBe(false);
+      expect(decide(deny({ Principal: { AWS: ['arn:aws:iam::999999999999:root'] } }))).toBe(true);
+    });
+
+    it('an Allow naming only the account grants nothing by itself (it defers to identity policies)', () => {
+      const allowAccount: PolicyDocument = {
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { AWS: '123456789012' },
+            Action: 's3:DeleteObject',
+            Resource: `${BUCKET}/*`,
+          },
+        ],
+      };
+      expect(
+        evaluate({ ...request, action: 's3:DeleteObject' }, [identity], [allowAccount], {
+          principalArn: ROLE,
+        }).allowed,
+      ).toBe(false);
+    });
+
+    it('NotPrincipal in a Deny applies to everyone but those it names', () => {
+      expect(decide(deny({ NotPrincipal: { AWS: 'arn:aws:iam::123456789012:role/Other' } }))).toBe(false);
+      expect(decide(deny({ NotPrincipal: { AWS: ROLE } }))).toBe(true);
+    });
+
+    it('ForAnyValue with the key absent does not hold, even with a negated operator; ForAllValues does', () => {
+      const withCondition = (operator: string): PolicyDocument => ({
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: '*',
+            Condition: { [operator]: { 'aws:TagKeys': 'x' } },
+          },
+        ],
+      });
+      const allowed = (operator: string) => evaluate(request, [withCondition(operator)]).allowed;
+      expect(allowed('ForAnyValue:StringEquals')).toBe(false);
+      expect(allowed('ForAnyValue:StringNotEquals')).toBe(false);
+      expect(allowed('ForAllValues:StringEquals')).toBe(true);
+      expect(allowed('StringNotEquals')).toBe(true);
+    });
+
+    it('refuses policy variables instead of matching them literally', () => {
+      const variable: PolicyDocument = {
+        Statement: [
+          { Effect: 'Allow', Action: 's3:GetObject', Resource: `${BUCKET}/home/\${aws:username}/*` },
+        ],
+      };
+      expect(() => evaluate(request, [variable])).toThrow(
+        /does not substitute policy variables \(\$\{aws:username\}\)/,
+      );
+    });
   });
 });

@@ -4,6 +4,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
+  canonicalHeaderValues,
   parseAuthorization,
   sha256,
   signRequest,
@@ -102,6 +103,64 @@ function toSignable(
 }
 
 describe('SigV4 as the local account checks it', () => {
+  it('joins a header sent twice with "," as SigV4 does (Node joins with ", "), trimming each value', async () => {
+    // Signed by the SDK's signer with the one canonical value…
+    const signed = await sdkSigned(
+      {
+        method: 'GET',
+        path: '/clipbay-videos/clips/x.mp4',
+        headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD', 'x-amz-meta-tag': 'one,two  three' },
+      },
+      's3',
+    );
+    // …and sent on the wire as two header lines, the second with spaces around it.
+    const raw = Object.entries(signed.headers).flatMap(([name, value]) =>
+      name === 'x-amz-meta-tag'
+        ? ['X-Amz-Meta-Tag', 'one', 'x-amz-meta-tag', '  two   three ']
+        : [name, value!],
+    );
+    const headers = canonicalHeaderValues(raw);
+    expect(headers['x-amz-meta-tag']).toBe('one,two three');
+    const request = { ...signed, headers };
+    expect(() =>
+      verifySignature(request, parseAuthorization(request), KEYS.secretAccessKey, { nowMs: NOW }),
+    ).not.toThrow();
+    // Node's own join (IncomingMessage.headers) would have refused it.
+    const nodeJoined = { ...signed, headers: { ...headers, 'x-amz-meta-tag': 'one, two three' } };
+    expect(() =>
+      verifySignature(nodeJoined, parseAuthorization(nodeJoined), KEYS.secretAccessKey, { nowMs: NOW }),
+    ).toThrow(/does not match/);
+  });
+
+  it("refuses a credential scope whose date is not the signing time's day, and signed chunks it cannot check", async () => {
+    const request = await sdkSigned(
+      {
+        method: 'GET',
+        path: '/clipbay-videos/clips/x.mp4',
+        headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      },
+      's3',
+    );
+    const auth = parseAuthorization(request);
+    expect(() =>
+      verifySignature(request, { ...auth, date: '20261125' }, KEYS.secretAccessKey, { nowMs: NOW }),
+    ).toThrow(/Date in the credential scope \(20261125\) does not match the signing date \(20261126\)/);
+    const chunked = await sdkSigned(
+      {
+        method: 'PUT',
+        path: '/clipbay-videos/clips/x.mp4',
+        headers: {
+          'x-amz-content-sha256': 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+          'content-encoding': 'aws-chunked',
+        },
+      },
+      's3',
+    );
+    expect(() =>
+      verifySignature(chunked, parseAuthorization(chunked), KEYS.secretAccessKey, { nowMs: NOW }),
+    ).toThrow(/Signed aws-chunked payloads/);
+  });
+
   it('accepts a JSON API request the SDK signed, with the body hash', async () => {
     const body = '{"SecretId":"arn:aws:secretsmanager:us-east-1:123456789012:secret:Slack-abc"}';
     const request = await sdkSigned(

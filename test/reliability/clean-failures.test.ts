@@ -184,6 +184,28 @@ describe('a run that fails ends cleanly (emulated account)', () => {
       ).toEqual([true]);
   }, 60_000);
 
+  it('a state output over 256 KiB fails the run with States.DataLimitExceeded, which no Catch takes; RunEnded still settles and tells', async () => {
+    running.stack.account.faults.add({
+      fn: 'CheckStatusFn',
+      execution: 'oversized.1.x',
+      attempt: 1,
+      fault: { kind: 'returns', value: { outcome: 'running', padding: 'x'.repeat(300 * 1024) } },
+    });
+    await sendSlackCommand(running, { text: 'an oversized answer', trigger: 'oversized.1.x', user: 'UBIG' });
+    const failed = await execution('oversized.1.x').done;
+    await running.stack.account.settle();
+
+    expect({ status: failed.status, error: failed.error }).toEqual({
+      status: 'FAILED',
+      error: 'States.DataLimitExceeded',
+    });
+    expect(failed.statesEntered.ReportFailure).toBeUndefined(); // no Catch took it
+    expect(told('oversized.1.x')).toHaveLength(1);
+    expect(told('oversized.1.x')[0]).toContain('Something went wrong inside clipbay');
+    expect(await runOf('oversized.1.x')).toMatchObject({ outcome: 'error' });
+    expect(await slotsHeld('UBIG')).toEqual([]);
+  });
+
   it('the HTTP API refuses requests over the stage throttle with 429 before any Lambda runs', async () => {
     const { account } = running.stack;
     // The template's own throttle, as deployed.

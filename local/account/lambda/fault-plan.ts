@@ -11,7 +11,9 @@ export type InvokeFault =
   /** The function ran past its timeout (`Sandbox.Timedout`); the environment is thrown away. */
   | { kind: 'timeout' }
   /** The function's own error, as its handler would throw it (`errorType` is the error's name). */
-  | { kind: 'error'; errorType: string; message?: string };
+  | { kind: 'error'; errorType: string; message?: string }
+  /** The function answers this instead of running (an oversized or unexpected result). */
+  | { kind: 'returns'; value: unknown };
 
 export interface PlannedFault {
   /** The function's logical id, or its start (`SaveToS3Fn`). */

@@ -68,6 +68,7 @@ export class LambdaFunction {
   private async invokeWithin(event: unknown, fault: ReturnType<FaultPlan['next']>): Promise<unknown> {
     if (fault?.kind === 'error')
       throw new LambdaInvokeError(fault.errorType, fault.message ?? `${fault.errorType} (a planned fault)`);
+    if (fault?.kind === 'returns') return fault.value;
     const queuedAt = performance.now();
     const container = await this.acquire();
     this.stats.maxQueuedMs = Math.max(this.stats.maxQueuedMs, performance.now() - queuedAt);

@@ -22,14 +22,31 @@ try {
   process.exit(1);
 }
 
-// Lambda ends the process on an unhandled rejection; the next invocation is a cold start.
+/** The invocation in progress, if any: an unhandled rejection fails it. */
+let current;
+
+// Lambda's Node.js runtime fails the invocation in progress with Runtime.UnhandledPromiseRejection
+// and ends the process on an unhandled rejection; the next invocation is a cold start.
 process.on('unhandledRejection', (reason) => {
-  console.error(`Runtime.UnhandledPromiseRejection: ${reason && reason.message ? reason.message : reason}`);
-  process.exit(128);
+  const errorMessage = String(reason && reason.message !== undefined ? reason.message : reason);
+  console.error(`Runtime.UnhandledPromiseRejection: ${errorMessage}`);
+  const exit = () => process.exit(128);
+  if (!current) return exit();
+  process.send(
+    {
+      type: 'result',
+      requestId: current,
+      ok: false,
+      errorType: 'Runtime.UnhandledPromiseRejection',
+      errorMessage,
+    },
+    exit,
+  );
 });
 
 process.on('message', async (message) => {
   if (message.type !== 'invoke') return;
+  current = message.requestId;
   const deadline = Date.now() + message.timeoutMs;
   const context = {
     awsRequestId: message.requestId,
@@ -45,6 +62,15 @@ process.on('message', async (message) => {
     const result = await handler(message.event, context);
     // Lambda serialises the result as JSON.
     const json = result === undefined ? null : JSON.parse(JSON.stringify(result));
+    const bytes = Buffer.byteLength(JSON.stringify(json));
+    // A synchronous invocation's response is at most 6 MB.
+    if (bytes > MAX_RESPONSE_BYTES)
+      throw Object.assign(
+        new Error(
+          `Response payload size (${bytes} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`,
+        ),
+        { name: 'Function.ResponseSizeTooLarge' },
+      );
     process.send({ type: 'result', requestId: message.requestId, ok: true, result: json });
   } catch (error) {
     process.send({
@@ -56,6 +82,9 @@ process.on('message', async (message) => {
     });
   }
 });
+
+/** Lambda's limit on a synchronous invocation's response. */
+const MAX_RESPONSE_BYTES = 6 * 1024 * 1024;
 
 function errorType(error, fallback) {
   return (error && typeof error.name === 'string' && error.name) || fallback;

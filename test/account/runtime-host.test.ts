@@ -1,0 +1,52 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LambdaContainer } from '../../local/account/lambda/lambda-container.js';
+
+/** The emulated Lambda runtime reports failures under the names Lambda's Node.js runtime uses. */
+describe('the local Lambda runtime', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'clipbay-runtime-'));
+    await writeFile(
+      join(dir, 'index.js'),
+      [
+        "exports.forgotten = async () => { Promise.reject(new Error('nobody awaited me')); await new Promise((r) => setTimeout(r, 1000)); return 'late'; };",
+        "exports.huge = async () => ({ bytes: 'x'.repeat(6 * 1024 * 1024) });",
+        'exports.fine = async (event) => ({ echo: event });',
+      ].join('\n'),
+    );
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const container = (handler: string) =>
+    new LambdaContainer({
+      functionName: 'Probe',
+      functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:Probe',
+      codeDir: dir,
+      handler,
+      env: { PATH: process.env.PATH ?? '' },
+      memoryMb: 128,
+      timeoutSeconds: 10,
+      onLog: () => undefined,
+    });
+
+  it('fails the invocation in progress with Runtime.UnhandledPromiseRejection and ends the environment', async () => {
+    const probe = container('index.forgotten');
+    await expect(probe.invoke({})).rejects.toMatchObject({
+      name: 'Runtime.UnhandledPromiseRejection',
+      message: 'nobody awaited me',
+    });
+    await expect.poll(() => probe.alive).toBe(false);
+  });
+
+  it('refuses a response over 6 MB as Lambda does, and answers one under it', async () => {
+    const huge = container('index.huge');
+    await expect(huge.invoke({})).rejects.toMatchObject({ name: 'Function.ResponseSizeTooLarge' });
+    huge.kill();
+    const fine = container('index.fine');
+    await expect(fine.invoke({ a: 1 })).resolves.toEqual({ echo: { a: 1 } });
+    fine.kill();
+  });
+});

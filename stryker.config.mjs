@@ -14,7 +14,7 @@
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
 /**
- * The modules, in parts that `MUTATION_PART=steps|tokenbay|grammar` runs alone (unset: all), each
+ * The modules, in parts that `MUTATION_PART=steps|tokenbay|grammar|failures` runs alone (unset: all), each
  * with its own report and incremental file, so a part finishes (and counts) on its own.
  */
 const MUTATE = {
@@ -35,6 +35,21 @@ const MUTATE = {
     // The platforms' command mapping, moved out of the core into their own folders.
     'bots/discord/discord-options.ts',
     'bots/slack/slack-escapes.ts',
+  ],
+  // How runs end and what they leave behind (issue 25): the ledger and the settle steps, and the
+  // emulated account's checks that the failure tests rely on (IAM, SigV4, the Host allow-list,
+  // EventBridge patterns, the stage throttle) and the static check of the definition.
+  failures: [
+    'functions/core/usage/usage-ledger.ts',
+    'functions/core/usage/start-within-limits.ts',
+    'functions/core/workflow/settle-usage-step.ts',
+    'functions/core/workflow/run-ended-step.ts',
+    'local/account/iam-policy.ts',
+    'local/account/sigv4.ts',
+    'local/account/stage-throttle.ts',
+    'local/account/services/event-rules.ts',
+    'local/security/host-check.ts',
+    'infra/definition-paths.ts',
   ],
 };
 const part = process.env.MUTATION_PART ?? '';

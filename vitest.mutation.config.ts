@@ -16,6 +16,15 @@ export const MUTATION_TESTS = [
   'test/infra/retry-table.test.ts',
   'test/discord/video-command.test.ts',
   'test/notify/progress-timeout.test.ts',
+  // The failures part: in-process tests of the ledger (against dynalite), the settle steps, and
+  // the emulated account's checks.
+  'test/usage/usage-ledger.test.ts',
+  'test/account/iam-policy.test.ts',
+  'test/account/sigv4.test.ts',
+  'test/account/event-rules.test.ts',
+  'test/account/stage-throttle.test.ts',
+  'test/local/host-check.test.ts',
+  'test/infra/definition-paths.test.ts',
 ];
 
 /** The workflow files (a synth, S3 and the simulator each) last: with bail, a quick kill is cheap. */

@@ -160,6 +160,15 @@ const MODULES: [string, string][] = [
   ['bots/discord/discord-options.ts', 'Discord options (the grammar on Discord)'],
   ['bots/slack/slack-escapes.ts', 'Slack escapes (the grammar on Slack)'],
   ['functions/core/request/', 'Validator and request builder'],
+  ['functions/core/usage/', 'Usage ledger and limits'],
+  ['functions/core/workflow/settle-usage-step.ts', 'Settle steps'],
+  ['functions/core/workflow/run-ended-step.ts', 'Settle steps'],
+  ['local/account/iam-policy.ts', 'Emulated account: IAM'],
+  ['local/account/sigv4.ts', 'Emulated account: SigV4'],
+  ['local/account/stage-throttle.ts', 'Emulated account: stage throttle'],
+  ['local/account/services/event-rules.ts', 'Emulated account: EventBridge patterns'],
+  ['local/security/host-check.ts', 'Local security: Host allow-list'],
+  ['infra/definition-paths.ts', 'Static check of the definition'],
 ];
 
 const dir = 'reports/mutation';
@@ -174,6 +183,7 @@ const PARTS: Record<string, string> = {
   steps: 'signature checks, request guard, Submit, CheckStatus, transfer and resume, links',
   tokenbay: 'the TokenBay client',
   grammar: 'grammar, validator and request builder',
+  failures: 'the ledger, the settle steps, and the emulated account’s IAM, SigV4 and local security checks',
 };
 const haveAll = existsSync(join(dir, 'mutation.json'));
 const missingParts = haveAll

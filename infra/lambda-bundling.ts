@@ -8,9 +8,11 @@ export const LAMBDA_BUNDLING = {
   minify: true,
   sourceMap: true,
   /**
-   * The Lambda runtime provides the AWS SDK v3 service clients. Everything else is bundled,
-   * including @aws-sdk/lib-storage and @aws-sdk/s3-request-presigner: nothing relies on what the
-   * runtime happens to ship beyond the clients (the local account provides only those, too).
+   * Nothing: the AWS SDK is bundled too, so every function runs the one SDK version that
+   * package-lock.json pins and the tests ran, never the Lambda runtime's own copy (whose version
+   * AWS changes, and which lib-storage, the presigner and Powertools, bundled at the project's
+   * version, would otherwise be mixed with). AWS advises bundling the SDK for that control. It
+   * costs about 600 KB per bundle (the Discord ingress: 251 KB → 846 KB), measured here.
    */
-  external: ['@aws-sdk/client-*'],
+  external: [] as string[],
 } as const;

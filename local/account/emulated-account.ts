@@ -1,7 +1,6 @@
-import { cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { LocalWorkflow } from '../workflow/local-workflow.js';
 import { AccountIam } from './account-iam.js';
 import { AwsEndpoint } from './aws-endpoint.js';
@@ -20,7 +19,6 @@ import { LOCAL_ACCOUNT, TemplateResolver, type CloudFormationTemplate } from './
 
 /** Step Functions' limit on a state's input or output (UTF-8): 256 KiB. */
 const MAX_STATE_BYTES = 256 * 1024;
-const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 
 export interface EmulatedAccountOptions {
   assembly: CloudAssembly;
@@ -111,7 +109,6 @@ export class EmulatedAccount {
     const principals = new Principals();
     const iam = new AccountIam(resolver);
     const workDir = await mkdtemp(join(tmpdir(), 'clipbay-account-'));
-    const runtimeModules = await runtimeNodeModules(workDir);
 
     const s3 = new S3Service(iam, options.s3Backend);
     const secrets = new SecretsManagerService(resolver, iam);
@@ -186,8 +183,6 @@ export class EmulatedAccount {
               AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
               AWS_SESSION_TOKEN: credentials.sessionToken!,
               AWS_ENDPOINT_URL: endpoint.url,
-              // The runtime's own copy of the SDK clients (Lambda's /var/runtime/node_modules).
-              NODE_PATH: runtimeModules,
               // The deployed runtime is newer than this machine's Node; the SDK would warn on each start.
               AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
               ...templateEnv,
@@ -340,14 +335,4 @@ function stateMachine(
     ...(options.waitMs === undefined ? {} : { waitMs: options.waitMs }),
     ...(options.retryIntervalMs === undefined ? {} : { retryIntervalMs: options.retryIntervalMs }),
   });
-}
-
-/** A node_modules holding only what the Lambda Node.js runtime provides: the AWS SDK v3 clients. */
-async function runtimeNodeModules(workDir: string): Promise<string> {
-  const dir = join(workDir, 'runtime', 'node_modules');
-  await mkdir(join(dir, '@aws-sdk'), { recursive: true });
-  for (const name of await readdir(join(NODE_MODULES, '@aws-sdk')))
-    if (name.startsWith('client-'))
-      await symlink(join(NODE_MODULES, '@aws-sdk', name), join(dir, '@aws-sdk', name), 'dir');
-  return dir;
 }

@@ -19,6 +19,16 @@ describe('ingress bundles', () => {
     },
   );
 
+  it.each([
+    ['slack-events', ['@aws-sdk/client-sfn', '@aws-sdk/client-dynamodb']],
+    ['discord-interactions', ['@aws-sdk/client-sfn', '@aws-sdk/client-dynamodb']],
+    ['submit', ['@aws-sdk/client-secrets-manager']],
+    ['save-to-s3', ['@aws-sdk/client-s3', '@aws-sdk/lib-storage']],
+  ])('%s carries its own AWS SDK, one version with the rest of the bundle', async (name, clients) => {
+    const { packages } = await bundle(`functions/${name}.ts`, `test-sdk-${name}`);
+    for (const client of clients) expect(packages.has(client), client).toBe(true);
+  });
+
   it('keeps the Discord ingress under 1 MB, without Bolt', async () => {
     const { packages, bytes } = await bundle(
       'functions/discord-interactions.ts',

@@ -26,8 +26,9 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     `  TokenBay            ${mode}`,
     `  Secrets             Slack ${secret('slack')}; Discord ${secret('discord')}`,
     `  Data folder         ${dataDir}`,
-    `  Lambda functions    each from its bundle, in its own process, under its own role:`,
+    `  Lambda functions    each from its bundle, in its own process, under its own role, on this machine's Node ${process.versions.node} (the template says ${runtimeOf(stack)}):`,
     ...functions,
+    `  Throttles           as AWS: Lambda ${stack.account.concurrency.limit} invocations at once (a new account's kind of quota), the HTTP API a burst of ${stack.account.httpApi.throttle.burst} then ${stack.account.httpApi.throttle.rate}/s`,
     '',
     '  Listening on 127.0.0.1 only; the playground takes commands only from its own page.',
     socketModeLine(stack.socketMode),
@@ -38,6 +39,16 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     '  Ctrl-C stops everything.',
     '',
   ].join('\n');
+}
+
+/** The Lambda runtime the template names (all of clipbay's functions share one). */
+function runtimeOf(stack: LocalStack): string {
+  const runtimes = new Set(
+    stack.account.resolver
+      .resourcesOfType('AWS::Lambda::Function')
+      .map(([, fn]) => String(fn.Properties?.Runtime)),
+  );
+  return [...runtimes].join(', ');
 }
 
 /** Socket Mode connects in the background: the banner says where it stands, the log when it connects. */

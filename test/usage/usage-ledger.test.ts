@@ -102,6 +102,32 @@ describe('the ledger against a DynamoDB server', () => {
     outcome: () => Promise<'started' | 'duplicate'>,
   ) => startWithinLimits({ ledger, limits, start: outcome, now: () => NOW }, input);
 
+  /** SettleUsage's input for a run whose task ended (`ready` or `failed`) with its quota settled. */
+  const settleEvent = (input: WorkflowInput, taskId: string, outcome: 'ready' | 'failed', quota: number) => ({
+    ...input,
+    task: {
+      taskId,
+      clipId: taskId.replace('_', '-').padEnd(22, 'A'),
+      submittedAt: NOW + 1_000,
+    },
+    status: {
+      outcome,
+      rawStatus: outcome === 'ready' ? 'SUCCESS' : 'FAILURE',
+      progress: outcome === 'ready' ? 100 : 40,
+      action: 'generate',
+      polls: 3,
+      quota,
+    },
+  });
+  /** TokenBay is never asked: the quota is known. (`ledger` is made in beforeAll, hence the getter.) */
+  const deps = {
+    get ledger() {
+      return ledger;
+    },
+    tokenBay: { get: () => Promise.reject(new Error('not asked')) } as unknown as TokenBayClient,
+    clock: { now: () => NOW + 60_000 },
+  };
+
   it('a start that fails after the reservation gives everything back', async () => {
     const input = command('UFAIL');
     await expect(
@@ -128,21 +154,7 @@ describe('the ledger against a DynamoDB server', () => {
   it('a retried SettleUsage counts the run once, and frees its slot', async () => {
     const input = command('USETTLE');
     await start(NO_LIMITS, input, () => Promise.resolve('started'));
-    const tokenBay = { get: () => Promise.reject(new Error('not asked')) } as unknown as TokenBayClient;
-    const event = {
-      ...input,
-      task: { taskId: 'task_1', clipId: 'A'.repeat(22), submittedAt: NOW + 1_000 },
-      status: {
-        outcome: 'ready',
-        rawStatus: 'SUCCESS',
-        progress: 100,
-        action: 'generate',
-        polls: 3,
-        quota: 8000,
-      },
-      posted: { posted: true },
-    };
-    const deps = { ledger, tokenBay, clock: { now: () => NOW + 60_000 } };
+    const event = { ...settleEvent(input, 'task_1', 'ready', 8000), posted: { posted: true } };
     expect(await settleUsageStep(deps, event)).toEqual({ outcome: 'succeeded', quota: 8000, recorded: true });
     expect(await settleUsageStep(deps, event)).toEqual({
       outcome: 'succeeded',
@@ -170,20 +182,7 @@ describe('the ledger against a DynamoDB server', () => {
       },
     };
     await start(NO_LIMITS, input, () => Promise.resolve('started'));
-    const tokenBay = { get: () => Promise.reject(new Error('not asked')) } as unknown as TokenBayClient;
-    const event = {
-      ...input,
-      task: { taskId: 'task_2', clipId: 'B'.repeat(22), submittedAt: NOW + 1_000 },
-      status: {
-        outcome: 'failed',
-        rawStatus: 'FAILURE',
-        progress: 40,
-        action: 'generate',
-        polls: 2,
-        quota: 500,
-      },
-    };
-    const deps = { ledger, tokenBay, clock: { now: () => NOW + 60_000 } };
+    const event = settleEvent(input, 'task_2', 'failed', 500);
     const both = await Promise.all([settleUsageStep(deps, event), settleUsageStep(deps, event)]);
     expect(both.map((s) => s.recorded).sort()).toEqual([false, true]);
     expect(both.map((s) => s.outcome)).toEqual(['failed', 'failed']);

@@ -289,6 +289,9 @@ export class ClipbayStack extends Stack {
     // channel about) a run the workflow could not settle itself: stopped by the execution timeout
     // or by hand, failed with an error no Catch catches, or whose own settle failed for good.
     const runEnded = fn('RunEndedFn', 'run-ended.ts', { environment: { USAGE_TABLE: usage.tableName } });
+    // A RunEnded that throws (chat down, DynamoDB throttling) is tried twice more by Lambda, over
+    // up to 2 hours; after that the event is dropped (a run left holding its slot until its day ends).
+    runEnded.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(2) });
     usage.grant(runEnded, 'dynamodb:UpdateItem');
     reads(runEnded, 'slack', 'discord');
     new Rule(this, 'RunEndedRule', {
@@ -301,7 +304,8 @@ export class ClipbayStack extends Stack {
           status: ['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'],
         },
       },
-      // EventBridge retries a failed delivery with backoff for as long as this allows.
+      // EventBridge retries handing the event to Lambda (throttling, service errors) this often;
+      // once Lambda took it, Lambda's own asynchronous retries apply (below).
       targets: [new LambdaTarget(runEnded, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
     });
 

@@ -309,9 +309,11 @@ export const RETRY_ON = {
    */
   notify: [ERROR.notify],
   /**
-   * The failure message replaces the command's own answer in place (Slack's response_url with
-   * replace_original, Discord's @original), so sending it twice shows it once, while not sending
-   * it leaves the user in silence: a dead or timed-out container is retried too.
+   * The failure message usually replaces the command's own answer in place (Slack's response_url
+   * with replace_original, Discord's @original), so sending it twice shows it once, while not
+   * sending it leaves the user in silence: a dead or timed-out container is retried too. Where it
+   * is a new message (a Slack re-run keeps the original; a Discord token past its 15 minutes
+   * posts to the channel), a container that died after posting may post it twice: the lesser harm.
    */
   report: [ERROR.notify, RUNTIME_ERROR.exit, RUNTIME_ERROR.timedOut, RUNTIME_ERROR.stateTimeout],
   /**

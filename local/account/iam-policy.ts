@@ -107,7 +107,9 @@ function namesPrincipal(statement: PolicyStatement, principalArn: string | undef
   if (statement.NotPrincipal !== undefined) {
     if (statement.Principal !== undefined)
       throw new UnsupportedPolicyError('A statement has both Principal and NotPrincipal.');
-    return principalMatch(statement.NotPrincipal, principalArn) === false;
+    // Only a principal NotPrincipal names itself is exempt: naming an account's root exempts the
+    // root, not every principal of the account.
+    return principalMatch(statement.NotPrincipal, principalArn) !== 'named';
   }
   const match = principalMatch(statement.Principal, principalArn);
   return match === 'named' || (match === 'account' && statement.Effect === 'Deny');

@@ -48,5 +48,8 @@ describe('EventBridge event patterns', () => {
       /operator numeric is not supported/,
     );
     expect(() => matches({ source: 'aws.states' }, event)).toThrow(/must be a list or an object/);
+    expect(() => matches({ detail: { name: [{ 'anything-but': { prefix: 'run-' } }] } }, event)).toThrow(
+      /anything-but with a nested operator is not supported/,
+    );
   });
 });

@@ -158,6 +158,8 @@ describe('IAM policy evaluation', () => {
     it('NotPrincipal in a Deny applies to everyone but those it names', () => {
       expect(decide(deny({ NotPrincipal: { AWS: 'arn:aws:iam::123456789012:role/Other' } }))).toBe(false);
       expect(decide(deny({ NotPrincipal: { AWS: ROLE } }))).toBe(true);
+      // Naming the account's root exempts the root, not every role of the account.
+      expect(decide(deny({ NotPrincipal: { AWS: ['arn:aws:iam::123456789012:root'] } }))).toBe(false);
     });
 
     it('ForAnyValue with the key absent does not hold, even with a negated operator; ForAllValues does', () => {

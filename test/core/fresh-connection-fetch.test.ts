@@ -2,7 +2,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
-import { freshConnectionFetch } from '../../functions/runtime/fresh-connection-fetch.js';
+import {
+  freshConnectionFetch,
+  freshConnectionFetchWith,
+} from '../../functions/runtime/fresh-connection-fetch.js';
+import { createServer as createTcpServer } from 'node:net';
 import { TokenBaySimulator } from '../../local/simulator/tokenbay-simulator.js';
 
 /** A server that counts the TCP connections it is given, and answers JSON. */
@@ -91,6 +95,29 @@ describe('a submit on a fresh connection', () => {
       });
     } finally {
       await sim.stop();
+    }
+  });
+
+  it('a connection that never opens (no TLS answer) is "not sent", as fetch\'s connect timeout is', async () => {
+    // Accepts TCP but never speaks TLS: the request is never written.
+    const held: Socket[] = [];
+    const silent = createTcpServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const client = new TokenBayClient({
+        baseUrl: `https://127.0.0.1:${port}/`,
+        apiKey: 'sk-test',
+        timeoutMs: 5000,
+        submitFetch: freshConnectionFetchWith(200),
+      });
+      await expect(client.submit({ model: 'm', prompt: 'p' })).rejects.toMatchObject({
+        name: 'TokenBayNotSentError',
+        code: 'UND_ERR_CONNECT_TIMEOUT',
+      });
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
     }
   });
 });

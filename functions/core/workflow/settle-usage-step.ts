@@ -62,8 +62,10 @@ export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Pr
   await ledger.releaseSlot(keys.userDay, slotToken(input));
   // Close first, count after: the close is conditional, so of two settles of one run that overlap
   // (a retried step, a late delivery of the run's end) exactly one closes the row, and only that
-  // one counts. A container that dies between the two leaves the run out of the counters (never
-  // out of the row or holding its slot): a cap may then let one more through, the cheaper error.
+  // one counts. A failure between the two (a dead container, DynamoDB throttling the counters)
+  // leaves the run out of the counters, never out of the row or holding its slot: its quota goes
+  // uncounted, or, for a run that created no task, the day's give-back is lost and the daily cap
+  // binds one video early. (The local DynamoDB has no transactions to make the two one write.)
   const closed = await ledger.closeRun(input.id, {
     outcome,
     finishedAt: clock.now(),

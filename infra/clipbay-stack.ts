@@ -292,7 +292,9 @@ export class ClipbayStack extends Stack {
     // A RunEnded that throws (chat down, DynamoDB throttling) is tried twice more by Lambda, over
     // up to 2 hours; after that the event is dropped (a run left holding its slot until its day ends).
     runEnded.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(2) });
-    usage.grant(runEnded, 'dynamodb:UpdateItem');
+    // Frees the slot, closes the row, and reads it back when a retried delivery must know whether
+    // the message is still owed.
+    usage.grant(runEnded, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
     reads(runEnded, 'slack', 'discord');
     new Rule(this, 'RunEndedRule', {
       description: 'Every end of a clipbay execution, to settle a run the workflow did not settle.',

@@ -218,7 +218,7 @@ describe('ClipbayStack template', () => {
       SlackEventsFn: ingress,
       DiscordInteractionsFn: ingress,
       SettleUsageFn: ['dynamodb:UpdateItem'],
-      RunEndedFn: ['dynamodb:UpdateItem'],
+      RunEndedFn: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
   });
 

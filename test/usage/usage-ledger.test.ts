@@ -10,6 +10,8 @@ import { NO_LIMITS, type UsageLimits } from '../../functions/core/usage/usage-li
 import { monthName, periodsAt, resetMoment, timeUntil } from '../../functions/core/usage/usage-period.js';
 import type { WorkflowInput } from '../../functions/core/workflow/execution-state.js';
 import { settleUsageStep } from '../../functions/core/workflow/settle-usage-step.js';
+import { runEndedStep } from '../../functions/core/workflow/run-ended-step.js';
+import type { FailureReport, Notifier } from '../../functions/core/notify/notifier.js';
 import type { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import { request } from '../helpers/message-fixtures.js';
 
@@ -192,5 +194,99 @@ describe('the ledger against a DynamoDB server', () => {
     for (const k of Object.values(keys).filter((k) => k !== keys.userDay))
       expect(counterAt(counters, k), k.pk).toEqual({ videos: 1, quota: 500, running: 0 });
     expect(await ledger.getRun(input.id)).toMatchObject({ outcome: 'failed', quota: 500, taskId: 'task_2' });
+  });
+
+  describe('RunEnded, the backstop for runs the workflow did not settle', () => {
+    /** EventBridge's status-change event for a run. */
+    const ended = (input: WorkflowInput, status: string, error: string | null = null) => ({
+      'detail-type': 'Step Functions Execution Status Change',
+      source: 'aws.states',
+      detail: {
+        executionArn: `arn:aws:states:us-east-1:000000000000:execution:Clipbay:${input.id}`,
+        name: input.id,
+        status,
+        input: JSON.stringify(input),
+        error,
+        cause: null,
+      },
+    });
+    /** A chat that is down for the first `failures` messages, and records what it was sent. */
+    const chat = (failures: number) => {
+      const sent: FailureReport[] = [];
+      const notifier = {
+        failed: (_target: unknown, report: FailureReport) => {
+          if (failures-- > 0) return Promise.reject(new Error('chat is down'));
+          sent.push(report);
+          return Promise.resolve();
+        },
+      } as unknown as Notifier;
+      return { sent, notifier };
+    };
+
+    it('a stopped run is closed and told once, even when the first message failed and the event came again', async () => {
+      const input = command('UABORT');
+      await start({ ...NO_LIMITS, concurrentPerUser: 1 }, input, () => Promise.resolve('started'));
+      const { sent, notifier } = chat(1);
+      const step = (event: unknown) =>
+        runEndedStep(
+          { ledger, notifier, clock: { now: () => NOW + 90_000 }, sleep: () => Promise.resolve() },
+          event,
+        );
+
+      // First delivery: the row is closed and the slot freed, but chat is down: Lambda retries it.
+      await expect(step(ended(input, 'ABORTED'))).rejects.toThrow('chat is down');
+      expect(await today(input)).toMatchObject({ running: 0 });
+      expect(await ledger.getRun(input.id)).toMatchObject({ outcome: 'stopped', tellPending: true });
+      // The retry finds the row closed and the message still owed: it sends it.
+      expect(await step(ended(input, 'ABORTED'))).toEqual({ status: 'ABORTED', settled: false, told: true });
+      expect(sent).toEqual([
+        expect.objectContaining({ reference: input.id, reason: expect.stringContaining('stopped') }),
+      ]);
+      expect((await ledger.getRun(input.id))!.tellPending).toBeUndefined();
+      // A duplicate delivery tells nobody again.
+      expect(await step(ended(input, 'ABORTED'))).toEqual({ status: 'ABORTED', settled: false, told: false });
+      expect(sent).toHaveLength(1);
+    });
+
+    it('a run the workflow settled is left alone, and one whose settle failed is closed without a message', async () => {
+      const settled = command('USETTLED');
+      await start(NO_LIMITS, settled, () => Promise.resolve('started'));
+      await settleUsageStep(deps, {
+        ...settleEvent(settled, 'task_3', 'ready', 100),
+        posted: { posted: true },
+      });
+      const unsettled = command('UUNSETTLED');
+      await start(NO_LIMITS, unsettled, () => Promise.resolve('started'));
+      const { sent, notifier } = chat(0);
+      const step = (event: unknown) => runEndedStep({ ledger, notifier }, event);
+
+      expect(await step(ended(settled, 'SUCCEEDED'))).toEqual({
+        status: 'SUCCEEDED',
+        settled: false,
+        told: false,
+      });
+      expect(await step(ended(settled, 'FAILED', 'VideoFailed'))).toMatchObject({ told: false });
+      expect(await ledger.getRun(settled.id)).toMatchObject({ outcome: 'succeeded' });
+      expect(await step(ended(unsettled, 'SUCCEEDED'))).toEqual({
+        status: 'SUCCEEDED',
+        settled: true,
+        told: false,
+      });
+      expect(await ledger.getRun(unsettled.id)).toMatchObject({ outcome: 'succeeded' });
+      expect(sent).toEqual([]);
+      // Not one of clipbay's runs, or its input left out of the event: nothing to do.
+      expect(
+        await step({
+          ...ended(settled, 'ABORTED'),
+          detail: { ...ended(settled, 'ABORTED').detail, input: '{}' },
+        }),
+      ).toMatchObject({ settled: false, told: false });
+      expect(
+        await step({
+          ...ended(settled, 'ABORTED'),
+          detail: { ...ended(settled, 'ABORTED').detail, input: null },
+        }),
+      ).toMatchObject({ settled: false, told: false });
+    });
   });
 });

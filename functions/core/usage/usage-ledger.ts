@@ -112,6 +112,8 @@ export interface RunRecord {
   taskId?: string | undefined;
   submittedAt?: number | undefined;
   finishedAt?: number | undefined;
+  /** Set when RunEnded closed the row and still owes the channel its message (cleared once sent). */
+  tellPending?: boolean | undefined;
 }
 
 const S = (value: string): AttributeValue => ({ S: value });
@@ -183,7 +185,7 @@ export class UsageLedger {
   async closeRun(
     executionId: string,
     result: Required<Pick<RunRecord, 'outcome' | 'finishedAt'>> &
-      Pick<RunRecord, 'quota' | 'taskId' | 'submittedAt'>,
+      Pick<RunRecord, 'quota' | 'taskId' | 'submittedAt' | 'tellPending'>,
   ): Promise<RunRecord | undefined> {
     const sets = ['outcome = :outcome', 'finishedAt = :finishedAt', 'quotaKnown = :quotaKnown'];
     const values: Record<string, AttributeValue> = {
@@ -191,6 +193,10 @@ export class UsageLedger {
       ':finishedAt': N(result.finishedAt),
       ':quotaKnown': { BOOL: result.quota !== undefined },
     };
+    if (result.tellPending) {
+      sets.push('tellPending = :tellPending');
+      values[':tellPending'] = { BOOL: true };
+    }
     const optional = { quota: result.quota, taskId: result.taskId, submittedAt: result.submittedAt };
     for (const [name, value] of Object.entries(optional)) {
       if (value === undefined) continue;
@@ -213,6 +219,18 @@ export class UsageLedger {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
+  }
+
+  /** The channel was told what RunEnded owed it: the row no longer says so. */
+  async clearTellPending(executionId: string): Promise<void> {
+    await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: key(runKey(executionId)),
+        UpdateExpression: 'REMOVE tellPending',
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
   }
 
   /**
@@ -366,5 +384,6 @@ export function runFromItem(item: Record<string, AttributeValue>): RunRecord {
     taskId: item.taskId?.S,
     submittedAt: number('submittedAt'),
     finishedAt: number('finishedAt'),
+    ...(item.tellPending?.BOOL ? { tellPending: true } : {}),
   };
 }

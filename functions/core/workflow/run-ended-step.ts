@@ -78,8 +78,9 @@ const TOLD: Record<'FAILED' | 'UNTOLD' | 'TIMED_OUT' | 'ABORTED', { kind: Failur
  * whose own settle failed for good.
  *
  * It frees the slot (idempotent), then closes the row if nothing closed it (conditional: of two
- * deliveries of one event, one closes). Only the call that closed it tells the channel, and only
- * when the workflow did not (it ended anywhere but in `VideoFailed` or success). A run that ended
+ * deliveries of one event, one closes). The channel is told only when the workflow did not (it
+ * ended anywhere but in `VideoFailed` or success), by the call that closed the row, or by a later
+ * delivery of the same event if that call's message did not go out (`tellPending` on the row). A run that ended
  * in `VideoFailedUntold` (ReportFailure itself failed) is told here, minutes later, whoever closed
  * it: the message replaces the command's own answer in place, so a second delivery shows once.
  * Counters are
@@ -98,15 +99,23 @@ export async function runEndedStep(deps: RunEndedDeps, event: unknown): Promise<
 
   const { userDay } = counterKeys(scopeOf(run), periodsAt(run.requestedAt));
   await deps.ledger.releaseSlot(userDay, slotToken(run));
+  const untold = status === 'FAILED' && detail.error === FAILED_END.untold;
+  // What the workflow did not tell: the run ended anywhere but in success or VideoFailed.
+  const owed = untold || (status !== 'SUCCEEDED' && detail.error !== FAILED_END.told);
   const closed = await deps.ledger.closeRun(run.id, {
     outcome: OUTCOME[status],
     finishedAt: clock.now(),
     quota: undefined,
+    // Kept on the row until the message went out, so a delivery retried after a failed send
+    // (chat down) still sends it.
+    tellPending: owed,
   });
   const settled = closed !== undefined;
-  const untold = status === 'FAILED' && detail.error === FAILED_END.untold;
-  if (!untold && (!closed || status === 'SUCCEEDED' || detail.error === FAILED_END.told))
+  // The workflow closed the row: it told the channel, unless ReportFailure itself failed (untold).
+  // RunEnded closed it earlier: tell if that delivery did not get the message out.
+  if (!settled && !untold && !(await deps.ledger.getRun(run.id))?.tellPending)
     return { status, settled, told: false };
+  if (!owed) return { status, settled, told: false };
 
   const { kind, reason } = TOLD[untold ? 'UNTOLD' : status];
   await sendAfterRateLimit(
@@ -120,5 +129,6 @@ export async function runEndedStep(deps: RunEndedDeps, event: unknown): Promise<
       }),
     deps.sleep,
   );
+  if (settled || !untold) await deps.ledger.clearTellPending(run.id);
   return { status, settled, told: true };
 }

@@ -42,6 +42,11 @@ export interface EmulatedAccountOptions {
   /** Virtual time for tests: every Wait state and retry interval takes this many ms. */
   waitMs?: number;
   retryIntervalMs?: number;
+  /**
+   * Freeze each function's processes between invocations, as Lambda does (default true).
+   * https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+   */
+  freezeBetweenInvocations?: boolean;
   /** Processes per function at most (this machine's limit; invocations beyond it wait). */
   maxConcurrency?: number;
   /**
@@ -171,6 +176,7 @@ export class EmulatedAccount {
             handler: String(props.Handler),
             memoryMb: Number(props.MemorySize ?? 128),
             timeoutSeconds: Number(props.Timeout ?? 3),
+            freezeBetweenInvocations: options.freezeBetweenInvocations ?? true,
             env: {
               PATH: '/usr/local/bin:/usr/bin:/bin',
               LANG: 'en_US.UTF-8',

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,9 @@ describe('the local Lambda runtime', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const container = (handler: string) =>
+  const container = (handler: string, freezeBetweenInvocations = false) =>
     new LambdaContainer({
+      freezeBetweenInvocations,
       functionName: 'Probe',
       functionArn: 'arn:aws:lambda:us-east-1:000000000000:function:Probe',
       codeDir: dir,
@@ -48,5 +49,21 @@ describe('the local Lambda runtime', () => {
     const fine = container('index.fine');
     await expect(fine.invoke({ a: 1 })).resolves.toEqual({ echo: { a: 1 } });
     fine.kill();
+  });
+
+  it('freezes the environment between invocations, as Lambda does, and thaws it for the next', async () => {
+    /** The process state Linux reports: T is stopped, S sleeping, R running. */
+    const state = async (pid: number) => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]![0];
+    const frozen = container('index.fine', true);
+    // A stop signal takes effect when the kernel next schedules the process: poll for it.
+    await expect(frozen.invoke({ n: 1 })).resolves.toEqual({ echo: { n: 1 } });
+    await expect.poll(() => state(frozen.pid!)).toBe('T');
+    await expect(frozen.invoke({ n: 2 })).resolves.toEqual({ echo: { n: 2 } });
+    await expect.poll(() => state(frozen.pid!)).toBe('T');
+    frozen.kill();
+    const thawed = container('index.fine');
+    await thawed.invoke({});
+    expect(await state(thawed.pid!)).not.toBe('T');
+    thawed.kill();
   });
 });

@@ -25,6 +25,11 @@ export interface ContainerSpec {
   env: Record<string, string>;
   memoryMb: number;
   timeoutSeconds: number;
+  /**
+   * Freeze the process between invocations (SIGSTOP, SIGCONT when the next one comes), as Lambda
+   * freezes an execution environment: its timers stop, and peers may close its idle connections.
+   */
+  freezeBetweenInvocations?: boolean;
   onLog: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
@@ -41,6 +46,8 @@ export class LambdaContainer {
   private pending: { id: string; entry: Pending } | undefined;
   /** False once the process is gone: the pool makes a new container (a cold start). */
   alive = true;
+  /** Stopped between invocations (SIGSTOP), as Lambda freezes an environment. */
+  private frozen = false;
   busy = false;
   coldStarts = 0;
   /** How long starting the process held the caller's event loop (fork is synchronous). */
@@ -86,6 +93,7 @@ export class LambdaContainer {
           const { entry } = this.pending;
           this.pending = undefined;
           clearTimeout(entry.timer);
+          this.freeze();
           if (message.ok) entry.resolve(message.result);
           else entry.reject(new LambdaInvokeError(String(message.errorType), String(message.errorMessage)));
         }
@@ -109,6 +117,7 @@ export class LambdaContainer {
   /** Runs one invocation; the caller (the pool) never sends two at once. */
   async invoke(event: unknown): Promise<unknown> {
     await this.start();
+    this.thaw();
     const requestId = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -157,6 +166,16 @@ export class LambdaContainer {
           'Sandbox.Timedout',
           `RequestId: ${requestId} Error: Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
         );
+  }
+
+  private freeze(): void {
+    if (!this.spec.freezeBetweenInvocations || !this.alive || !this.child?.pid) return;
+    this.frozen = this.child.kill('SIGSTOP');
+  }
+
+  private thaw(): void {
+    if (this.frozen && this.alive) this.child?.kill('SIGCONT');
+    this.frozen = false;
   }
 
   kill(): void {

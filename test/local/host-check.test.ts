@@ -3,16 +3,20 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostCheck } from '../../local/security/host-check.js';
 
-/** One GET with exactly this Host header (fetch would set its own), answered by the server. */
-function withHost(port: number, host: string): Promise<number> {
+/** One GET with exactly this Host header (fetch would set its own): the status, and the body. */
+function answerTo(port: number, host: string): Promise<{ status: number; body: string; type: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: '/', headers: { host } }, (res) => {
-      res.resume();
-      resolve(res.statusCode!);
+      let body = '';
+      res.setEncoding('utf8').on('data', (c: string) => (body += c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, body, type: String(res.headers['content-type']) }),
+      );
     });
     req.on('error', reject).end();
   });
 }
+const withHost = async (port: number, host: string) => (await answerTo(port, host)).status;
 
 /** The Host allow-list against DNS rebinding, on a real server: exact names and port, nothing like them. */
 describe('the Host allow-list', () => {
@@ -50,5 +54,16 @@ describe('the Host allow-list', () => {
       `${port}`,
     ])
       expect(await withHost(port, host), host).toBe(403);
+  });
+
+  it('says why, in plain text, and how to allow a name', async () => {
+    expect(await answerTo(port, `rebound.example:${port}`)).toEqual({
+      status: 403,
+      type: 'text/plain; charset=utf-8',
+      body: `Forbidden: Host "rebound.example:${port}" is not this server; clipbay answers only 127.0.0.1, localhost and [::1] (add a name with CLIPBAY_ALLOWED_HOSTS).\n`,
+    });
+    // A Host longer than 100 characters is cut in the answer.
+    const long = `${'a'.repeat(120)}:${port}`;
+    expect((await answerTo(port, long)).body).toContain(`"${'a'.repeat(100)}"`);
   });
 });

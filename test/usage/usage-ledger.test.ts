@@ -196,6 +196,56 @@ describe('the ledger against a DynamoDB server', () => {
     expect(await ledger.getRun(input.id)).toMatchObject({ outcome: 'failed', quota: 500, taskId: 'task_2' });
   });
 
+  it('asks TokenBay once for a quota not settled at the end, and records it unknown when that fails', async () => {
+    const withoutQuota = (input: WorkflowInput, taskId: string, outcome: 'ready' | 'failed') => {
+      const { quota: _settledLater, ...status } = settleEvent(input, taskId, outcome, 0).status;
+      return { ...settleEvent(input, taskId, outcome, 0), status };
+    };
+    const asked: string[] = [];
+    const answering = {
+      get: (taskId: string) => {
+        asked.push(taskId);
+        return Promise.resolve({ quota: 640 });
+      },
+    } as unknown as TokenBayClient;
+    const late = command('ULATE');
+    await start(NO_LIMITS, late, () => Promise.resolve('started'));
+    expect(
+      await settleUsageStep({ ...deps, ledger, tokenBay: answering }, withoutQuota(late, 'task_4', 'failed')),
+    ).toEqual({ outcome: 'failed', quota: 640, recorded: true });
+    expect(asked).toEqual(['task_4']);
+    expect(await ledger.getRun(late.id)).toMatchObject({ quota: 640 });
+
+    // TokenBay unreachable: told once, recorded as unknown (null), counted as 0.
+    const unknown = command('UUNKNOWN');
+    await start(NO_LIMITS, unknown, () => Promise.resolve('started'));
+    const failures: unknown[] = [];
+    const down = { get: () => Promise.reject(new Error('down')) } as unknown as TokenBayClient;
+    expect(
+      await settleUsageStep(
+        { ...deps, ledger, tokenBay: down, onQuotaUnavailable: (e) => failures.push(e) },
+        withoutQuota(unknown, 'task_5', 'ready'),
+      ),
+    ).toEqual({ outcome: 'error', quota: null, recorded: true });
+    expect(failures).toHaveLength(1);
+    // A negative quota from TokenBay is no quota.
+    const negative = command('UNEGATIVE');
+    await start(NO_LIMITS, negative, () => Promise.resolve('started'));
+    const odd = { get: () => Promise.resolve({ quota: -1 }) } as unknown as TokenBayClient;
+    expect(
+      await settleUsageStep({ ...deps, ledger, tokenBay: odd }, withoutQuota(negative, 'task_6', 'failed')),
+    ).toMatchObject({ quota: null });
+
+    // A run that created no task gives its day's count back; nothing else counts.
+    const noTask = command('UNOTASK');
+    await start(NO_LIMITS, noTask, () => Promise.resolve('started'));
+    expect(await today(noTask)).toMatchObject({ videos: 1, running: 1 });
+    expect(
+      await settleUsageStep(deps, { ...noTask, error: { Error: 'TokenBayRejectedError', Cause: 'no' } }),
+    ).toEqual({ outcome: 'error', quota: null, recorded: true });
+    expect(await today(noTask)).toEqual({ videos: 0, quota: 0, running: 0 });
+  });
+
   describe('RunEnded, the backstop for runs the workflow did not settle', () => {
     /** EventBridge's status-change event for a run. */
     const ended = (input: WorkflowInput, status: string, error: string | null = null) => ({

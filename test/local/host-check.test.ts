@@ -1,7 +1,7 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hostCheck } from '../../local/security/host-check.js';
+import { allowedHostsFromEnv, hostCheck } from '../../local/security/host-check.js';
 
 /** One GET with exactly this Host header (fetch would set its own): the status, and the body. */
 function answerTo(port: number, host: string): Promise<{ status: number; body: string; type: string }> {
@@ -65,5 +65,11 @@ describe('the Host allow-list', () => {
     // A Host longer than 100 characters is cut in the answer.
     const long = `${'a'.repeat(120)}:${port}`;
     expect((await answerTo(port, long)).body).toContain(`"${'a'.repeat(100)}"`);
+  });
+
+  it('reads CLIPBAY_ALLOWED_HOSTS as comma-separated names, ignoring spaces and empty entries', () => {
+    expect(allowedHostsFromEnv(' clipbay.lan, ,box.local ,')).toEqual(['clipbay.lan', 'box.local']);
+    expect(allowedHostsFromEnv(undefined)).toEqual([]);
+    expect(allowedHostsFromEnv('')).toEqual([]);
   });
 });

@@ -246,6 +246,76 @@ describe('the ledger against a DynamoDB server', () => {
     expect(await today(noTask)).toEqual({ videos: 0, quota: 0, running: 0 });
   });
 
+  it('records a deadline as timed-out without asking TokenBay, a settled 0 as 0, and writes no empty counter', async () => {
+    const asked: string[] = [];
+    const tokenBay = {
+      get: (taskId: string) => {
+        asked.push(taskId);
+        return Promise.resolve({ quota: 0 });
+      },
+    } as unknown as TokenBayClient;
+    const settleWith = (event: unknown) => settleUsageStep({ ...deps, ledger, tokenBay }, event);
+    const started = async (user: string) => {
+      const input = command(user);
+      await start(NO_LIMITS, input, () => Promise.resolve('started'));
+      return input;
+    };
+    const noQuota = (input: WorkflowInput, outcome: 'ready' | 'failed') => {
+      const { quota: _unsettled, ...status } = settleEvent(
+        input,
+        `task_${input.requestedBy.id}`,
+        outcome,
+        0,
+      ).status;
+      return { ...settleEvent(input, `task_${input.requestedBy.id}`, outcome, 0), status };
+    };
+
+    // Stopped waiting (timed-out): there is no settled quota to ask for.
+    const waited = await started('UWAITED');
+    const timedOut = { ...noQuota(waited, 'ready').status, outcome: 'timed-out' };
+    expect(await settleWith({ ...noQuota(waited, 'ready'), status: timedOut })).toEqual({
+      outcome: 'timed-out',
+      quota: null,
+      recorded: true,
+    });
+    // The deadline as an error caught from a step reads the same.
+    const deadline = await started('UDEADLINE');
+    expect(
+      await settleWith({
+        ...settleEvent(deadline, 'task_d', 'ready', 5),
+        status: undefined,
+        error: { Error: 'DeadlineExceededError', Cause: 'late' },
+      }),
+    ).toMatchObject({ outcome: 'timed-out' });
+    expect(asked).toEqual([]);
+
+    // TokenBay settled the task at 0: that is a quota (asked once), not an unknown one.
+    const free = await started('UFREE');
+    expect(await settleWith(noQuota(free, 'failed'))).toEqual({
+      outcome: 'failed',
+      quota: 0,
+      recorded: true,
+    });
+    expect(asked).toEqual(['task_UFREE']);
+    expect(await ledger.getRun(free.id)).toMatchObject({ quota: 0 });
+
+    // A run with no task gives the user's day back and writes nothing to the other counters.
+    const refused: WorkflowInput = {
+      ...command('UREFUSED'),
+      replyTo: {
+        platform: 'slack',
+        responseUrl: 'https://hooks.slack.test/3',
+        channelId: 'CEMPTY',
+        teamId: 'TEMPTY',
+      },
+    };
+    await start(NO_LIMITS, refused, () => Promise.resolve('started'));
+    await settleWith({ ...refused, error: { Error: 'TokenBayRejectedError', Cause: 'no' } });
+    expect(await today(refused)).toEqual({ videos: 0, quota: 0, running: 0 });
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: table }));
+    expect(Items.map((i) => i.pk?.S).filter((pk) => /^(channel|team)#.*EMPTY/.test(pk ?? ''))).toEqual([]);
+  });
+
   describe('RunEnded, the backstop for runs the workflow did not settle', () => {
     /** EventBridge's status-change event for a run. */
     const ended = (input: WorkflowInput, status: string, error: string | null = null) => ({

@@ -55,9 +55,15 @@ export class LambdaFunction {
   }
 
   async invoke(event: unknown): Promise<unknown> {
-    const fault = this.faults?.next(this.logicalId, event);
-    if (fault?.kind === 'throttle' || !this.quota.tryAcquire())
+    // A throttled invocation never reached the function: it is not one of the run's invocations
+    // that a planned fault counts.
+    if (!this.quota.tryAcquire())
       throw new LambdaInvokeError('Lambda.TooManyRequestsException', 'Rate Exceeded.');
+    const fault = this.faults?.next(this.logicalId, event);
+    if (fault?.kind === 'throttle') {
+      this.quota.release();
+      throw new LambdaInvokeError('Lambda.TooManyRequestsException', 'Rate Exceeded.');
+    }
     try {
       return await this.invokeWithin(event, fault);
     } finally {

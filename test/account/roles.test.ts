@@ -1,3 +1,4 @@
+import type { LocalExecution } from '../../local/workflow/local-workflow.js';
 import { rerollClick, sendDiscordCommand, sendSlackCommand } from '../helpers/chat-commands.js';
 import { InteractionType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,10 +133,18 @@ describe('each function uses exactly the grants its role has (real videos in the
     expect((await stack.workflow.list().find((e) => e.name === reroll)!.done).status).toBe('SUCCEEDED');
 
     // 3. A Slack video TokenBay fails (ReportFailure), and the same two on Discord, with a button.
-    expect((await slack('a cat [fail]')).done.status).toBe('FAILED');
+    // Each failure ends in the definition's own Fail state after it was told and settled.
+    const failedAsDesigned = (run: LocalExecution) => ({
+      status: run.status,
+      error: run.error,
+      told: run.statesEntered.ReportFailure,
+      settled: run.statesEntered.SettleFailedRunUsage,
+    });
+    const expected = { status: 'FAILED', error: 'VideoFailed', told: 1, settled: 1 };
+    expect(failedAsDesigned((await slack('a cat [fail]')).done)).toEqual(expected);
     const fromDiscord = discordCommand('a lighthouse at night');
     expect((await discord(fromDiscord)).done.status).toBe('SUCCEEDED');
-    expect((await discord(discordCommand('a dog [fail]'))).done.status).toBe('FAILED');
+    expect(failedAsDesigned((await discord(discordCommand('a dog [fail]'))).done)).toEqual(expected);
     const click = discordInteraction({
       id: `${Date.now()}${String(++n).padStart(5, '0')}`,
       type: InteractionType.MessageComponent,

@@ -1,7 +1,6 @@
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runFromItem } from '../../functions/core/usage/usage-ledger.js';
+import { ledgerView } from '../helpers/ledger-view.js';
 import { StageThrottle } from '../../local/account/stage-throttle.js';
 import type { CloudFormationTemplate } from '../../local/account/template.js';
 import { sendSlackCommand } from '../helpers/chat-commands.js';
@@ -40,7 +39,6 @@ function withExecutionTimeout(seconds: number) {
  */
 describe('a run that fails ends cleanly (emulated account)', () => {
   let running: StackWithFakeChat;
-  let dynamo: DynamoDBClient;
 
   beforeAll(async () => {
     const limits = withIngressEnvironment({ LIMIT_CONCURRENT_PER_USER: '2' });
@@ -50,28 +48,14 @@ describe('a run that fails ends cleanly (emulated account)', () => {
       { generationSeconds: 1 },
       { editTemplate: (template) => timeout(limits(template)) },
     );
-    dynamo = new DynamoDBClient(running.stack.account.operatorClientConfig());
   }, 120_000);
   afterAll(async () => {
-    dynamo?.destroy();
     await running?.close();
   });
 
-  async function ledgerItems() {
-    const [table] = running.stack.account.dynamoDb.tableNames as [string];
-    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
-    return Items;
-  }
-  const runOf = async (id: string) =>
-    (await ledgerItems())
-      .filter((i) => i.sk?.S === 'run')
-      .map(runFromItem)
-      .find((r) => r.executionId === id);
+  const runOf = async (id: string) => (await ledgerView(running.stack)).run(id);
   /** The executions holding a slot of this user today. */
-  const slotsHeld = async (user: string) =>
-    (await ledgerItems())
-      .filter((i) => i.pk?.S?.endsWith(`#${user}`) && i.sk?.S?.startsWith('day#'))
-      .flatMap((i) => i.runs?.SS ?? []);
+  const slotsHeld = async (user: string) => (await ledgerView(running.stack)).slotsHeld(user);
   const execution = (name: string) => running.stack.workflow.list().find((e) => e.name === name)!;
   /** What the channel was told about a run's end: the messages quoting its reference. */
   const told = (trigger: string) =>
@@ -240,25 +224,16 @@ describe('a run that fails ends cleanly (emulated account)', () => {
  */
 describe("a burst on a new account's Lambda quota (emulated account)", () => {
   let running: StackWithFakeChat;
-  let dynamo: DynamoDBClient;
 
   beforeAll(async () => {
     running = await startStackWithFakeChat({}, { generationSeconds: 1 }, { retryIntervalMs: 300 });
-    dynamo = new DynamoDBClient(running.stack.account.operatorClientConfig());
   }, 120_000);
   afterAll(async () => {
-    dynamo?.destroy();
     await running?.close();
   });
 
   const execution = (name: string) => running.stack.workflow.list().find((e) => e.name === name)!;
-  const runOf = async (id: string) => {
-    const [table] = running.stack.account.dynamoDb.tableNames as [string];
-    const { Items = [] } = await dynamo.send(new ScanCommand({ TableName: table }));
-    return Items.filter((i) => i.sk?.S === 'run')
-      .map(runFromItem)
-      .find((r) => r.executionId === id);
-  };
+  const runOf = async (id: string) => (await ledgerView(running.stack)).run(id);
 
   it('is throttled where AWS throttles it, and every run that started still delivers', async () => {
     const { account, workflow } = running.stack;

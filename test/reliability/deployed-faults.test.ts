@@ -5,6 +5,7 @@ import { discordInteraction, videoCommandData } from '../../local/stack/discord-
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
+import { ledgerView } from '../helpers/ledger-view.js';
 import { collect } from '../helpers/streams.js';
 import { BURST } from './fault-catalog.js';
 
@@ -275,11 +276,24 @@ describe('bursts and faults in the deployed shape', () => {
       stack.simulator!.inject('submit', 'hang');
       await slackCommand(running, 'a hanging submit', 'timeout.1.x');
       const first = await stack.workflow.list().find((e) => e.name === 'timeout.1.x')!.done;
-      expect(first.status).toBe('FAILED');
+      expect({ status: first.status, error: first.error }).toEqual({
+        status: 'FAILED',
+        error: 'VideoFailed',
+      });
       // The submit may have reached TokenBay: it was not sent again.
       expect(stack.simulator!.submits()).toHaveLength(1);
-      const failure = JSON.stringify(running.chat.to('/hooks/timeout.1.x').at(-1)!.body);
-      expect(failure).toContain('took too long');
+      // Told once, with the reason and the reference.
+      const told = running.chat
+        .to('/hooks/timeout.1.x')
+        .map((r) => JSON.stringify(r.body))
+        .filter((m) => m.includes('Reference'));
+      expect(told).toHaveLength(1);
+      expect(told[0]).toContain('took too long');
+      // Settled: the row closed, no slot held.
+      await stack.account.settle();
+      const ledger = await ledgerView(stack);
+      expect(ledger.run('timeout.1.x')).toMatchObject({ outcome: 'error', finishedAt: expect.any(Number) });
+      expect(ledger.slotsHeld('U1')).toEqual([]); // the command's default user
       await vi.waitFor(() => expect(submit.pids()).toEqual([]));
 
       const coldStarts = submit.stats.coldStarts;

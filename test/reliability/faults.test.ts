@@ -1,3 +1,4 @@
+import type { LocalExecution } from '../../local/workflow/local-workflow.js';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackHeaders } from '../../local/stack/request-signing.js';
@@ -9,6 +10,13 @@ import { startHarness, type Harness } from '../helpers/workflow-harness.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
 
 /** Faults injected into TokenBay, the network and chat delivery; what the user is told. */
+/** How a run ended: by the definition's own Fail state (never States.Runtime), and settled. */
+const endedAsDesigned = (execution: LocalExecution) => ({
+  status: execution.status,
+  error: execution.error,
+  settled: (execution.statesEntered.SettleFailedRunUsage ?? 0) === 1,
+});
+
 describe('faults', () => {
   describe('in the workflow', () => {
     let h: Harness;
@@ -37,7 +45,10 @@ describe('faults', () => {
     it('TokenBay refusing the key (401) tells the channel an admin must act, without blaming the user', async () => {
       h.sim.inject('submit', 'unauthorized');
       const execution = await h.run('a key problem', 'auth-1');
-      expect(execution.status).toBe('FAILED');
+      expect(endedAsDesigned(execution)).toEqual({ status: 'FAILED', error: 'VideoFailed', settled: true });
+      expect(h.notifier.for('C-auth-1').map((m) => m.kind)).toEqual(['failed']); // told once, nothing else
+      // Refused once, not sent again.
+      expect(h.sim.submits().filter((r) => JSON.stringify(r.body).includes('a key problem'))).toHaveLength(1);
       const failed = h.notifier.for('C-auth-1').find((m) => m.kind === 'failed');
       expect(failed?.kind === 'failed' && failed.failure).toMatchObject({
         kind: 'admin',
@@ -57,7 +68,8 @@ describe('faults', () => {
 
     it('retries the submit (it was never sent), then says TokenBay is not reachable', async () => {
       const execution = await h.run('an unreachable fox', 'down-1');
-      expect(execution.status).toBe('FAILED');
+      expect(endedAsDesigned(execution)).toEqual({ status: 'FAILED', error: 'VideoFailed', settled: true });
+      expect(h.notifier.for('C-down-1').map((m) => m.kind)).toEqual(['failed']); // told once, nothing else
       const failed = h.notifier.for('C-down-1').find((m) => m.kind === 'failed');
       expect(failed?.kind === 'failed' && failed.failure).toMatchObject({
         kind: 'unavailable',

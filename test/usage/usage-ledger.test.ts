@@ -121,6 +121,20 @@ describe('the ledger against a DynamoDB server', () => {
       quota,
     },
   });
+  /** The same, at the end of a task whose quota TokenBay had not settled yet. */
+  const withoutQuota = (input: WorkflowInput, taskId: string, outcome: 'ready' | 'failed') => {
+    const event = settleEvent(input, taskId, outcome, 0);
+    const { quota: _settledLater, ...status } = event.status;
+    return { ...event, status };
+  };
+  /** A TokenBay that answers every query with this quota, and notes which tasks it was asked about. */
+  const tokenBayAnswering = (quota: number, asked: string[]) =>
+    ({
+      get: (taskId: string) => {
+        asked.push(taskId);
+        return Promise.resolve({ quota });
+      },
+    }) as unknown as TokenBayClient;
   /** TokenBay is never asked: the quota is known. (`ledger` is made in beforeAll, hence the getter.) */
   const deps = {
     get ledger() {
@@ -197,17 +211,8 @@ describe('the ledger against a DynamoDB server', () => {
   });
 
   it('asks TokenBay once for a quota not settled at the end, and records it unknown when that fails', async () => {
-    const withoutQuota = (input: WorkflowInput, taskId: string, outcome: 'ready' | 'failed') => {
-      const { quota: _settledLater, ...status } = settleEvent(input, taskId, outcome, 0).status;
-      return { ...settleEvent(input, taskId, outcome, 0), status };
-    };
     const asked: string[] = [];
-    const answering = {
-      get: (taskId: string) => {
-        asked.push(taskId);
-        return Promise.resolve({ quota: 640 });
-      },
-    } as unknown as TokenBayClient;
+    const answering = tokenBayAnswering(640, asked);
     const late = command('ULATE');
     await start(NO_LIMITS, late, () => Promise.resolve('started'));
     expect(
@@ -235,40 +240,19 @@ describe('the ledger against a DynamoDB server', () => {
     expect(
       await settleUsageStep({ ...deps, ledger, tokenBay: odd }, withoutQuota(negative, 'task_6', 'failed')),
     ).toMatchObject({ quota: null });
-
-    // A run that created no task gives its day's count back; nothing else counts.
-    const noTask = command('UNOTASK');
-    await start(NO_LIMITS, noTask, () => Promise.resolve('started'));
-    expect(await today(noTask)).toMatchObject({ videos: 1, running: 1 });
-    expect(
-      await settleUsageStep(deps, { ...noTask, error: { Error: 'TokenBayRejectedError', Cause: 'no' } }),
-    ).toEqual({ outcome: 'error', quota: null, recorded: true });
-    expect(await today(noTask)).toEqual({ videos: 0, quota: 0, running: 0 });
   });
 
   it('records a deadline as timed-out without asking TokenBay, a settled 0 as 0, and writes no empty counter', async () => {
     const asked: string[] = [];
-    const tokenBay = {
-      get: (taskId: string) => {
-        asked.push(taskId);
-        return Promise.resolve({ quota: 0 });
-      },
-    } as unknown as TokenBayClient;
+    const tokenBay = tokenBayAnswering(0, asked);
     const settleWith = (event: unknown) => settleUsageStep({ ...deps, ledger, tokenBay }, event);
     const started = async (user: string) => {
       const input = command(user);
       await start(NO_LIMITS, input, () => Promise.resolve('started'));
       return input;
     };
-    const noQuota = (input: WorkflowInput, outcome: 'ready' | 'failed') => {
-      const { quota: _unsettled, ...status } = settleEvent(
-        input,
-        `task_${input.requestedBy.id}`,
-        outcome,
-        0,
-      ).status;
-      return { ...settleEvent(input, `task_${input.requestedBy.id}`, outcome, 0), status };
-    };
+    const noQuota = (input: WorkflowInput, outcome: 'ready' | 'failed') =>
+      withoutQuota(input, `task_${input.requestedBy.id}`, outcome);
 
     // Stopped waiting (timed-out): there is no settled quota to ask for.
     const waited = await started('UWAITED');
@@ -310,7 +294,12 @@ describe('the ledger against a DynamoDB server', () => {
       },
     };
     await start(NO_LIMITS, refused, () => Promise.resolve('started'));
-    await settleWith({ ...refused, error: { Error: 'TokenBayRejectedError', Cause: 'no' } });
+    expect(await today(refused)).toMatchObject({ videos: 1, running: 1 });
+    expect(await settleWith({ ...refused, error: { Error: 'TokenBayRejectedError', Cause: 'no' } })).toEqual({
+      outcome: 'error',
+      quota: null,
+      recorded: true,
+    });
     expect(await today(refused)).toEqual({ videos: 0, quota: 0, running: 0 });
     const { Items = [] } = await client.send(new ScanCommand({ TableName: table }));
     expect(Items.map((i) => i.pk?.S).filter((pk) => /^(channel|team)#.*EMPTY/.test(pk ?? ''))).toEqual([]);

@@ -83,9 +83,8 @@ const TOLD: Record<'FAILED' | 'UNTOLD' | 'TIMED_OUT' | 'ABORTED', { kind: Failur
  * delivery of the same event if that call's message did not go out (`tellPending` on the row). A run that ended
  * in `VideoFailedUntold` (ReportFailure itself failed) is told here, minutes later, whoever closed
  * it: the message replaces the command's own answer in place, so a second delivery shows once.
- * Counters are
- * left as the ingress counted them: whether a task was created is not known here, so the day's
- * count is kept rather than given back.
+ * Counters are left as the ingress counted them: whether a task was created is not known here,
+ * so the day's count is kept rather than given back.
  */
 export async function runEndedStep(deps: RunEndedDeps, event: unknown): Promise<RunEndedResult> {
   const { detail } = runEndedEventSchema.parse(event);

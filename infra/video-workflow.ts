@@ -19,7 +19,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { MIN_POLL_INTERVAL_SECONDS } from '../functions/core/config.js';
-import { RETRY_ON, THROTTLE_RETRY } from '../functions/core/errors.js';
+import { STATE_RETRY, type StateRetry } from '../functions/core/retry-policy.js';
 import {
   savedVideoSchema,
   submitThrottledSchema,
@@ -121,12 +121,7 @@ export class VideoWorkflow extends Construct {
         }),
       );
     const reportFailure = this.invoke(STATE.reportFailure, props.reportFailure, '$.report');
-    reportFailure.addRetry({
-      errors: [...RETRY_ON.report],
-      interval: Duration.seconds(2),
-      maxAttempts: 4,
-      backoffRate: 2,
-    });
+    this.retry(reportFailure, STATE_RETRY.report);
     const settleFailed = this.settle(props, failed, {
       isKnown: STATE.isFailedQuotaKnown,
       ended: STATE.didFailedRunTaskEnd,
@@ -139,12 +134,7 @@ export class VideoWorkflow extends Construct {
     // Never retried after it may have reached TokenBay. Lambda throttling means the function never
     // ran, so that is safe; so is TokenBayNotSentError (the request certainly never left).
     const submit = this.invoke(STATE.submit, props.submit, '$.task', { retryOnServiceExceptions: false });
-    submit.addRetry({
-      errors: [...RETRY_ON.submit],
-      interval: Duration.seconds(2),
-      maxAttempts: 3,
-      backoffRate: 2,
-    });
+    this.retry(submit, STATE_RETRY.submit);
     submit.addCatch(reportFailure, caught);
 
     const wait = new Wait(this, STATE.wait, {
@@ -162,33 +152,15 @@ export class VideoWorkflow extends Construct {
       .otherwise(wait);
 
     const checkStatus = this.invoke(STATE.checkStatus, props.checkStatus, '$.status');
-    checkStatus.addRetry({
-      errors: [...RETRY_ON.poll],
-      interval: Duration.seconds(props.pollIntervalSeconds),
-      maxAttempts: 4,
-      backoffRate: 2,
-      maxDelay: Duration.seconds(120),
-    });
+    this.retry(checkStatus, STATE_RETRY.poll, props.pollIntervalSeconds);
     checkStatus.addCatch(reportFailure, caught);
 
     const saveToS3 = this.invoke(STATE.saveToS3, props.saveToS3, '$.video');
-    saveToS3.addRetry({
-      // Saving is idempotent (same key; an earlier attempt's multipart upload is aborted first),
-      // so a crashed or timed-out container is retried too.
-      errors: [...RETRY_ON.save],
-      interval: Duration.seconds(5),
-      maxAttempts: 2,
-      backoffRate: 2,
-    });
+    this.retry(saveToS3, STATE_RETRY.save);
     saveToS3.addCatch(reportFailure, caught);
 
     const postLink = this.invoke(STATE.postLink, props.postLink, '$.posted');
-    postLink.addRetry({
-      errors: [...RETRY_ON.notify],
-      interval: Duration.seconds(2),
-      maxAttempts: 4,
-      backoffRate: 2,
-    });
+    this.retry(postLink, STATE_RETRY.notify);
     postLink.addCatch(reportFailure, caught);
 
     const isReady = new Choice(this, STATE.isReady)
@@ -262,12 +234,7 @@ export class VideoWorkflow extends Construct {
     names: { isKnown: string; ended: string; wait: string; settle: string },
   ): Choice {
     const settle = this.invoke(names.settle, props.settleUsage, '$.usage');
-    settle.addRetry({
-      errors: [...RETRY_ON.settle],
-      interval: Duration.seconds(2),
-      maxAttempts: 3,
-      backoffRate: 2,
-    });
+    this.retry(settle, STATE_RETRY.settle);
     settle.addCatch(end, { errors: ['States.ALL'], resultPath: '$.usageError' });
     settle.next(end);
     const wait = new Wait(this, names.wait, {
@@ -299,7 +266,7 @@ export class VideoWorkflow extends Construct {
 
   /**
    * A Lambda Task whose timeout leaves its function's own timeout room to fire first, and whose
-   * first Retry (after CDK's for Lambda's service errors) is THROTTLE_RETRY.
+   * first Retry (after CDK's for Lambda's service errors) is STATE_RETRY.throttle.
    */
   private invoke(
     name: string,
@@ -315,14 +282,22 @@ export class VideoWorkflow extends Construct {
       taskTimeout: Timeout.duration(Duration.seconds(functionTimeout + TASK_TIMEOUT_MARGIN_SECONDS)),
       ...extra,
     });
-    task.addRetry({
-      errors: [...THROTTLE_RETRY.errors],
-      interval: Duration.seconds(THROTTLE_RETRY.intervalSeconds),
-      maxAttempts: THROTTLE_RETRY.maxAttempts,
-      backoffRate: THROTTLE_RETRY.backoffRate,
-      maxDelay: Duration.seconds(THROTTLE_RETRY.maxDelaySeconds),
-      jitterStrategy: JitterType.FULL,
-    });
+    this.retry(task, STATE_RETRY.throttle);
     return task;
+  }
+
+  /** Adds one row of the retry table (functions/core/retry-policy.ts) to a Task's Retry list. */
+  private retry(task: LambdaInvoke, row: StateRetry, pollIntervalSeconds?: number): void {
+    const interval = row.intervalSeconds === 'poll' ? pollIntervalSeconds : row.intervalSeconds;
+    if (interval === undefined)
+      throw new Error(`${row.states}: a poll-interval retry needs the poll interval`);
+    task.addRetry({
+      errors: [...row.errors],
+      interval: Duration.seconds(interval),
+      maxAttempts: row.maxAttempts,
+      backoffRate: row.backoffRate,
+      ...(row.maxDelaySeconds === undefined ? {} : { maxDelay: Duration.seconds(row.maxDelaySeconds) }),
+      ...(row.jitter === 'FULL' ? { jitterStrategy: JitterType.FULL } : {}),
+    });
   }
 }

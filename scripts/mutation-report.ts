@@ -335,7 +335,7 @@ if (existsSync(retryFile)) {
     '',
     '## Retry table (hand mutants)',
     '',
-    `The retry table (\`RETRY_ON\` in \`functions/core/errors.ts\`, used by \`infra/video-workflow.ts\`) is read while the ` +
+    `The retry table (\`STATE_RETRY\` in \`functions/core/retry-policy.ts\`, used by \`infra/video-workflow.ts\`) is read while the ` +
       'stack is synthesized, outside any one test, so Stryker can only count it as static. ' +
       '`scripts/retry-table-mutants.ts` applies these mutants to a copy of the committed tree and runs ' +
       `\`test/infra/retry-table.test.ts\` against each: **${killed} of ${results.length} killed**` +

@@ -1,6 +1,6 @@
 /**
  * Hand mutants of the retry table, which Stryker cannot score: the table is a module-level constant
- * (functions/core/errors.ts, RETRY_ON) read while the stack is synthesized, outside any one test,
+ * (functions/core/retry-policy.ts, STATE_RETRY) read while the stack is synthesized, outside any one test,
  * so Stryker counts it as static code and `ignoreStatic` leaves it out. Each mutant here is applied
  * to a throwaway copy of the committed tree (git archive HEAD; never the working tree, where others
  * may be editing), test/infra/retry-table.test.ts runs against it, and the mutant must fail it.
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RETRY_TABLE_FILES, retryTableSources } from './retry-table-sources.js';
 
-const { errors: FILE, workflow: WORKFLOW, test: TEST } = RETRY_TABLE_FILES;
+const { errors: ERRORS, policy: POLICY, workflow: WORKFLOW, test: TEST } = RETRY_TABLE_FILES;
 
 interface HandMutant {
   file: string;
@@ -28,28 +28,34 @@ interface HandMutant {
 /** The mutations that would cost money (a second paid task) or fail videos that would have worked. */
 const MUTANTS: HandMutant[] = [
   {
-    file: FILE,
+    file: POLICY,
     what: 'Submit also retries a request that may have reached TokenBay',
-    from: 'submit: [ERROR.tokenBayNotSent],',
-    to: 'submit: [ERROR.tokenBayNotSent, ERROR.tokenBayMaybeSent],',
+    from: 'errors: [ERROR.tokenBayNotSent],',
+    to: 'errors: [ERROR.tokenBayNotSent, ERROR.tokenBayMaybeSent],',
   },
   {
-    file: FILE,
+    file: POLICY,
     what: 'Submit also retries a 5xx (the task may exist)',
-    from: 'submit: [ERROR.tokenBayNotSent],',
-    to: 'submit: [ERROR.tokenBayNotSent, ERROR.tokenBayServer],',
+    from: 'errors: [ERROR.tokenBayNotSent],',
+    to: 'errors: [ERROR.tokenBayNotSent, ERROR.tokenBayServer],',
   },
   {
-    file: FILE,
+    file: POLICY,
     what: 'Submit no longer retries a request that never left',
-    from: 'submit: [ERROR.tokenBayNotSent],',
-    to: 'submit: [],',
+    from: 'errors: [ERROR.tokenBayNotSent],',
+    to: 'errors: [],',
   },
   {
-    file: FILE,
+    file: POLICY,
     what: 'No Task retries a throttled Lambda',
     from: 'errors: [RUNTIME_ERROR.throttled],',
     to: 'errors: [],',
+  },
+  {
+    file: POLICY,
+    what: 'Throttled Lambda retried without jitter',
+    from: "jitter: 'FULL',",
+    to: '',
   },
   {
     file: 'infra/video-workflow.ts',
@@ -58,56 +64,56 @@ const MUTANTS: HandMutant[] = [
     to: ".when(Condition.isPresent('$.task.retryAfterSeconds'), reportFailure)",
   },
   ...['tokenBayRateLimit', 'tokenBayServer', 'tokenBayMaybeSent', 'tokenBayNotSent'].map((name) => ({
-    file: FILE,
+    file: POLICY,
     what: `CheckStatus no longer retries ${name}`,
-    from: `const TRANSIENT_READ: readonly string[] = [`,
+    from: 'const TRANSIENT_READ = [',
     to: '',
     drop: `  ERROR.${name},\n`,
   })),
   ...['transferInterrupted', 'tokenBayServer', 'tokenBayMaybeSent'].map((name) => ({
-    file: FILE,
+    file: POLICY,
     what: `SaveToS3 no longer retries ${name}`,
-    from: `  save: [\n    ERROR.transferInterrupted,\n    ERROR.tokenBayServer,\n    ERROR.tokenBayMaybeSent,`,
-    to: `  save: [\n    ERROR.transferInterrupted,\n    ERROR.tokenBayServer,\n    ERROR.tokenBayMaybeSent,`.replace(
-      `\n    ERROR.${name},`,
+    from: 'errors: [ERROR.transferInterrupted, ERROR.tokenBayServer, ERROR.tokenBayMaybeSent, ...LOST_CONTAINER],',
+    to: 'errors: [ERROR.transferInterrupted, ERROR.tokenBayServer, ERROR.tokenBayMaybeSent, ...LOST_CONTAINER],'.replace(
+      `ERROR.${name}, `,
       '',
     ),
   })),
   ...['exit', 'timedOut', 'stateTimeout'].map((name) => ({
-    file: FILE,
-    what: `SaveToS3 no longer retries a dead container (${name})`,
-    from: `    ERROR.tokenBayMaybeSent,\n    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n    RUNTIME_ERROR.stateTimeout,\n  ],`,
-    to: `    ERROR.tokenBayMaybeSent,\n    RUNTIME_ERROR.exit,\n    RUNTIME_ERROR.timedOut,\n    RUNTIME_ERROR.stateTimeout,\n  ],`.replace(
-      `\n    RUNTIME_ERROR.${name},`,
+    file: POLICY,
+    what: `SaveToS3 and CheckStatus no longer retry a dead container (${name})`,
+    from: 'const LOST_CONTAINER = [RUNTIME_ERROR.exit, RUNTIME_ERROR.timedOut, RUNTIME_ERROR.stateTimeout]',
+    to: 'const LOST_CONTAINER = [RUNTIME_ERROR.exit, RUNTIME_ERROR.timedOut, RUNTIME_ERROR.stateTimeout]'.replace(
+      new RegExp(`RUNTIME_ERROR\\.${name}(, )?`),
       '',
     ),
   })),
   {
-    file: FILE,
+    file: POLICY,
     what: 'Chat messages are no longer retried',
-    from: 'notify: [ERROR.notify],',
-    to: 'notify: [],',
+    from: 'errors: [ERROR.notify],',
+    to: 'errors: [],',
   },
   {
-    file: FILE,
+    file: POLICY,
     what: 'A refused chat message (4xx) is retried',
-    from: 'notify: [ERROR.notify],',
-    to: 'notify: [ERROR.notify, ERROR.notifyRejected],',
+    from: 'errors: [ERROR.notify],',
+    to: 'errors: [ERROR.notify, ERROR.notifyRejected],',
   },
   {
-    file: FILE,
+    file: ERRORS,
     what: 'A retried error is renamed (the class and the Retry list drift apart)',
     from: "tokenBayNotSent: 'TokenBayNotSentError',",
     to: "tokenBayNotSent: 'TokenBayNotSent',",
   },
   {
-    file: FILE,
+    file: ERRORS,
     what: 'The error a state retries is renamed',
     from: "transferInterrupted: 'TransferInterruptedError',",
     to: "transferInterrupted: '',",
   },
   {
-    file: FILE,
+    file: ERRORS,
     what: 'Throttled Lambda named wrong',
     from: "throttled: 'Lambda.TooManyRequestsException',",
     to: "throttled: '',",

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 /** The files the retry table's hand mutants change, and the test that must catch them. */
 export const RETRY_TABLE_FILES = {
   errors: 'functions/core/errors.ts',
+  policy: 'functions/core/retry-policy.ts',
   workflow: 'infra/video-workflow.ts',
   test: 'test/infra/retry-table.test.ts',
 } as const;

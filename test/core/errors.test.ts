@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR, ERROR_CLASSES, isTransient, RETRY_ON } from '../../functions/core/errors.js';
+import { ERROR, ERROR_CLASSES } from '../../functions/core/errors.js';
+import { isTransient, STATE_RETRY } from '../../functions/core/retry-policy.js';
 
 /** The names Step Functions matches on are the names the errors carry, and nothing else. */
 describe('the error table', () => {
@@ -9,7 +10,7 @@ describe('the error table', () => {
   });
 
   it('never retries a submit that may have reached TokenBay', () => {
-    const submit = [...RETRY_ON.submit] as string[];
+    const submit = [...STATE_RETRY.submit.errors] as string[];
     for (const name of [
       ERROR.tokenBayMaybeSent,
       ERROR.tokenBayServer,
@@ -20,7 +21,7 @@ describe('the error table', () => {
   });
 
   it('retries a notification only when chat may take it later', () => {
-    expect(RETRY_ON.notify).toEqual([ERROR.notify]);
+    expect(STATE_RETRY.notify.errors).toEqual([ERROR.notify]);
   });
 
   it('treats only failed reads as transient', () => {

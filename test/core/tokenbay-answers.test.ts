@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  isTransient,
   TokenBayAuthError,
   TokenBayMaybeSentError,
   TokenBayNotSentError,
@@ -11,6 +10,7 @@ import {
   TokenBayRejectedError,
   TokenBayServerError,
 } from '../../functions/core/errors.js';
+import { isTransient } from '../../functions/core/retry-policy.js';
 import {
   classifyNetworkError,
   parseContentRange,

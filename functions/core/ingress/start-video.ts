@@ -1,5 +1,6 @@
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { BusyError } from '../errors.js';
+import { IN_FUNCTION_RETRY, retryWaitMs } from '../retry-policy.js';
 import { realSleep, type Sleep } from '../notify/after-rate-limit.js';
 import type { WorkflowInput } from '../workflow/execution-state.js';
 
@@ -9,19 +10,17 @@ export interface StartVideoDeps {
   stateMachineArn: string;
   sleep?: Sleep;
   now?: () => number;
+  /** In [0, 1): the jitter of the waits. */
+  random?: () => number;
 }
 
-/**
- * How long the ingress keeps retrying a throttled StartExecution: Slack and Discord give 3 s for
- * the whole answer, cold start included.
- */
-export const START_BUDGET_MS = 2000;
+const RETRY = IN_FUNCTION_RETRY.startExecution;
 
 /**
  * Starts the workflow, named after the platform's own id for the command (Slack `trigger_id`,
  * Discord interaction `id`). A redelivered command reuses the name, and Step Functions refuses a
  * second execution with it: that is how a retry never creates a second paid task. A throttled
- * start is retried with jittered backoff within START_BUDGET_MS, then answered as BusyError
+ * start is retried with jittered backoff within the retry table's budget (2 s), then answered as BusyError
  * ("clipbay is busy, try again in a minute"), never as a 5xx or silence.
  */
 export async function startVideo(
@@ -44,8 +43,8 @@ export async function startVideo(
     } catch (error) {
       if ((error as Error).name === 'ExecutionAlreadyExists') return 'duplicate';
       if (!isThrottled(error)) throw error;
-      const wait = Math.round(Math.random() * 100 * 2 ** attempt) + 50;
-      if (now() - startedAt + wait > START_BUDGET_MS) throw new BusyError({ cause: error });
+      const wait = Math.round(retryWaitMs(RETRY, attempt, deps.random));
+      if (now() - startedAt + wait > RETRY.budgetMs) throw new BusyError({ cause: error });
       await sleep(wait);
     }
   }

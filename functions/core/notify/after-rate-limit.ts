@@ -1,7 +1,8 @@
 import { NotifyError } from '../errors.js';
+import { IN_FUNCTION_RETRY } from '../retry-policy.js';
 
 /** The longest wait a step spends in its own Lambda honouring a platform's 429 (they time out at 30 s). */
-export const MAX_RATE_LIMIT_WAIT_MS = 10_000;
+const MAX_RATE_LIMIT_WAIT_MS = IN_FUNCTION_RETRY.chatRateLimit.maxWaitMs;
 
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
-import { DeadlineExceededError, isTransient } from '../errors.js';
+import { DeadlineExceededError } from '../errors.js';
+import { isTransient } from '../retry-policy.js';
 import type { TokenBayClient } from './client.js';
 import { deadlineFor, type Deadlines } from './deadline.js';
 import { isTerminal, type Task } from './task.js';

@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import { ERROR, TransferIntegrityError, TransferInterruptedError } from '../errors.js';
+import { IN_FUNCTION_RETRY } from '../retry-policy.js';
 import type { VideoContent } from '../tokenbay/client.js';
 
 export interface ResumingDownloadOptions {
-  /** How many times a broken download is reopened with `Range` before giving up. Default 3. */
+  /** How many times a broken download is reopened with `Range` before giving up (default: the retry table's). */
   maxResumes?: number;
   /** Told each time the download resumes, with the byte it resumes from. */
   onResume?: (offset: number, cause: unknown) => void;
@@ -28,7 +29,7 @@ export function resumingDownload(
   open: (offset: number) => Promise<VideoContent>,
   options: ResumingDownloadOptions = {},
 ): { stream: Readable; progress: DownloadProgress } {
-  const maxResumes = options.maxResumes ?? 3;
+  const maxResumes = options.maxResumes ?? IN_FUNCTION_RETRY.downloadResume.maxRetries;
   const progress: DownloadProgress = { bytes: 0, resumes: 0, totalLength: undefined, contentType: undefined };
 
   async function* bytes(): AsyncGenerator<Buffer> {

@@ -1,7 +1,8 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { systemClock, type Clock } from '../clock.js';
 import { DeadlineExceededError, TokenBayRateLimitError } from '../errors.js';
 import { buildSubmitBody } from '../request/build-submit-body.js';
+import { IN_FUNCTION_RETRY, nextWaitMs } from '../retry-policy.js';
 import type { TokenBayClient } from '../tokenbay/client.js';
 import {
   submitThrottledSchema,
@@ -16,16 +17,14 @@ export interface SubmitDeps {
   generationTimeoutSeconds: number;
   clock?: Clock;
   newClipId?: () => string;
+  /** In [0, 1): the jitter of the backoff. */
+  random?: () => number;
 }
-
-/** Without a Retry-After, the first wait after a 429 is about this (seconds); it doubles, jittered. */
-const BASE_BACKOFF_SECONDS = 2;
-const MAX_BACKOFF_SECONDS = 60;
 
 /**
  * Submit: `POST /v1/videos`. A request that may have reached TokenBay is never sent again (task
  * creation is not idempotent). A 429 is a refusal that created no task: Submit returns how long
- * to wait (TokenBay's Retry-After, or a jittered backoff), the state machine waits that long in a
+ * to wait (TokenBay's Retry-After, or the retry table's jittered backoff), the state machine waits that long in a
  * Wait state (no Lambda is held or billed meanwhile) and submits again, until the generation
  * deadline.
  */
@@ -43,12 +42,9 @@ export async function submitStep(deps: SubmitDeps, event: unknown): Promise<Subm
     };
   } catch (error) {
     if (!(error instanceof TokenBayRateLimitError)) throw error;
-    const previous = input.task?.retryAfterSeconds ?? BASE_BACKOFF_SECONDS / 2;
-    const backoff = Math.min(MAX_BACKOFF_SECONDS, previous * 2);
-    const retryAfterSeconds = Math.max(
-      1,
-      Math.ceil(error.retryAfterSeconds ?? randomInt(Math.ceil(backoff / 2), backoff + 1)),
-    );
+    const previousMs = (input.task?.retryAfterSeconds ?? 0) * 1000;
+    const backoffMs = nextWaitMs(IN_FUNCTION_RETRY.resubmit, previousMs, deps.random);
+    const retryAfterSeconds = Math.max(1, Math.ceil(error.retryAfterSeconds ?? backoffMs / 1000));
     if (clock.now() + retryAfterSeconds * 1000 >= deadline)
       throw new DeadlineExceededError(
         `TokenBay was still too busy to take the video after ${Math.round((clock.now() - input.requestedAt) / 1000)} s, so clipbay stopped trying. Nothing was made or charged; run the command again later.`,

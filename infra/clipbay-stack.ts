@@ -151,8 +151,8 @@ export class ClipbayStack extends Stack {
     });
     const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
     const stage = api.defaultStage!.node.defaultChild as CfnStage;
-    // Sized for the burst the README promises (200 commands at once, each one request) with room
-    // for their share-link visits; the sustained rate is far above any team's typing. Requests over
+    // Sized for the burst docs/OPERATING.md promises under "Capacity" (200 commands at once, each
+    // one request) with room for their share-link visits; the sustained rate is far above any team's typing. Requests over
     // it get 429 before any Lambda runs (the emulated account enforces the same bucket).
     stage.defaultRouteSettings = {
       throttlingBurstLimit: STAGE_THROTTLE.burst,

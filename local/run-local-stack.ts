@@ -1,6 +1,6 @@
 /**
  * Runs all of clipbay on this machine until SIGINT/SIGTERM: what `npm start` (local/start.ts) and
- * `npm run slack:socket` without STATE_MACHINE_ARN (local/slack-socket.ts) do. See README "Run it locally".
+ * `npm run slack:socket` without STATE_MACHINE_ARN (local/slack-socket.ts) do. See docs/RUNNING-LOCALLY.md.
  */
 import { resolve } from 'node:path';
 import { loadConfig } from '../functions/core/config.js';

@@ -1,6 +1,6 @@
 /**
  * `npm run slack:socket`: a real Slack workspace over Socket Mode, no public URL needed. Requires
- * SLACK_APP_TOKEN (xapp-, connections:write). See README "Connect Slack".
+ * SLACK_APP_TOKEN (xapp-, connections:write). See docs/RUNNING-LOCALLY.md, "Socket Mode: Slack without a public URL".
  *
  * - With STATE_MACHINE_ARN: in front of a deployed stack. Commands start executions on that state
  *   machine (AWS credentials from the usual chain, region from the ARN); the deployed Lambdas answer

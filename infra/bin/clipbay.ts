@@ -1,4 +1,4 @@
 import { createApp } from '../app.js';
 
-/** `npm run synth` / `npm run deploy`. Settings: `-c pollIntervalSeconds=15` (never below 5), see README. */
+/** `npm run synth` / `npm run deploy`. Settings: `-c pollIntervalSeconds=15` (never below 5), see docs/OPERATING.md, "Stack options". */
 createApp();

@@ -12,7 +12,7 @@ import { SimulatedVideo } from './simulated-video.js';
  * Bearer auth, 200-with-error business failures, the documented lifecycle over a configurable
  * time with `"50%"` progress strings, and Range downloads of a real, playable MP4.
  *
- * Prompt triggers (documented in the README):
+ * Prompt triggers (documented in docs/RUNNING-LOCALLY.md, "The TokenBay simulator"):
  * - `[fail]`   the task ends in FAILURE with a `fail_reason` halfway through.
  * - `[reject]` submit answers 200 with an `error` (content policy).
  * - `[never]`  the task stays IN_PROGRESS forever (to test deadlines).

@@ -1,6 +1,8 @@
 /**
- * Discord's documented limits for a message (content, embeds, components). A body over any of
- * them is refused whole: 400, code 50035 "Invalid Form Body".
+ * Discord's documented limits for a message (content, embeds, components) and a command's
+ * definition and autocomplete answer. A body over any of them is refused whole: 400, code 50035
+ * "Invalid Form Body". (Application Commands: option descriptions 1–100 characters, choice names
+ * and string values 1–100, at most 25 choices in an option or an autocomplete result.)
  */
 export const DISCORD_LIMITS = {
   content: 2000,
@@ -15,4 +17,7 @@ export const DISCORD_LIMITS = {
   buttonUrl: 512,
   buttonLabel: 80,
   customId: 100,
+  optionDescription: 100,
+  choices: 25,
+  choiceName: 100,
 } as const;

@@ -24,6 +24,8 @@ const optionSchema = z.object({
   name: z.string(),
   type: z.number().int(),
   value: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  /** Autocomplete only: the option the user is typing in. */
+  focused: z.boolean().optional(),
 });
 
 const attachmentSchema = z.object({

@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
 import * as z from 'zod';
 import { PrivateAnswerError } from '../../functions/core/errors.js';
+import { autocompleteChoices } from './discord-autocomplete.js';
 import { discordCommandDataSchema, parseDiscordOptions } from './discord-options.js';
 import { parseDiscordRerunId } from './discord-messages.js';
 import {
@@ -60,7 +61,7 @@ const ephemeral = (content: string): DiscordAnswer => ({
 const UNKNOWN = 'clipbay only understands the /video command and its buttons.';
 
 /**
- * Discord's interactions endpoint: verify, answer PING, map `/video` options with the shared
+ * Discord's interactions endpoint: verify, answer PING and option autocomplete, map `/video` options with the shared
  * grammar (or a Re-roll / Vertical button click), start the workflow named after the interaction
  * id, and answer type 5 (deferred) so the workflow can edit the response later. Usage errors
  * answer privately and start nothing.
@@ -87,6 +88,16 @@ export async function handleDiscordInteraction(
     return { status: 400, body: { error: 'Interaction for another application.' } };
   if (interaction.type === InteractionType.Ping)
     return { status: 200, body: { type: InteractionResponseType.Pong } };
+  if (interaction.type === InteractionType.ApplicationCommandAutocomplete) {
+    // Typing in an option: offer what the family table allows. Nothing starts, nothing is counted.
+    const data = discordCommandDataSchema.safeParse(interaction.data);
+    const choices =
+      data.success && data.data.name === 'video' ? autocompleteChoices(data.data, deps.defaultModel) : [];
+    return {
+      status: 200,
+      body: { type: InteractionResponseType.ApplicationCommandAutocompleteResult, data: { choices } },
+    };
+  }
 
   const channelId = interaction.channel_id ?? interaction.channel?.id;
   const user = interaction.member?.user ?? interaction.user;

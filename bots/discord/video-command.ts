@@ -1,33 +1,41 @@
 import { SlashCommandBuilder } from '@discordjs/builders';
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord-api-types/v10';
 import { DISCORD_OPTION } from './discord-options.js';
-import { MODEL_FAMILIES } from '../../functions/core/models/families.js';
+import { DISCORD_LIMITS } from './discord-limits.js';
+import {
+  DEFAULT_MODEL,
+  durationsOf,
+  familyOf,
+  labelsWith,
+  MODEL_FAMILIES,
+  type ModelFamily,
+} from '../../functions/core/models/families.js';
 
-const unique = (values: readonly string[]) => [...new Set(values)];
-const choices = (values: readonly string[]) => values.map((value) => ({ name: value, value }));
-
-/** Discord allows 25 choices per option; the family table stays well under. */
-const MODELS = MODEL_FAMILIES.flatMap((family) => family.models).slice(0, 25);
-const RATIOS = unique(MODEL_FAMILIES.flatMap((family) => family.ratios));
-const RESOLUTIONS = unique(MODEL_FAMILIES.flatMap((family) => family.resolutions));
-const MIN_DURATION = Math.min(
-  ...MODEL_FAMILIES.map((f) =>
-    f.durations.kind === 'range' ? f.durations.min : Math.min(...f.durations.values),
-  ),
-);
-const MAX_DURATION = Math.max(
-  ...MODEL_FAMILIES.map((f) =>
-    f.durations.kind === 'range' ? f.durations.max : Math.max(...f.durations.values),
-  ),
-);
+/** "Seconds (Veo 3.1: 4, 6, 8 · Seedance: 2 to 12 · …)", cut to Discord's description limit. */
+function durationDescription(families: readonly ModelFamily[]): string {
+  const full = `Seconds (${families.map((f) => `${f.label}: ${describe(f)}`).join(' · ')})`;
+  return full.length <= DISCORD_LIMITS.optionDescription
+    ? full
+    : 'Seconds (the model decides; you will be offered its choices)';
+}
+const describe = (family: ModelFamily) =>
+  family.durations.kind === 'tiers'
+    ? family.durations.values.join(', ')
+    : `${family.durations.min}–${family.durations.max}`;
 
 /**
  * The `/video` command as Discord shows it. Option names match the shared grammar's
- * (`DISCORD_OPTION`); choices come from the family table, and the shared validator still checks
- * each value against the chosen model. `prompt: help`, `prompt: models` and `prompt: usage` answer
- * privately.
+ * (`DISCORD_OPTION`). Model, duration, resolution and ratio autocomplete from the family table
+ * (bots/discord/discord-autocomplete.ts offers what the chosen model takes), and the shared
+ * validator still checks each value against the chosen model. `prompt: help`, `prompt: models`
+ * and `prompt: usage` answer privately.
  */
-export function videoCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody {
+export function videoCommand(
+  families: readonly ModelFamily[] = MODEL_FAMILIES,
+  defaultModel = DEFAULT_MODEL,
+): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  const durations = families.flatMap((family) => durationsOf(family.durations));
+  const audio = labelsWith('audio', families);
   return new SlashCommandBuilder()
     .setName('video')
     .setDescription('Make a video from a prompt (prompt: help for all options, usage for your usage)')
@@ -41,27 +49,22 @@ export function videoCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody 
     .addStringOption((o) =>
       o
         .setName(DISCORD_OPTION.model)
-        .setDescription('Which model (default Veo 3.1)')
-        .addChoices(...choices(MODELS)),
+        .setDescription(`Which model (default ${familyOf(defaultModel, families)?.label ?? defaultModel})`)
+        .setAutocomplete(true),
     )
     .addIntegerOption((o) =>
       o
         .setName(DISCORD_OPTION.duration)
-        .setDescription('Seconds (Veo: 4, 6, 8)')
-        .setMinValue(MIN_DURATION)
-        .setMaxValue(MAX_DURATION),
+        .setDescription(durationDescription(families))
+        .setMinValue(Math.min(...durations))
+        .setMaxValue(Math.max(...durations))
+        .setAutocomplete(true),
     )
     .addStringOption((o) =>
-      o
-        .setName(DISCORD_OPTION.resolution)
-        .setDescription('Resolution')
-        .addChoices(...choices(RESOLUTIONS)),
+      o.setName(DISCORD_OPTION.resolution).setDescription('Resolution').setAutocomplete(true),
     )
     .addStringOption((o) =>
-      o
-        .setName(DISCORD_OPTION.ratio)
-        .setDescription('Aspect ratio')
-        .addChoices(...choices(RATIOS)),
+      o.setName(DISCORD_OPTION.ratio).setDescription('Aspect ratio').setAutocomplete(true),
     )
     .addStringOption((o) =>
       o.setName(DISCORD_OPTION.negativePrompt).setDescription('What to avoid').setMaxLength(1000),
@@ -73,7 +76,9 @@ export function videoCommand(): RESTPostAPIChatInputApplicationCommandsJSONBody 
         .setMinValue(0)
         .setMaxValue(4_294_967_295),
     )
-    .addBooleanOption((o) => o.setName(DISCORD_OPTION.audio).setDescription('Generate sound (Veo 3.1)'))
+    .addBooleanOption((o) =>
+      o.setName(DISCORD_OPTION.audio).setDescription(audio ? `Generate sound (${audio})` : 'Generate sound'),
+    )
     .addAttachmentOption((o) => o.setName(DISCORD_OPTION.image).setDescription('First frame image'))
     .addStringOption((o) =>
       o.setName(DISCORD_OPTION.imageUrl).setDescription('First frame image, as an https link'),

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ConfigError } from './errors.js';
-import { DEFAULT_MODEL, familyOf } from './models/families.js';
+import { DEFAULT_MODEL, familyOf, idPrefixesText } from './models/families.js';
 import type { UsageLimits } from './usage/usage-limits.js';
 
 /**
@@ -137,7 +137,7 @@ const environmentSchema = z.object({
   TOKENBAY_API_KEY: optionalText,
   TOKENBAY_BASE_URL: url('https://api.tokenbay.com'),
   DEFAULT_MODEL: text(DEFAULT_MODEL).transform((model, ctx) =>
-    familyOf(model) ? model : fail(ctx, `must name a veo, seedance or happyhorse model (got "${model}")`),
+    familyOf(model) ? model : fail(ctx, `must name a ${idPrefixesText()} model (got "${model}")`),
   ),
   POLL_INTERVAL_SECONDS: integer(15, {
     min: MIN_POLL_INTERVAL_SECONDS,

@@ -5,6 +5,8 @@ export interface DiscordOption {
   name: string;
   type: number;
   value: string | number | boolean;
+  /** Autocomplete interactions: the option being typed in (its value is the text so far). */
+  focused?: boolean;
 }
 
 /** The `data` of a `/video` command interaction with these options. */

@@ -65,6 +65,52 @@ describe('Discord /video through the real HTTP path', () => {
     expect(await response.json()).toEqual({ type: InteractionResponseType.Pong });
   });
 
+  it('autocompletes what the chosen model takes (type 4 → type 8), starting nothing', async () => {
+    const before = executions();
+    const typing = (options: DiscordOption[]) =>
+      signed(
+        discordInteraction({
+          id: snowflake(),
+          type: InteractionType.ApplicationCommandAutocomplete,
+          applicationId: stack.discordApplicationId,
+          guildId: '300000000000000003',
+          data: videoCommandData([{ name: 'prompt', type: 3, value: 'a corgi' }, ...options]),
+        }),
+      ).then(async (response) => ({ status: response.status, body: await response.json() }));
+
+    // Seedance takes 2–12 s: typing "1" offers 10, 11 and 12.
+    expect(
+      await typing([
+        { name: 'model', type: 3, value: 'seedance-1-0-pro' },
+        { name: 'duration', type: 4, value: '1', focused: true },
+      ]),
+    ).toEqual({
+      status: 200,
+      body: {
+        type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+        data: {
+          choices: [
+            { name: '10 s', value: 10 },
+            { name: '11 s', value: 11 },
+            { name: '12 s', value: 12 },
+          ],
+        },
+      },
+    });
+    // No model chosen: the default model's (Veo 3.1) ratios.
+    const ratios = await typing([{ name: 'ratio', type: 3, value: '', focused: true }]);
+    expect(ratios.body).toEqual({
+      type: InteractionResponseType.ApplicationCommandAutocompleteResult,
+      data: {
+        choices: [
+          { name: '16:9', value: '16:9' },
+          { name: '9:16', value: '9:16' },
+        ],
+      },
+    });
+    expect(executions()).toBe(before);
+  });
+
   it('defers a valid command (type 5) and starts exactly one execution', async () => {
     const before = executions();
     const interaction = commandInteraction(stack.discordApplicationId, 'a corgi surfing');

@@ -1,19 +1,32 @@
-import { describeDurations, MODEL_FAMILIES } from '../models/families.js';
+import {
+  describeDurations,
+  idPrefixesText,
+  labelsWith,
+  MODEL_FAMILIES,
+  type ModelFamily,
+} from '../models/families.js';
+
+const unique = (values: readonly string[]) => [...new Set(values)];
 
 /**
  * Help and model list, as plain text with light markdown that both Slack (mrkdwn) and Discord
- * render: `*bold*` is not used because the two disagree on it; backticks work on both.
+ * render: `*bold*` is not used because the two disagree on it; backticks work on both. What the
+ * families offer comes from the family table, so a new family shows here without an edit.
  */
-export function helpText(defaultModel: string): string {
+export function helpText(defaultModel: string, families: readonly ModelFamily[] = MODEL_FAMILIES): string {
+  const resolutions = unique(families.flatMap((family) => family.resolutions))
+    .sort((a, b) => parseInt(a, 10) - parseInt(b, 10))
+    .join('|');
+  const ratios = unique(families.flatMap((family) => family.ratios));
   return [
     'Make a video from a prompt:',
     '`/video a corgi surfing at sunset --duration 8 --ratio 9:16`',
     '',
     'Options (all optional):',
     '`--model ID` which model (see `/video models`), default `' + defaultModel + '`',
-    '`--duration N` seconds · `--resolution 720p|1080p` · `--ratio 16:9|9:16|…`',
+    `\`--duration N\` seconds · \`--resolution ${resolutions}\` · \`--ratio ${ratios.slice(0, 2).join('|')}${ratios.length > 2 ? '|…' : ''}\``,
     '`--negative "TEXT"` what to avoid · `--seed N` for repeatable results',
-    '`--audio` / `--no-audio` sound (Veo 3.1) · `--image URL` first frame (repeat for several)',
+    `\`--audio\` / \`--no-audio\` sound (${labelsWith('audio', families)}) · \`--image URL\` first frame (repeat for several)`,
     '`--last-frame URL` last frame · `--ref URL` reference image (repeatable)',
     '',
     '`/video usage` shows what you made today and this month, and what is left under the team’s limits.',
@@ -22,9 +35,9 @@ export function helpText(defaultModel: string): string {
   ].join('\n');
 }
 
-export function modelsText(defaultModel: string): string {
-  const lines = ['Models (any id starting with veo, seedance or happyhorse is passed through):'];
-  for (const family of MODEL_FAMILIES) {
+export function modelsText(defaultModel: string, families: readonly ModelFamily[] = MODEL_FAMILIES): string {
+  const lines = [`Models (any id starting with ${idPrefixesText(families)} is passed through):`];
+  for (const family of families) {
     lines.push(
       '',
       `${family.label}: ${family.models.map((m) => '`' + m + '`' + (m === defaultModel ? ' (default)' : '')).join(', ')}`,

@@ -1,14 +1,15 @@
 /**
- * The model families TokenBay serves, as data. To support a new model id, add it to `models`;
- * an id that is not listed but matches `idPattern` is accepted and passed through, and TokenBay's
- * own error message reaches the user if it rejects a value.
+ * The model families TokenBay serves, as data, and the one place a family is described: the
+ * request schema, the validator, `/video help` and `/video models`, the configuration check of
+ * DEFAULT_MODEL, the request builder and the Discord command (its option descriptions and its
+ * autocomplete) all read this table. To support a new model id, add it to `models`; to support a
+ * new family, add an entry. An id that is not listed but matches `idPattern` is accepted and
+ * passed through, and TokenBay's own error message reaches the user if it rejects a value.
  *
  * Field names and allowed values follow the families' own public APIs (Google's Veo 3.1,
  * ByteDance's Seedance, Alibaba's HappyHorse), since TokenBay's pages do not list them per model:
  * they are defaults to offer, and TokenBay's answer is the authority.
  */
-
-export type FamilyId = 'veo' | 'seedance' | 'happyhorse';
 
 /** Where a request field goes in the submit body, per family. */
 export interface FamilyFields {
@@ -33,8 +34,11 @@ export type DurationRule =
   { kind: 'tiers'; values: readonly number[] } | { kind: 'range'; min: number; max: number };
 
 export interface ModelFamily {
-  id: FamilyId;
+  /** Stable id, carried in every request (lower case letters, digits and dashes). */
+  id: string;
   label: string;
+  /** How the family's model ids start, as users are told ("ids start with veo, …"). */
+  idPrefix: string;
   idPattern: RegExp;
   /** Known model ids, the first one is the family's suggested default. */
   models: readonly string[];
@@ -59,6 +63,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
   {
     id: 'veo',
     label: 'Veo 3.1',
+    idPrefix: 'veo',
     idPattern: /^veo/i,
     models: ['veo-3.1-generate-preview', 'veo-3.1-fast-generate-preview'],
     fields: {
@@ -85,6 +90,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
   {
     id: 'seedance',
     label: 'Seedance',
+    idPrefix: 'seedance',
     idPattern: /^(doubao-)?seedance/i,
     models: ['seedance-1-0-pro', 'seedance-1-0-lite'],
     fields: {
@@ -109,6 +115,7 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
   {
     id: 'happyhorse',
     label: 'HappyHorse',
+    idPrefix: 'happyhorse',
     idPattern: /^happyhorse/i,
     models: ['happyhorse-1.0-t2v', 'happyhorse-1.0-i2v', 'happyhorse-1.0-r2v', 'happyhorse-1.0-video-edit'],
     fields: {
@@ -136,15 +143,42 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
 export const DEFAULT_MODEL = 'veo-3.1-generate-preview';
 
 /** The family a model id belongs to, by pattern; undefined when no family claims it. */
-export function familyOf(model: string): ModelFamily | undefined {
-  return MODEL_FAMILIES.find((family) => family.idPattern.test(model));
+export function familyOf(
+  model: string,
+  families: readonly ModelFamily[] = MODEL_FAMILIES,
+): ModelFamily | undefined {
+  return families.find((family) => family.idPattern.test(model));
 }
 
 /** Whether a model id names an editing task, which gets the longer deadline. */
-export function isEditModel(model: string): boolean {
-  return familyOf(model)?.editPattern?.test(model) ?? false;
+export function isEditModel(model: string, families: readonly ModelFamily[] = MODEL_FAMILIES): boolean {
+  return familyOf(model, families)?.editPattern?.test(model) ?? false;
 }
 
 export function describeDurations(rule: DurationRule): string {
   return rule.kind === 'tiers' ? rule.values.join(', ') : `${rule.min} to ${rule.max}`;
+}
+
+/** Every duration a family takes, in order (a range, spelled out). */
+export function durationsOf(rule: DurationRule): number[] {
+  if (rule.kind === 'tiers') return [...rule.values];
+  return Array.from({ length: rule.max - rule.min + 1 }, (_, i) => rule.min + i);
+}
+
+/** "a, b or c": for the words users read. */
+export function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
+/** How model ids start, for messages: "veo, seedance or happyhorse". */
+export function idPrefixesText(families: readonly ModelFamily[] = MODEL_FAMILIES): string {
+  return orList(families.map((family) => family.idPrefix));
+}
+
+/** The labels of the families that have a field ("Veo 3.1"), for messages. */
+export function labelsWith(
+  field: 'audio' | 'negativePrompt',
+  families: readonly ModelFamily[] = MODEL_FAMILIES,
+): string {
+  return orList(families.filter((family) => family.fields[field]).map((family) => family.label));
 }

@@ -1,13 +1,19 @@
-import { familyOf } from '../models/families.js';
+import { MODEL_FAMILIES, type ModelFamily } from '../models/families.js';
 import type { VideoRequest } from './video-request.js';
 
 /** The JSON body of `POST /v1/videos`, shaped for the request's model family. */
 export type SubmitBody = Record<string, unknown> & { model: string; prompt: string };
 
 /** The one request builder: a validated `VideoRequest` → the body its family expects. */
-export function buildSubmitBody(request: VideoRequest): SubmitBody {
-  const family = familyOf(request.model);
-  if (!family) throw new Error(`No model family for validated model ${request.model}`);
+export function buildSubmitBody(
+  request: VideoRequest,
+  families: readonly ModelFamily[] = MODEL_FAMILIES,
+): SubmitBody {
+  // The request names its family; the family must also claim the model (a request that says
+  // `veo` for `sora-2` was not made by the validator).
+  const family = families.find((candidate) => candidate.id === request.family);
+  if (!family?.idPattern.test(request.model))
+    throw new Error(`No model family for validated model ${request.model} (family ${request.family})`);
   const { fields } = family;
 
   const body: SubmitBody = { model: request.model, prompt: request.prompt };

@@ -1,12 +1,21 @@
 import { UsageError } from '../errors.js';
-import { describeDurations, familyOf, type ModelFamily } from '../models/families.js';
+import {
+  describeDurations,
+  familyOf,
+  idPrefixesText,
+  labelsWith,
+  MODEL_FAMILIES,
+  type ModelFamily,
+} from '../models/families.js';
 import { Problems } from './problems.js';
 import { imageUrlProblem, normalizeLink, textProblem } from './text-checks.js';
-import { videoRequestSchema, type RawVideoOptions, type VideoRequest } from './video-request.js';
+import { videoRequestSchemaFor, type RawVideoOptions, type VideoRequest } from './video-request.js';
 
 export interface ValidateOptions {
   /** Used when the command names no model. */
   defaultModel: string;
+  /** The family table (the deployed one unless a test brings its own). */
+  families?: readonly ModelFamily[];
 }
 
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
@@ -22,10 +31,11 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
   const model = raw.model?.trim() || options.defaultModel;
   if (!MODEL_ID.test(model))
     throw new UsageError(`"${model.slice(0, 40)}" is not a model id. See /video models.`);
-  const family = familyOf(model);
+  const families = options.families ?? MODEL_FAMILIES;
+  const family = familyOf(model, families);
   if (!family)
     throw new UsageError(
-      `Unknown model "${model}". Model ids start with veo, seedance or happyhorse; see /video models for the list.`,
+      `Unknown model "${model}". Model ids start with ${idPrefixesText(families)}; see /video models for the list.`,
     );
 
   const problems = new Problems();
@@ -54,7 +64,9 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
   const seed = readSeed(raw.seed, problems);
 
   if (raw.audio === true && !family.fields.audio)
-    problems.add(`${family.label} does not generate audio; drop --audio or pick a Veo 3.1 model.`);
+    problems.add(
+      `${family.label} does not generate audio; drop --audio or pick a ${labelsWith('audio', families)} model.`,
+    );
   const audio = family.fields.audio ? raw.audio : undefined;
 
   // Links are checked and sent in the URL parser's form: the form that was checked is the one sent.
@@ -90,7 +102,7 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
 
   problems.throwIfAny();
 
-  return videoRequestSchema.parse({
+  return videoRequestSchemaFor(families).parse({
     prompt: raw.prompt.trim(),
     model,
     family: family.id,

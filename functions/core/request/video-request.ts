@@ -1,24 +1,31 @@
 import * as z from 'zod';
+import { MODEL_FAMILIES, type ModelFamily } from '../models/families.js';
 
 /**
  * The one neutral request inside clipbay: what Slack and Discord commands both become, what the
  * state machine carries, and what the request builder turns into a TokenBay body. Validated
  * values only; `validateVideoRequest` is the only way to make one from user input.
  */
-export const videoRequestSchema = z.object({
-  prompt: z.string().min(1),
-  model: z.string().min(1),
-  family: z.enum(['veo', 'seedance', 'happyhorse']),
-  duration: z.number().int().positive(),
-  resolution: z.string().min(1),
-  ratio: z.string().min(1),
-  negativePrompt: z.string().optional(),
-  seed: z.number().int().nonnegative().optional(),
-  audio: z.boolean().optional(),
-  images: z.array(z.string().url()).default([]),
-  lastFrame: z.string().url().optional(),
-  references: z.array(z.string().url()).default([]),
-});
+export function videoRequestSchemaFor(families: readonly ModelFamily[]) {
+  return z.object({
+    prompt: z.string().min(1),
+    model: z.string().min(1),
+    family: z.string().refine((id) => families.some((family) => family.id === id), {
+      message: `must be one of the model families (${families.map((family) => family.id).join(', ')})`,
+    }),
+    duration: z.number().int().positive(),
+    resolution: z.string().min(1),
+    ratio: z.string().min(1),
+    negativePrompt: z.string().optional(),
+    seed: z.number().int().nonnegative().optional(),
+    audio: z.boolean().optional(),
+    images: z.array(z.string().url()).default([]),
+    lastFrame: z.string().url().optional(),
+    references: z.array(z.string().url()).default([]),
+  });
+}
+
+export const videoRequestSchema = videoRequestSchemaFor(MODEL_FAMILIES);
 
 export type VideoRequest = z.infer<typeof videoRequestSchema>;
 

@@ -93,7 +93,7 @@ export class AwsEndpoint {
           throw new AwsServiceError('SerializationException', 'Request body too large.', 413);
         body = text;
       }
-      verifySignature(request, auth, found.secretAccessKey, json ? { payloadHash: sha256(body) } : {});
+      await verifySignature(request, auth, found.secretAccessKey, json ? { payloadHash: sha256(body) } : {});
       principal = found;
     } catch (error) {
       req.resume();

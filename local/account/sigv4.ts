@@ -1,8 +1,15 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { Sha256 } from '@smithy/core/checksum';
+import { AMZ_DATE_HEADER, SHA256_HEADER, SignatureV4, UNSIGNED_PAYLOAD } from '@smithy/signature-v4';
+import type { HeaderBag, HttpRequest, QueryParameterBag } from '@smithy/types';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 /**
  * AWS Signature Version 4, both ways: the local account verifies every request the SDKs send it
  * (Authorization header or presigned query), and signs what it forwards to an S3-compatible server.
+ * The canonical request, string to sign and signing key are all made by `@smithy/signature-v4`,
+ * the signer the AWS SDK itself uses, so the account cannot drift from what the SDKs send; this
+ * module only reads who signed, checks the clock and the scope, and tells the signer exactly what
+ * the request signed (its signed headers, its payload hash, its time).
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
  */
 export interface SignableRequest {
@@ -36,6 +43,19 @@ export interface ParsedAuthorization {
   presigned: boolean;
 }
 
+export interface VerifyOptions {
+  /** The body's SHA-256, for services whose body the endpoint reads (the JSON APIs). */
+  payloadHash?: string;
+  nowMs?: number;
+  /**
+   * S3's rule for the canonical path: the path exactly as sent, neither normalised (`.`, `..`,
+   * `//`) nor URI-encoded again. By default it applies when the credential scope names `s3`, as
+   * the SDK's S3 client signs (`uriEscapePath: false`); every other service's path is normalised
+   * and encoded a second time.
+   */
+  signsPathAsSent?: boolean;
+}
+
 export class SignatureError extends Error {
   constructor(
     readonly code:
@@ -57,7 +77,8 @@ const ALGORITHM = 'AWS4-HMAC-SHA256';
  * A request's headers as SigV4 canonicalises them, from Node's `rawHeaders` (name, value, name,
  * value…): names lowercased; a header sent more than once becomes one, its values trimmed, inner
  * runs of spaces collapsed, and joined with `,`. (Node's `headers` joins repeats with `, `, which
- * would refuse a correctly signed request.)
+ * would refuse a correctly signed request.) The signer takes one value a name, so the join of
+ * repeated headers has to happen here; it trims and collapses the joined value the same way again.
  * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request
  */
 export function canonicalHeaderValues(rawHeaders: readonly string[]): Record<string, string> {
@@ -80,7 +101,7 @@ export function parseAuthorization(request: SignableRequest): ParsedAuthorizatio
         header.trim(),
       );
     if (!match) throw new SignatureError('IncompleteSignature', 'Authorization header is not SigV4.');
-    const amzDate = request.headers['x-amz-date'];
+    const amzDate = request.headers[AMZ_DATE_HEADER];
     if (!amzDate) throw new SignatureError('IncompleteSignature', 'x-amz-date is missing.');
     return {
       accessKeyId: match[1]!,
@@ -121,15 +142,16 @@ export function parseAuthorization(request: SignableRequest): ParsedAuthorizatio
 
 /**
  * Checks a request's signature with the caller's secret key, and for presigned URLs that they have
- * not expired. `payloadHash` is the body's SHA-256 for services that sign the body (JSON APIs);
- * S3 signs the value of `x-amz-content-sha256` (or UNSIGNED-PAYLOAD for presigned URLs).
+ * not expired. The payload hash signed is `x-amz-content-sha256` where the request sends it (S3
+ * always does), else the body's SHA-256 (`options.payloadHash`); a presigned S3 URL signs
+ * UNSIGNED-PAYLOAD.
  */
-export function verifySignature(
+export async function verifySignature(
   request: SignableRequest,
   auth: ParsedAuthorization,
   secretAccessKey: string,
-  options: { payloadHash?: string; nowMs?: number } = {},
-): void {
+  options: VerifyOptions = {},
+): Promise<void> {
   const signingTime = parseAmzDate(auth.amzDate);
   const now = options.nowMs ?? Date.now();
   // The credential scope's date is part of the signing key: it must be the signing time's day.
@@ -140,10 +162,17 @@ export function verifySignature(
     );
   // Signed chunks (each chunk's own signature) are not checked here: refuse rather than accept
   // them unchecked. The AWS SDK v3 streams with STREAMING-UNSIGNED-PAYLOAD-TRAILER instead.
-  if (request.headers['x-amz-content-sha256']?.startsWith('STREAMING-AWS4-HMAC-SHA256'))
+  if (request.headers[SHA256_HEADER]?.startsWith('STREAMING-AWS4-HMAC-SHA256'))
     throw new SignatureError(
       'AccessDenied',
       'Signed aws-chunked payloads (STREAMING-AWS4-HMAC-SHA256-…) are not verified by the local account.',
+    );
+  // The signer always drops a `date` header before signing (it signs x-amz-date), so it cannot
+  // recompute a signature that covers one; no AWS SDK signs it. Refused rather than misjudged.
+  if (auth.signedHeaders.includes('date'))
+    throw new SignatureError(
+      'AccessDenied',
+      'A signed Date header is not verified by the local account: sign x-amz-date, as the AWS SDKs do.',
     );
   if (auth.presigned) {
     if (!Number.isInteger(auth.expiresSeconds) || auth.expiresSeconds! < 1 || auth.expiresSeconds! > 604_800)
@@ -155,18 +184,16 @@ export function verifySignature(
   } else if (Math.abs(now - signingTime) > 15 * 60_000) {
     throw new SignatureError('SignatureDoesNotMatch', 'Signature expired: the request time is too skewed.');
   }
-  const declared = request.headers['x-amz-content-sha256'];
+  const declared = request.headers[SHA256_HEADER];
   // Where the body was read (JSON APIs), its hash must be what was signed.
   if (!auth.presigned && declared && options.payloadHash && declared !== options.payloadHash)
     throw new SignatureError('SignatureDoesNotMatch', 'The body does not match its x-amz-content-sha256.');
-  const payloadHash = auth.presigned ? 'UNSIGNED-PAYLOAD' : (declared ?? options.payloadHash ?? sha256(''));
-  const query = auth.presigned ? request.query.filter(([k]) => k !== 'X-Amz-Signature') : request.query;
-  const expected = signature(
-    { ...request, query },
-    auth.signedHeaders,
-    payloadHash,
-    { date: auth.date, amzDate: auth.amzDate, region: auth.region, service: auth.service },
+  const expected = await expectedSignature(
+    request,
+    auth,
     secretAccessKey,
+    signedPayloadHash(request, auth, options.payloadHash),
+    options.signsPathAsSent ?? auth.service === 's3',
   );
   const a = Buffer.from(expected, 'hex');
   const b = Buffer.from(auth.signature, 'hex');
@@ -178,89 +205,118 @@ export function verifySignature(
 }
 
 /** Signs a request (header auth), returning the headers to add. */
-export function signRequest(
+export async function signRequest(
   request: SignableRequest,
   keys: SigningKeys,
   scope: { region: string; service: string },
   payloadHash: string,
   nowMs = Date.now(),
-): Record<string, string> {
-  const amzDate = new Date(nowMs)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-  const date = amzDate.slice(0, 8);
-  const added: Record<string, string> = {
-    'x-amz-date': amzDate,
-    'x-amz-content-sha256': payloadHash,
-    ...(keys.sessionToken ? { 'x-amz-security-token': keys.sessionToken } : {}),
-  };
-  const headers = { ...request.headers, ...added };
-  const signedHeaders = Object.keys(headers)
-    .filter(
-      (h) => headers[h] !== undefined && (h === 'host' || h.startsWith('x-amz-') || h === 'content-type'),
-    )
-    .sort();
-  const sig = signature(
-    { ...request, headers },
-    signedHeaders,
-    payloadHash,
-    { date, amzDate, ...scope },
-    keys.secretAccessKey,
+): Promise<Record<string, string>> {
+  const headers = definedHeaders({ ...request.headers, [SHA256_HEADER]: payloadHash });
+  // Only what SigV4 requires (host, x-amz-*) and content-type are signed: the rest (content-length,
+  // range, …) may be rewritten on the way without the backend refusing the signature.
+  const unsignable = new Set(
+    Object.keys(headers).filter((h) => !(h === 'host' || h.startsWith('x-amz-') || h === 'content-type')),
+  );
+  const signer = new SignatureV4({
+    credentials: keys,
+    region: scope.region,
+    service: scope.service,
+    sha256: Sha256,
+    uriEscapePath: scope.service !== 's3',
+    applyChecksum: false,
+  });
+  const signed = await signer.sign(smithyRequest(request.method, request.path, request.query, headers), {
+    signingDate: new Date(nowMs),
+    unsignableHeaders: unsignable,
+  });
+  const added = [AMZ_DATE_HEADER, SHA256_HEADER, 'x-amz-security-token', 'authorization'].flatMap((name) => {
+    const value = signed.headers[name];
+    return value === undefined ? [] : [[name, value] as const];
+  });
+  return Object.fromEntries(added);
+}
+
+/**
+ * The payload hash a request signed. Where the request signs `x-amz-content-sha256`, the signer
+ * reads the hash from that header whatever else applies, so a presigned request that signs it is
+ * checked with its value too.
+ */
+function signedPayloadHash(
+  request: SignableRequest,
+  auth: ParsedAuthorization,
+  bodyHash: string | undefined,
+): string {
+  const declared = request.headers[SHA256_HEADER];
+  if (declared !== undefined && (!auth.presigned || auth.signedHeaders.includes(SHA256_HEADER)))
+    return declared;
+  if (auth.presigned && auth.service === 's3') return UNSIGNED_PAYLOAD;
+  return bodyHash ?? sha256('');
+}
+
+/**
+ * The signature the caller's secret key gives this request, from the SDK's signer told exactly
+ * what the request signed: its signed headers only (those the signer would skip by default, such
+ * as user-agent, included when signed), its time, its scope's region and service, its payload
+ * hash. A presigned request goes through the same header signing: its X-Amz-* query parameters
+ * are in the canonical query as sent, and the x-amz-date header the signer always writes is left
+ * unsigned. The session token is not given to the signer: where signed it is already among the
+ * signed headers or in the query, and the signer would add it once more as a header.
+ */
+async function expectedSignature(
+  request: SignableRequest,
+  auth: ParsedAuthorization,
+  secretAccessKey: string,
+  payloadHash: string,
+  signsPathAsSent: boolean,
+): Promise<string> {
+  const signed = new Set(auth.signedHeaders);
+  const headers: HeaderBag = Object.fromEntries(auth.signedHeaders.map((h) => [h, request.headers[h] ?? '']));
+  // The signer reads the payload hash from x-amz-content-sha256 (there is no other way to give it
+  // one); where the request did not sign that header, it is there to be read, not signed.
+  if (!signed.has(SHA256_HEADER)) headers[SHA256_HEADER] = payloadHash;
+  const unsignable = new Set([SHA256_HEADER, AMZ_DATE_HEADER].filter((h) => !signed.has(h)));
+  const signer = new SignatureV4({
+    credentials: { accessKeyId: auth.accessKeyId, secretAccessKey },
+    region: auth.region,
+    service: auth.service,
+    sha256: Sha256,
+    uriEscapePath: !signsPathAsSent,
+    applyChecksum: false,
+  });
+  const result = await signer.sign(smithyRequest(request.method, request.path, request.query, headers), {
+    signingDate: new Date(parseAmzDate(auth.amzDate)),
+    signableHeaders: signed,
+    unsignableHeaders: unsignable,
+  });
+  return /Signature=([0-9a-f]{64})$/.exec(result.headers.authorization ?? '')?.[1] ?? '';
+}
+
+/** The request as the signer takes it; a query parameter sent more than once becomes a list. */
+function smithyRequest(
+  method: string,
+  path: string,
+  query: readonly [string, string][],
+  headers: HeaderBag,
+): HttpRequest {
+  const values = new Map<string, string[]>();
+  for (const [key, value] of query) values.set(key, [...(values.get(key) ?? []), value]);
+  const bag: QueryParameterBag = Object.fromEntries(
+    [...values].map(([key, list]) => [key, list.length === 1 ? list[0]! : list]),
   );
   return {
-    ...added,
-    authorization: `${ALGORITHM} Credential=${keys.accessKeyId}/${date}/${scope.region}/${scope.service}/aws4_request, SignedHeaders=${signedHeaders.join(';')}, Signature=${sig}`,
+    method: method.toUpperCase(),
+    protocol: 'http:',
+    hostname: headers.host ?? '',
+    path,
+    query: bag,
+    headers,
   };
 }
 
-function signature(
-  request: SignableRequest,
-  signedHeaders: string[],
-  payloadHash: string,
-  scope: { date: string; amzDate: string; region: string; service: string },
-  secretAccessKey: string,
-): string {
-  const canonicalHeaders = signedHeaders
-    .map((name) => `${name}:${(request.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`)
-    .join('');
-  const canonicalRequest = [
-    request.method.toUpperCase(),
-    canonicalPath(request.path, scope.service),
-    canonicalQuery(request.query),
-    canonicalHeaders,
-    signedHeaders.join(';'),
-    payloadHash,
-  ].join('\n');
-  const credentialScope = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
-  const stringToSign = [ALGORITHM, scope.amzDate, credentialScope, sha256(canonicalRequest)].join('\n');
-  let key = hmac(`AWS4${secretAccessKey}`, scope.date);
-  for (const part of [scope.region, scope.service, 'aws4_request']) key = hmac(key, part);
-  return createHmac('sha256', key).update(stringToSign).digest('hex');
-}
-
-/** S3 signs the path as sent; other services normalise it and encode each segment again. */
-function canonicalPath(path: string, service: string): string {
-  if (service === 's3') return path || '/';
-  const normalized = (path || '/').replace(/\/+/g, '/');
-  return normalized
-    .split('/')
-    .map((segment) => encodeRfc3986(segment))
-    .join('/');
-}
-
-function canonicalQuery(query: [string, string][]): string {
-  return query
-    .map(([k, v]) => [encodeRfc3986(k), encodeRfc3986(v)] as const)
-    .sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-}
-
-function encodeRfc3986(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+function definedHeaders(headers: Record<string, string | undefined>): HeaderBag {
+  return Object.fromEntries(
+    Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 }
 
@@ -272,8 +328,4 @@ function parseAmzDate(amzDate: string): number {
 
 export function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
-}
-
-function hmac(key: string | Buffer, data: string): Buffer {
-  return createHmac('sha256', key).update(data).digest();
 }

@@ -181,7 +181,7 @@ export class S3Service {
     return { ...base, action: 's3:PutObject', resource: object, kind: 'other' };
   }
 
-  private forward(
+  private async forward(
     req: IncomingMessage,
     rawPath: string,
     query: [string, string][],
@@ -204,7 +204,7 @@ export class S3Service {
     if (length !== undefined) headers['content-length'] = String(length);
     const basePath = target.pathname.replace(/\/$/, '');
     const path = `${basePath}${rawPath}`;
-    const signed = signRequest(
+    const signed = await signRequest(
       { method: req.method ?? 'GET', path, query, headers },
       this.backend.keys,
       { region: this.backend.region, service: 's3' },

@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { bundle } from '../local/tools/bundle-report.js';
+import { bundle } from '../infra/bundle-report.js';
 
 const run = promisify(execFile);
 const PROBE = fileURLToPath(new URL('./ingress-probe.mjs', import.meta.url));

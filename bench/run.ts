@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
-import { bundle, LAMBDAS } from '../local/tools/bundle-report.js';
+import { bundle, LAMBDAS } from '../infra/bundle-report.js';
 import { measureCost, POLL_INTERVAL_SECONDS, PRICE, STEP_COST } from './cost.js';
 import {
   INGRESS_VARIANTS,

@@ -10,14 +10,14 @@ import {
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fileURLToPath } from 'node:url';
-import { LAMBDA_BUNDLING } from './lambda-bundling.js';
+import { LAMBDA_BUNDLING, LEFT_OUT_MODULE, PROJECT_ROOT } from './lambda-bundling.js';
 
 const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
 
 export interface ClipbayFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
   /** Handler file in functions/, e.g. `submit.ts`. */
   handlerFile: string;
-  /** Packages to leave out of the bundle beyond the AWS SDK (which the runtime provides). */
+  /** Packages to leave out of the bundle (none by default: the AWS SDK is bundled too). */
   externalModules?: string[];
   /**
    * Map stack traces to the sources at run time (`--enable-source-maps`). It costs about 250 ms of
@@ -54,6 +54,9 @@ export class ClipbayFunction extends NodejsFunction {
       memorySize: 256,
       timeout: Duration.seconds(30),
       tracing: Tracing.ACTIVE,
+      // esbuild runs here, whatever folder the synth was started from (LEFT_OUT_MODULE is relative).
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: `${PROJECT_ROOT}package-lock.json`,
       environment: {
         ...(sourceMapsAtRuntime ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
         POWERTOOLS_SERVICE_NAME: 'clipbay',
@@ -66,6 +69,8 @@ export class ClipbayFunction extends NodejsFunction {
         sourceMap: LAMBDA_BUNDLING.sourceMap,
         target: LAMBDA_BUNDLING.target,
         externalModules: [...LAMBDA_BUNDLING.external, ...externalModules],
+        mainFields: [...LAMBDA_BUNDLING.mainFields],
+        esbuildArgs: { '--alias': LAMBDA_BUNDLING.leftOut.map((name) => `${name}=./${LEFT_OUT_MODULE}`) },
       },
       ...rest,
     });

@@ -12,7 +12,7 @@ import {
 } from 'discord-api-types/v10';
 import type { FailureReport, FinishedVideo, ProgressUpdate } from '../../functions/core/notify/notifier.js';
 import type { MessageRenderer } from '../../functions/core/notify/platform-notifier.js';
-import type { Requester } from '../../functions/core/workflow/execution-state.js';
+import type { Requester } from '../../functions/core/chat/requester.js';
 import { DISCORD_LIMITS as LIMIT } from './discord-limits.js';
 import { clip, clipEscapedMarkdown } from '../../functions/core/messages/fit-text.js';
 import * as wording from '../../functions/core/messages/wording.js';

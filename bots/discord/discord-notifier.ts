@@ -3,7 +3,6 @@ import { Routes } from 'discord-api-types/v10';
 import { systemClock, type Clock } from '../../functions/core/clock.js';
 import { NotifyRejectedError } from '../../functions/core/errors.js';
 import { discordFinishedWithClipMessage, discordRenderer, type DiscordMessage } from './discord-messages.js';
-import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
 import { CHAT_TIMEOUT_MS } from '../../functions/core/notify/chat-timeout.js';
 import { discordNotifyError } from './discord-errors.js';
 import { PlatformNotifier } from '../../functions/core/notify/platform-notifier.js';
@@ -24,7 +23,7 @@ import {
   sendWithAttachment,
 } from './discord-attachment.js';
 
-type DiscordTarget = Extract<ReplyTarget, { platform: 'discord' }>;
+import { discordPlatform, type DiscordReplyTarget as DiscordTarget } from './discord-platform.js';
 
 export interface DiscordNotifierOptions {
   /** `https://discord.com/api` or a local stand-in (DISCORD_API_BASE); v10 is appended. */
@@ -57,7 +56,7 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
   private readonly botToken: string | undefined;
 
   constructor(options: DiscordNotifierOptions) {
-    super('discord', 'Discord', discordRenderer);
+    super(discordPlatform, discordRenderer);
     this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;
     this.uploadTimeoutMs = options.uploadTimeoutMs ?? UPLOAD_TIMEOUT_MS;
     this.api = `${options.apiBase.replace(/\/+$/, '')}/v10`;

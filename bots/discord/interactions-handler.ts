@@ -3,6 +3,7 @@ import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-
 import * as z from 'zod';
 import { PrivateAnswerError } from '../../functions/core/errors.js';
 import { autocompleteChoices } from './discord-autocomplete.js';
+import { discordPlatform, type DiscordReplyTarget } from './discord-platform.js';
 import { discordCommandDataSchema, parseDiscordOptions } from './discord-options.js';
 import { parseDiscordRerunId } from './discord-messages.js';
 import {
@@ -105,12 +106,12 @@ export async function handleDiscordInteraction(
   const context: CommandContext = {
     id: interaction.id,
     replyTo: {
-      platform: 'discord',
+      platform: discordPlatform.id,
       applicationId: interaction.application_id,
       interactionToken: interaction.token,
       channelId,
-      ...(interaction.guild_id ? { guildId: interaction.guild_id } : {}),
-    },
+      ...(interaction.guild_id ? { workspaceId: interaction.guild_id } : {}),
+    } satisfies DiscordReplyTarget,
     requestedBy: { id: user.id, name: user.global_name ?? user.username ?? user.id },
   };
 

@@ -1,9 +1,8 @@
 import { NotifyError, NotifyRejectedError } from '../../functions/core/errors.js';
 import type { SlackMessage } from './slack-messages.js';
-import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
 import { isTimeout } from '../../functions/core/notify/chat-timeout.js';
 
-type SlackTarget = Extract<ReplyTarget, { platform: 'slack' }>;
+import type { SlackReplyTarget as SlackTarget } from './slack-platform.js';
 
 /** The response_url expired or was used up (404/410): only the bot token can still reach the channel. */
 export class ResponseUrlGoneError extends NotifyRejectedError {}

@@ -5,6 +5,7 @@ import { decodeSlackText } from './slack-escapes.js';
 import { acceptCommand } from '../../functions/core/ingress/accept-command.js';
 import { RERUN, rerunVideo, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import { SLACK_ACTION, slackEphemeral, slackQueuedMessage } from './slack-messages.js';
+import { slackPlatform, type SlackReplyTarget } from './slack-platform.js';
 
 export const VIDEO_COMMAND = '/video';
 
@@ -31,11 +32,11 @@ export function createSlackApp(receiver: Receiver, deps: RerunDeps): App {
         {
           id: command.trigger_id,
           replyTo: {
-            platform: 'slack',
+            platform: slackPlatform.id,
             responseUrl: command.response_url,
             channelId: command.channel_id,
-            teamId: command.team_id,
-          },
+            workspaceId: command.team_id,
+          } satisfies SlackReplyTarget,
           requestedBy: { id: command.user_id, name: command.user_name },
         },
         deps,
@@ -62,12 +63,12 @@ export function createSlackApp(receiver: Receiver, deps: RerunDeps): App {
         {
           id: body.trigger_id,
           replyTo: {
-            platform: 'slack',
+            platform: slackPlatform.id,
             responseUrl: body.response_url,
             channelId: body.channel?.id ?? body.container.channel_id ?? '',
-            teamId: body.team?.id,
+            workspaceId: body.team?.id,
             keepOriginal: true,
-          },
+          } satisfies SlackReplyTarget,
           requestedBy: { id: body.user.id, name: body.user.username ?? body.user.name ?? body.user.id },
         },
         deps,

@@ -1,7 +1,7 @@
 import type { FailureReport, FinishedVideo, ProgressUpdate } from '../../functions/core/notify/notifier.js';
 import type { MessageRenderer } from '../../functions/core/notify/platform-notifier.js';
 import type { VideoRequest } from '../../functions/core/request/video-request.js';
-import type { Requester } from '../../functions/core/workflow/execution-state.js';
+import type { Requester } from '../../functions/core/chat/requester.js';
 import { clip, clipEscapedSlack } from '../../functions/core/messages/fit-text.js';
 import {
   formatElapsed,

@@ -2,7 +2,7 @@ import { WebClient } from '@slack/web-api';
 import { systemClock, type Clock } from '../../functions/core/clock.js';
 import { NotifyError } from '../../functions/core/errors.js';
 import { slackRenderer, type SlackMessage } from './slack-messages.js';
-import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
+import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 import { CHAT_TIMEOUT_MS } from '../../functions/core/notify/chat-timeout.js';
 import {
   LINK_ONLY_REASON,
@@ -21,7 +21,7 @@ import { postToResponseUrl, ResponseUrlGoneError } from './response-url.js';
 import { uploadClipToSlack } from './slack-upload.js';
 import { slackUploadComment } from './slack-messages.js';
 
-type SlackTarget = Extract<ReplyTarget, { platform: 'slack' }>;
+import { slackPlatform, type SlackReplyTarget as SlackTarget } from './slack-platform.js';
 
 export interface SlackNotifierOptions {
   /** `https://slack.com/api/` or a local stand-in (SLACK_API_URL). */
@@ -60,7 +60,7 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
   private readonly uploadTimeoutMs: number;
 
   constructor(options: SlackNotifierOptions) {
-    super('slack', 'Slack', slackRenderer);
+    super(slackPlatform, slackRenderer);
     this.fetchImpl = options.fetch ?? fetch;
     this.clock = options.clock ?? systemClock;
     this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;

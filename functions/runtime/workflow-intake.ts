@@ -1,8 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { ConfigError } from '../core/errors.js';
-import { requestFinder, type RerunDeps } from '../core/ingress/rerun-video.js';
-import { startVideo } from '../core/ingress/start-video.js';
-import { meteredIntake } from '../core/usage/metered-intake.js';
+import { platformWords } from '../../bots/platforms.js';
+import { composeIntake } from '../core/ingress/compose-intake.js';
+import type { RerunDeps } from '../core/ingress/rerun-video.js';
 import type { LambdaConfig } from './lambda-config.js';
 import { usageLedger } from './usage-ledger.js';
 
@@ -15,14 +15,12 @@ let sfn: SFNClient | undefined;
 export function workflowIntake(config: LambdaConfig): RerunDeps {
   if (!config.stateMachineArn) throw new ConfigError('STATE_MACHINE_ARN', 'is not set');
   // No SDK retries: a throttled start is retried by startVideo within the ack budget.
-  const client = (sfn ??= new SFNClient({ maxAttempts: 1 }));
-  const stateMachineArn = config.stateMachineArn;
-  return {
+  return composeIntake({
+    sfn: (sfn ??= new SFNClient({ maxAttempts: 1 })),
+    stateMachineArn: config.stateMachineArn,
+    ledger: usageLedger(config),
+    limits: config.usage.limits,
     defaultModel: config.defaultModel,
-    now: Date.now,
-    ...meteredIntake(usageLedger(config), config.usage.limits, (input) =>
-      startVideo({ sfn: client, stateMachineArn }, input),
-    ),
-    findRequest: requestFinder(client, stateMachineArn),
-  };
+    words: platformWords,
+  });
 }

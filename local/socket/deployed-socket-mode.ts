@@ -2,9 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
 import { loadConfig } from '../../functions/core/config.js';
 import { ConfigError } from '../../functions/core/errors.js';
-import { requestFinder } from '../../functions/core/ingress/rerun-video.js';
-import { startVideo } from '../../functions/core/ingress/start-video.js';
-import { meteredIntake } from '../../functions/core/usage/metered-intake.js';
+import { platformWords } from '../../bots/platforms.js';
+import { composeIntake } from '../../functions/core/ingress/compose-intake.js';
 import { UsageLedger } from '../../functions/core/usage/usage-ledger.js';
 import { startSocketModeLink, type SocketModeLink, type SocketModeState } from './socket-mode-link.js';
 
@@ -52,12 +51,14 @@ export function startDeployedSocketMode(env: Env, options: DeployedSocketModeOpt
   const link: SocketModeLink = startSocketModeLink({
     appToken: config.slack.appToken,
     slackApiUrl: config.slack.apiUrl,
-    deps: {
+    deps: composeIntake({
+      sfn,
+      stateMachineArn,
+      ledger,
+      limits: config.usage.limits,
       defaultModel: config.defaultModel,
-      now: Date.now,
-      ...meteredIntake(ledger, config.usage.limits, (input) => startVideo({ sfn, stateMachineArn }, input)),
-      findRequest: requestFinder(sfn, stateMachineArn),
-    },
+      words: platformWords,
+    }),
     log: options.log,
     ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),

@@ -4,9 +4,9 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { ClipbayConfig } from '../../functions/core/config.js';
-import { requestFinder, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
-import { startVideo } from '../../functions/core/ingress/start-video.js';
-import { meteredIntake } from '../../functions/core/usage/metered-intake.js';
+import { platformWords } from '../../bots/platforms.js';
+import { composeIntake } from '../../functions/core/ingress/compose-intake.js';
+import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import { UsageLedger } from '../../functions/core/usage/usage-ledger.js';
 import { LIMIT_SETTING, type UsageLimits } from '../../functions/core/usage/usage-limits.js';
 import { EmulatedAccount } from '../account/emulated-account.js';
@@ -287,12 +287,14 @@ export function operatorIntake(account: EmulatedAccount, config: ClipbayConfig):
   const ledger = table
     ? new UsageLedger(new DynamoDBClient({ ...account.operatorClientConfig(), maxAttempts: 2 }), table)
     : undefined;
-  return {
+  return composeIntake({
+    sfn,
+    stateMachineArn,
+    ledger,
+    limits: config.usage.limits,
     defaultModel: config.defaultModel,
-    now: Date.now,
-    ...meteredIntake(ledger, config.usage.limits, (input) => startVideo({ sfn, stateMachineArn }, input)),
-    findRequest: requestFinder(sfn, stateMachineArn),
-  };
+    words: platformWords,
+  });
 }
 
 /** The user's own credentials for their S3_ENDPOINT, from the usual AWS environment and files. */

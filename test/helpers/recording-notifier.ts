@@ -5,7 +5,7 @@ import type {
   Notifier,
   ProgressUpdate,
 } from '../../functions/core/notify/notifier.js';
-import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
+import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 
 export type Recorded =
   | { kind: 'progress'; target: ReplyTarget; update: ProgressUpdate; messageId: string | undefined }

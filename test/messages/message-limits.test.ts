@@ -11,7 +11,7 @@ import {
   slackProgressMessage,
   slackReducedFinishedMessage,
 } from '../../bots/slack/slack-messages.js';
-import type { Requester } from '../../functions/core/workflow/execution-state.js';
+import type { Requester } from '../../functions/core/chat/requester.js';
 import {
   discordRequester,
   failure,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError, NotifyRejectedError } from '../../functions/core/errors.js';
 import { DiscordNotifier } from '../../bots/discord/discord-notifier.js';
-import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
+import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { discordRequester, failure, finished, presignedUrl, progress } from '../helpers/message-fixtures.js';
 import { startStallingServer } from './stalling-server.js';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DiscordNotifier } from '../../bots/discord/discord-notifier.js';
 import { RESPONSE_URL_ONLY, SlackNotifier } from '../../bots/slack/slack-notifier.js';
 import type { ClipSource, FinishedVideo } from '../../functions/core/notify/notifier.js';
-import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
+import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { discordRequester, finished } from '../helpers/message-fixtures.js';
 

@@ -6,7 +6,7 @@ import type { Notifier } from '../../functions/core/notify/notifier.js';
 import { SlackNotifier } from '../../bots/slack/slack-notifier.js';
 import type { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import { checkStatusStep } from '../../functions/core/workflow/check-status-step.js';
-import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
+import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 import { manualClock } from '../helpers/clock.js';
 import { request, runningTask } from '../helpers/message-fixtures.js';
 import { startStallingServer, type StallingServer } from './stalling-server.js';

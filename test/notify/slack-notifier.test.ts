@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError, NotifyRejectedError } from '../../functions/core/errors.js';
 import { RESPONSE_URL_ONLY, SlackNotifier } from '../../bots/slack/slack-notifier.js';
-import type { ReplyTarget } from '../../functions/core/workflow/execution-state.js';
+import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
 import { failure, finished, presignedUrl, progress } from '../helpers/message-fixtures.js';
 import { startStallingServer } from './stalling-server.js';

@@ -3,6 +3,7 @@ import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { platformWords } from '../../bots/platforms.js';
 import { BusyError } from '../../functions/core/errors.js';
 import { startWithinLimits } from '../../functions/core/usage/start-within-limits.js';
 import { counterAt, counterKeys, scopeOf, UsageLedger } from '../../functions/core/usage/usage-ledger.js';
@@ -86,7 +87,7 @@ describe('the ledger against a DynamoDB server', () => {
   const command = (user: string): WorkflowInput => ({
     id: `exec-${++n}`,
     request: request('a fox'),
-    replyTo: { platform: 'slack', responseUrl: 'https://hooks.slack.test/1', channelId: 'C1', teamId: 'T1' },
+    replyTo: { platform: 'slack', responseUrl: 'https://hooks.slack.test/1', channelId: 'C1', workspaceId: 'T1' },
     requestedBy: { id: user, name: user.toLowerCase() },
     requestedAt: NOW,
   });
@@ -102,7 +103,7 @@ describe('the ledger against a DynamoDB server', () => {
     limits: UsageLimits,
     input: WorkflowInput,
     outcome: () => Promise<'started' | 'duplicate'>,
-  ) => startWithinLimits({ ledger, limits, start: outcome, now: () => NOW }, input);
+  ) => startWithinLimits({ ledger, limits, start: outcome, words: platformWords, now: () => NOW }, input);
 
   /** SettleUsage's input for a run whose task ended (`ready` or `failed`) with its quota settled. */
   const settleEvent = (input: WorkflowInput, taskId: string, outcome: 'ready' | 'failed', quota: number) => ({
@@ -194,7 +195,7 @@ describe('the ledger against a DynamoDB server', () => {
         platform: 'slack',
         responseUrl: 'https://hooks.slack.test/2',
         channelId: 'C9',
-        teamId: 'T9',
+        workspaceId: 'T9',
       },
     };
     await start(NO_LIMITS, input, () => Promise.resolve('started'));
@@ -290,7 +291,7 @@ describe('the ledger against a DynamoDB server', () => {
         platform: 'slack',
         responseUrl: 'https://hooks.slack.test/3',
         channelId: 'CEMPTY',
-        teamId: 'TEMPTY',
+        workspaceId: 'TEMPTY',
       },
     };
     await start(NO_LIMITS, refused, () => Promise.resolve('started'));

@@ -1,5 +1,6 @@
 import type { VideoRequest } from '../request/video-request.js';
-import type { ReplyTarget, Requester } from '../workflow/execution-state.js';
+import type { ReplyTarget } from '../chat/reply-target.js';
+import type { Requester } from '../chat/requester.js';
 
 /** A clip is being made: shown as one message that is updated in place. */
 export interface ProgressUpdate {

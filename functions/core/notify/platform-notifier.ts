@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
-import type { ReplyTarget } from '../workflow/execution-state.js';
+import type { ChatPlatform } from '../chat/chat-platform.js';
+import type { ReplyTarget } from '../chat/reply-target.js';
 import type { FailureReport, FinishedDelivery, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
 import { sendWithReducedRetry } from './reduced-retry.js';
 
@@ -14,18 +15,20 @@ export interface MessageRenderer<Message> {
 
 /**
  * What every chat adapter does the same way: render, then deliver; a refused finished message is
- * sent once more in its reduced form. A platform supplies its platform name, its renderer, how it
- * narrows a reply target, and how it delivers one message.
+ * sent once more in its reduced form. A platform supplies its description (whose reply-target
+ * schema checks each target handed to it), its renderer, and how it delivers one message.
  */
 export abstract class PlatformNotifier<Target extends ReplyTarget, Message> implements Notifier {
   protected abstract readonly clock: Clock;
 
+  private readonly label: string;
+
   constructor(
-    protected readonly platform: Target['platform'],
-    /** The platform's name as people write it, for operators' error messages. */
-    private readonly label: string,
+    protected readonly platform: ChatPlatform<Target>,
     protected readonly render: MessageRenderer<Message>,
-  ) {}
+  ) {
+    this.label = platform.label;
+  }
 
   /** Delivers one message; returns the id to pass back on the next call (progress updates in place). */
   protected abstract deliver(
@@ -34,10 +37,14 @@ export abstract class PlatformNotifier<Target extends ReplyTarget, Message> impl
     messageId: string | undefined,
   ): Promise<string | void>;
 
+  /** The target in the platform's own shape: validated here, at the adapter's edge. */
   protected narrow(target: ReplyTarget): Target {
-    if (target.platform !== this.platform)
-      throw new Error(`The ${this.platform} notifier cannot answer ${target.platform}.`);
-    return target as Target;
+    if (target.platform !== this.platform.id)
+      throw new Error(`The ${this.label} notifier cannot answer ${target.platform}.`);
+    const parsed = this.platform.replyTarget.safeParse(target);
+    if (!parsed.success)
+      throw new Error(`A ${this.label} reply target is malformed: ${parsed.error.issues[0]?.message ?? ''}`);
+    return parsed.data;
   }
 
   async progress(

@@ -1,5 +1,5 @@
 import type { VideoRequest } from '../request/video-request.js';
-import type { Requester } from '../workflow/execution-state.js';
+import type { Requester } from '../chat/requester.js';
 
 /** Clip ids are 22 url-safe characters (128 random bits): unguessable, and safe in a key or URL. */
 export const CLIP_ID = /^[A-Za-z0-9_-]{22}$/;

@@ -1,3 +1,4 @@
+import type { PlatformWords } from '../chat/chat-platform.js';
 import type { AcceptDeps } from '../ingress/accept-command.js';
 import { checkChannel, startWithinLimits } from './start-within-limits.js';
 import { scopeOf, type UsageLedger } from './usage-ledger.js';
@@ -18,6 +19,7 @@ export function meteredIntake(
   ledger: UsageLedger | undefined,
   limits: UsageLimits,
   start: AcceptDeps['startVideo'],
+  words: PlatformWords,
 ): Pick<AcceptDeps, 'startVideo' | 'usage'> {
   if (!ledger)
     return {
@@ -28,7 +30,7 @@ export function meteredIntake(
       usage: () => Promise.resolve(NO_LEDGER_TEXT),
     };
   return {
-    startVideo: (input) => startWithinLimits({ ledger, limits, start }, input),
-    usage: (context) => usageReport({ ledger, limits }, scopeOf(context)),
+    startVideo: (input) => startWithinLimits({ ledger, limits, start, words }, input),
+    usage: (context) => usageReport({ ledger, limits, words }, scopeOf(context)),
   };
 }

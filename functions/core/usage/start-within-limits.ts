@@ -1,3 +1,4 @@
+import type { PlatformWords } from '../chat/chat-platform.js';
 import { BusyError, ClipbayError, LimitReachedError } from '../errors.js';
 import type { WorkflowInput } from '../workflow/execution-state.js';
 import {
@@ -17,6 +18,8 @@ export interface LimitedStartDeps {
   limits: UsageLimits;
   /** Starts the workflow (startVideo): called only once the reservation holds. */
   start: (input: WorkflowInput) => Promise<'started' | 'duplicate'>;
+  /** The registered platforms' words ("workspace", "server"). */
+  words: PlatformWords;
   now?: () => number;
 }
 
@@ -88,7 +91,7 @@ export async function startWithinLimits(
   }
   try {
     if (quota !== undefined && spent !== undefined && spent >= quota)
-      throw quotaRefusal(spent, quota, periods, scope);
+      throw quotaRefusal(spent, quota, periods, deps.words(scope.platform).workspaceNoun);
     if (!reserved) throw await limitRefusal(ledger, keys.userDay, limits, periods, now);
 
     const outcome = await deps.start(input);
@@ -130,13 +133,7 @@ async function limitRefusal(
   );
 }
 
-function quotaRefusal(
-  spent: number,
-  limit: number,
-  periods: UsagePeriods,
-  scope: UsageScope,
-): LimitReachedError {
-  const where = scope.platform === 'slack' ? 'workspace' : 'server';
+function quotaRefusal(spent: number, limit: number, periods: UsagePeriods, where: string): LimitReachedError {
   return new LimitReachedError(
     `This ${where} has used its TokenBay quota for ${monthName(periods.month)}: ${spent.toLocaleString('en-US')} of ${limit.toLocaleString('en-US')} (${LIMIT_SETTING.quotaPerMonth}). It resets on ${resetMoment(periods.monthEndsAt)}.`,
   );

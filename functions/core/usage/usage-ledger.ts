@@ -27,8 +27,9 @@ import { periodsAt, type UsagePeriods } from './usage-period.js';
 
 /** Who asked and where: the keys usage is counted under. */
 export interface UsageScope {
-  platform: 'slack' | 'discord';
-  /** Slack team id, Discord guild id (`dm` for a direct message). */
+  /** The registered platform's id (bots/platforms.ts). */
+  platform: string;
+  /** The reply target's workspace (a Slack team id, a Discord guild id; `dm` for a direct message). */
   workspace: string;
   channel: string;
   user: string;
@@ -36,8 +37,12 @@ export interface UsageScope {
 
 export function scopeOf(input: Pick<WorkflowInput, 'replyTo' | 'requestedBy'>): UsageScope {
   const { replyTo } = input;
-  const workspace = (replyTo.platform === 'slack' ? replyTo.teamId : replyTo.guildId) ?? 'dm';
-  return { platform: replyTo.platform, workspace, channel: replyTo.channelId, user: input.requestedBy.id };
+  return {
+    platform: replyTo.platform,
+    workspace: replyTo.workspaceId ?? 'dm',
+    channel: replyTo.channelId,
+    user: input.requestedBy.id,
+  };
 }
 
 export interface ItemKey {
@@ -370,7 +375,7 @@ export function runFromItem(item: Record<string, AttributeValue>): RunRecord {
   return {
     executionId: (item.pk?.S ?? '').replace(/^run#/, ''),
     scope: {
-      platform: item.platform?.S === 'discord' ? 'discord' : 'slack',
+      platform: item.platform?.S ?? '',
       workspace: item.workspace?.S ?? '',
       channel: item.channel?.S ?? '',
       user: item.requester?.S ?? '',

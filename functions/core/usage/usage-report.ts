@@ -1,3 +1,4 @@
+import type { PlatformWords } from '../chat/chat-platform.js';
 import { counterAt, counterKeys, type UsageLedger, type UsageScope } from './usage-ledger.js';
 import type { UsageLimits } from './usage-limits.js';
 import { monthName, periodsAt, timeUntil } from './usage-period.js';
@@ -5,6 +6,8 @@ import { monthName, periodsAt, timeUntil } from './usage-period.js';
 export interface UsageReportDeps {
   ledger: UsageLedger;
   limits: UsageLimits;
+  /** The registered platforms' words ("workspace", "server"). */
+  words: PlatformWords;
   now?: () => number;
 }
 
@@ -32,7 +35,7 @@ export async function usageReport(deps: UsageReportDeps, scope: UsageScope): Pro
   const today = at(keys.userDay);
   const month = at(keys.userMonth);
   const running = today.running;
-  const where = scope.platform === 'slack' ? 'workspace' : 'server';
+  const where = deps.words(scope.platform).workspaceNoun;
 
   const lines = [
     `Your clipbay usage (days and months are UTC; today ends ${timeUntil(periods.dayEndsAt, now)}):`,

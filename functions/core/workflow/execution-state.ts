@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import { replyTargetSchema } from '../chat/reply-target.js';
+import { requesterSchema } from '../chat/requester.js';
 import { videoRequestSchema } from '../request/video-request.js';
 
 /**
@@ -6,29 +8,6 @@ import { videoRequestSchema } from '../request/video-request.js';
  * result under its own key (`task`, `status`, `video`, `error`), as the ResultPaths in
  * infra/video-workflow.ts say. Every step validates what it reads with these schemas.
  */
-
-/** Where to answer: the channel the command came from, in the platform's own terms. */
-export const replyTargetSchema = z.discriminatedUnion('platform', [
-  z.object({
-    platform: z.literal('slack'),
-    responseUrl: z.string().url(),
-    channelId: z.string().min(1),
-    teamId: z.string().optional(),
-    /** Post new messages instead of replacing the one the response_url belongs to (re-runs). */
-    keepOriginal: z.boolean().optional(),
-  }),
-  z.object({
-    platform: z.literal('discord'),
-    applicationId: z.string().min(1),
-    interactionToken: z.string().min(1),
-    channelId: z.string().min(1),
-    guildId: z.string().optional(),
-  }),
-]);
-export type ReplyTarget = z.infer<typeof replyTargetSchema>;
-
-export const requesterSchema = z.object({ id: z.string().min(1), name: z.string() });
-export type Requester = z.infer<typeof requesterSchema>;
 
 export const workflowInputSchema = z.object({
   /** The execution name: Slack trigger_id or Discord interaction id. Quoted in error messages. */

@@ -10,7 +10,7 @@ let key: { hex: string; object: ReturnType<typeof discordPublicKey> } | undefine
 /** `POST /discord/interactions` on the HTTP API (payload 2.0). */
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   const config = await lambdaConfig();
-  const publicKeyHex = config.discord.publicKey;
+  const publicKeyHex = config.chat.discord.publicKey;
   if (!publicKeyHex) {
     logger.error('Discord request refused: fill the Discord secret (DISCORD_SECRET_ARN) to turn Discord on');
     return { statusCode: 503, body: 'clipbay: Discord is not configured.' };
@@ -25,7 +25,7 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
       signature: event.headers['x-signature-ed25519'],
       timestamp: event.headers['x-signature-timestamp'],
     },
-    { ...workflowIntake(config), publicKey: key.object, applicationId: config.discord.applicationId },
+    { ...workflowIntake(config), publicKey: key.object, applicationId: config.chat.discord.applicationId },
   );
   logger.info('discord interaction', { status: answer.status });
   return {

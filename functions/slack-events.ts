@@ -25,9 +25,9 @@ export const handler = async (event: AwsEvent, context: Context) => {
   const problem = slackRequestProblem(event, Date.now());
   if (problem) return { statusCode: problem.status, body: problem.reason };
   const config = await lambdaConfig();
-  if (!config.slack.signingSecret) {
+  if (!config.chat.slack.signingSecret) {
     logger.error('Slack request refused: fill the Slack secret (SLACK_SECRET_ARN) to turn Slack on');
     return { statusCode: 503, body: 'clipbay: Slack is not configured.' };
   }
-  return boltHandler(config, config.slack.signingSecret)(event, context);
+  return boltHandler(config, config.chat.slack.signingSecret)(event, context);
 };

@@ -3,7 +3,7 @@
  * `npm run slack:socket` without STATE_MACHINE_ARN (local/slack-socket.ts) do. See docs/RUNNING-LOCALLY.md.
  */
 import { resolve } from 'node:path';
-import { loadConfig } from '../functions/core/config.js';
+import { loadLocalConfig } from './stack/local-config.js';
 import { ClipbayError, ConfigError } from '../functions/core/errors.js';
 import { PLAYGROUND_DISCORD_API, playgroundRoutes } from './playground/playground-routes.js';
 import { PlaygroundStore } from './playground/playground-store.js';
@@ -19,8 +19,8 @@ const DATA_DIR = resolve(process.env.CLIPBAY_DATA_DIR ?? '.clipbay');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 async function start(options: { requireSlackSocket: boolean }): Promise<LocalStack> {
-  const config = loadConfig();
-  if (options.requireSlackSocket && !config.slack.appToken)
+  const config = loadLocalConfig();
+  if (options.requireSlackSocket && !config.chat.slack.appToken)
     throw new ConfigError(
       'SLACK_APP_TOKEN',
       'is required for Socket Mode (an xapp- token with connections:write)',
@@ -34,15 +34,15 @@ async function start(options: { requireSlackSocket: boolean }): Promise<LocalSta
     dataDir: DATA_DIR,
     simulator: { generationSeconds: Number.isFinite(simulatorSeconds) ? simulatorSeconds : 20 },
     // With no Discord app configured, Discord replies go to the playground's stand-in API.
-    ...(process.env.DISCORD_API_BASE || config.discord.publicKey
+    ...(process.env.DISCORD_API_BASE || config.chat.discord.publicKey
       ? {}
       : { discordApiBase: (url: string) => `${url}${PLAYGROUND_DISCORD_API}` }),
     // With no Slack app either, the Slack view answers through the playground's Web API stand-in
     // with a local bot token, as a workspace with the app installed would: clips upload and play.
     ...(process.env.SLACK_API_URL ||
-    config.slack.signingSecret ||
-    config.slack.botToken ||
-    config.slack.appToken
+    config.chat.slack.signingSecret ||
+    config.chat.slack.botToken ||
+    config.chat.slack.appToken
       ? {}
       : {
           slackApi: {

@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import type { ChatPlatform } from '../../functions/core/chat/chat-platform.js';
+import type { PlatformSetup } from '../../functions/core/chat/chat-platform.js';
+import {
+  DISCORD_VARIABLES,
+  discordSecretSchema,
+  discordWithSecret,
+  readDiscordEnvironment,
+  type DiscordSecret,
+  type DiscordSettings,
+} from './discord-settings.js';
 
 /** A Discord reply target: the interaction's webhook (its token lives 15 minutes) and its channel. */
 export const discordReplyTargetSchema = z.object({
@@ -12,10 +20,29 @@ export const discordReplyTargetSchema = z.object({
 });
 export type DiscordReplyTarget = z.infer<typeof discordReplyTargetSchema>;
 
-/** Discord, as the platform-neutral code sees it (registered in bots/platforms.ts). */
+/** Discord, as the neutral code sees it (registered in bots/platforms.ts). */
 export const discordPlatform = {
   id: 'discord',
   label: 'Discord',
   workspaceNoun: 'server',
   replyTarget: discordReplyTargetSchema,
-} as const satisfies ChatPlatform<DiscordReplyTarget>;
+  variables: DISCORD_VARIABLES,
+  readEnvironment: readDiscordEnvironment,
+  withSecret: discordWithSecret,
+  isOn: (settings) => settings.publicKey !== undefined,
+  apiVariable: 'DISCORD_API_BASE',
+  secret: {
+    constructId: 'DiscordSecrets',
+    variable: 'DISCORD_SECRET_ARN',
+    required: 'publicKey',
+    shape: discordSecretSchema,
+    unfilled: { publicKey: '', botToken: '' },
+    description: 'clipbay: JSON {"publicKey", "botToken"} from the Discord application',
+  },
+  ingress: {
+    functionId: 'DiscordInteractionsFn',
+    entry: 'functions/discord-interactions.ts',
+    path: '/discord/interactions',
+    output: { id: 'DiscordInteractionsUrl', description: 'Discord: Interactions Endpoint URL' },
+  },
+} as const satisfies PlatformSetup<DiscordReplyTarget, DiscordSettings, DiscordSecret, DiscordSettings>;

@@ -5,7 +5,7 @@
  */
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
-import { loadConfig } from '../../functions/core/config.js';
+import { readDiscordEnvironment } from './discord-settings.js';
 import { ClipbayError, ConfigError } from '../../functions/core/errors.js';
 import { videoCommand } from './video-command.js';
 
@@ -26,16 +26,16 @@ export async function registerVideoCommand(options: {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig();
-  if (!config.discord.applicationId)
+  const discord = readDiscordEnvironment(process.env);
+  if (!discord.applicationId)
     throw new ConfigError('DISCORD_APPLICATION_ID', 'is required (Developer Portal → General Information)');
-  if (!config.discord.botToken)
+  if (!discord.botToken)
     throw new ConfigError('DISCORD_BOT_TOKEN', 'is required (Developer Portal → Bot → Reset Token)');
   const guildId = process.env.DISCORD_GUILD_ID?.trim() || undefined;
   const registered = await registerVideoCommand({
-    apiBase: config.discord.apiBase,
-    applicationId: config.discord.applicationId,
-    botToken: config.discord.botToken,
+    apiBase: discord.apiBase,
+    applicationId: discord.applicationId,
+    botToken: discord.botToken,
     guildId,
   });
   console.log(

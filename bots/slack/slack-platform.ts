@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import type { ChatPlatform } from '../../functions/core/chat/chat-platform.js';
+import type { PlatformSetup } from '../../functions/core/chat/chat-platform.js';
+import {
+  readSlackEnvironment,
+  SLACK_VARIABLES,
+  slackSecretSchema,
+  slackWithSecret,
+  type SlackSecret,
+  type SlackSettings,
+} from './slack-settings.js';
 
 /** A Slack reply target: the command's `response_url` (30 minutes, 5 posts) and its channel. */
 export const slackReplyTargetSchema = z.object({
@@ -13,10 +21,29 @@ export const slackReplyTargetSchema = z.object({
 });
 export type SlackReplyTarget = z.infer<typeof slackReplyTargetSchema>;
 
-/** Slack, as the platform-neutral code sees it (registered in bots/platforms.ts). */
+/** Slack, as the neutral code sees it (registered in bots/platforms.ts). */
 export const slackPlatform = {
   id: 'slack',
   label: 'Slack',
   workspaceNoun: 'workspace',
   replyTarget: slackReplyTargetSchema,
-} as const satisfies ChatPlatform<SlackReplyTarget>;
+  variables: SLACK_VARIABLES,
+  readEnvironment: readSlackEnvironment,
+  withSecret: slackWithSecret,
+  isOn: (settings) => settings.signingSecret !== undefined,
+  apiVariable: 'SLACK_API_URL',
+  secret: {
+    constructId: 'SlackSecrets',
+    variable: 'SLACK_SECRET_ARN',
+    required: 'signingSecret',
+    shape: slackSecretSchema,
+    unfilled: { signingSecret: '', botToken: '' },
+    description: 'clipbay: JSON {"signingSecret", "botToken"} from the Slack app',
+  },
+  ingress: {
+    functionId: 'SlackEventsFn',
+    entry: 'functions/slack-events.ts',
+    path: '/slack/events',
+    output: { id: 'SlackRequestUrl', description: 'Slack: slash command and interactivity URL' },
+  },
+} as const satisfies PlatformSetup<SlackReplyTarget, SlackSettings, SlackSecret, SlackSettings>;

@@ -1,5 +1,11 @@
+import {
+  chatSettings,
+  readChatEnvironment,
+  type ChatEnvironment,
+  type ChatSettings,
+} from '../../bots/platforms.js';
 import { loadConfig, type ClipbayConfig } from '../core/config.js';
-import { readSecret } from './secrets.js';
+import { readSecret, TOKENBAY_SECRET } from './secrets.js';
 
 /**
  * Configuration in AWS: the environment (non-secret values, set by the stack) plus the secrets this
@@ -7,11 +13,13 @@ import { readSecret } from './secrets.js';
  * the environment.
  */
 export interface LambdaConfig extends ClipbayConfig {
+  /** Each registered chat platform's settings, its secret merged in. */
+  chat: ChatSettings;
   shareBaseUrl: string;
   stateMachineArn: string | undefined;
 }
 
-let environment: ClipbayConfig | undefined;
+let environment: { clipbay: ClipbayConfig; chat: ChatEnvironment } | undefined;
 
 /**
  * Called on every invocation. The environment is parsed once (a bad value is a deployment bug and
@@ -21,26 +29,16 @@ let environment: ClipbayConfig | undefined;
 export async function lambdaConfig(
   env: Record<string, string | undefined> = process.env,
 ): Promise<LambdaConfig> {
-  const base = (environment ??= loadConfig(env));
-  const [tokenBay, slack, discord] = await Promise.all([
-    readSecret('tokenBay', env),
-    readSecret('slack', env),
-    readSecret('discord', env),
+  const base = (environment ??= { clipbay: loadConfig(env), chat: readChatEnvironment(env) });
+  const [tokenBay, chat] = await Promise.all([
+    readSecret(TOKENBAY_SECRET, env),
+    chatSettings(base.chat, (secret) => readSecret(secret, env)),
   ]);
   return {
-    ...base,
-    tokenBay: { ...base.tokenBay, apiKey: tokenBay?.apiKey ?? base.tokenBay.apiKey },
-    slack: {
-      ...base.slack,
-      signingSecret: slack?.signingSecret ?? base.slack.signingSecret,
-      botToken: slack?.botToken || base.slack.botToken,
-    },
-    discord: {
-      ...base.discord,
-      publicKey: discord?.publicKey ? discord.publicKey.toLowerCase() : base.discord.publicKey,
-      botToken: discord?.botToken || base.discord.botToken,
-    },
-    shareBaseUrl: env.SHARE_BASE_URL ?? `http://127.0.0.1:${base.port}/`,
+    ...base.clipbay,
+    tokenBay: { ...base.clipbay.tokenBay, apiKey: tokenBay?.apiKey ?? base.clipbay.tokenBay.apiKey },
+    chat,
+    shareBaseUrl: env.SHARE_BASE_URL ?? `http://127.0.0.1:${base.clipbay.port}/`,
     stateMachineArn: env.STATE_MACHINE_ARN,
   };
 }

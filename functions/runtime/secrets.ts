@@ -4,40 +4,31 @@ import { ConfigError } from '../core/errors.js';
 import { logger } from './logger.js';
 
 /**
- * The three secrets and what each must hold. The stack creates them with empty values; a secret in
- * that shape, or holding anything that is not a JSON object with the expected keys (for example
- * the 32 random characters CloudFormation generates when no value is given), is "not configured":
- * the platform it belongs to is off, and the log says which secret to fill.
+ * A secret a function may read, and what it must hold. The stack creates each with blank values;
+ * a secret in that shape, or holding anything that is not a JSON object with the required key
+ * (for example the 32 random characters CloudFormation generates when no value is given), is "not
+ * filled": what it belongs to is off, and the log says which secret to fill. The chat platforms'
+ * secrets are described by the platforms themselves (bots/platforms.ts).
  */
-const SECRETS = {
-  tokenBay: {
-    variable: 'TOKENBAY_SECRET_ARN',
-    label: 'TokenBay',
-    shape: z.object({ apiKey: z.string().min(1) }),
-  },
-  slack: {
-    variable: 'SLACK_SECRET_ARN',
-    label: 'Slack',
-    shape: z.object({
-      signingSecret: z.string().min(1),
-      botToken: z.string().startsWith('xoxb-').optional().or(z.literal('')),
-    }),
-  },
-  discord: {
-    variable: 'DISCORD_SECRET_ARN',
-    label: 'Discord',
-    shape: z.object({
-      publicKey: z
-        .string()
-        .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex characters of the Public Key')
-        .or(z.literal('')),
-      botToken: z.string().optional(),
-    }),
-  },
-} as const;
+export interface SecretSpec<Value extends object> {
+  /** The environment variable that names it: `TOKENBAY_SECRET_ARN`. */
+  variable: string;
+  /** Who it belongs to, as people write it: "TokenBay", "Slack". */
+  label: string;
+  /** The key whose non-blank presence means "filled". */
+  required: string & keyof Value;
+  shape: z.ZodType<Value>;
+  /** A plain-text value with this prefix stands for `{ [required]: value }` (a bare TokenBay key). */
+  plainTextPrefix?: string;
+}
 
-export type SecretKind = keyof typeof SECRETS;
-export type SecretValue<K extends SecretKind> = z.infer<(typeof SECRETS)[K]['shape']>;
+export const TOKENBAY_SECRET: SecretSpec<{ apiKey: string }> = {
+  variable: 'TOKENBAY_SECRET_ARN',
+  label: 'TokenBay',
+  required: 'apiKey',
+  shape: z.object({ apiKey: z.string().min(1) }),
+  plainTextPrefix: 'sk-',
+};
 
 /** Secrets are read again after this long, so a rotated signing secret takes effect without a redeploy. */
 export const SECRET_MAX_AGE_SECONDS = 300;
@@ -49,15 +40,14 @@ const warned = new Set<string>();
  * has none or it is not filled. Powertools caches a value for SECRET_MAX_AGE_SECONDS and never
  * caches a failure: a throttled or denied read is tried again on the next invocation.
  */
-export async function readSecret<K extends SecretKind>(
-  kind: K,
+export async function readSecret<Value extends object>(
+  spec: SecretSpec<Value>,
   env: Record<string, string | undefined>,
-): Promise<SecretValue<K> | undefined> {
-  const spec = SECRETS[kind];
+): Promise<Value | undefined> {
   const arn = env[spec.variable];
   if (!arn) return undefined;
   const raw = await getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
-  const value = parseSecret(kind, typeof raw === 'string' ? raw : '');
+  const value = parseSecret(spec, typeof raw === 'string' ? raw : '');
   if (value === undefined && !warned.has(arn)) {
     warned.add(arn);
     logger.warn(`The ${spec.label} secret is not filled: ${spec.label} is off until it is`, {
@@ -69,11 +59,10 @@ export async function readSecret<K extends SecretKind>(
 }
 
 /** Parses a secret's text: undefined when unfilled, a ConfigError when filled but malformed. */
-export function parseSecret<K extends SecretKind>(kind: K, text: string): SecretValue<K> | undefined {
-  const spec = SECRETS[kind];
+export function parseSecret<Value extends object>(spec: SecretSpec<Value>, text: string): Value | undefined {
   const trimmed = text.trim();
-  // The TokenBay key may also be stored as plain text.
-  if (kind === 'tokenBay' && trimmed.startsWith('sk-')) return { apiKey: trimmed } as SecretValue<K>;
+  if (spec.plainTextPrefix && trimmed.startsWith(spec.plainTextPrefix))
+    return spec.shape.parse({ [spec.required]: trimmed });
   let json: unknown;
   try {
     json = JSON.parse(trimmed);
@@ -81,8 +70,7 @@ export function parseSecret<K extends SecretKind>(kind: K, text: string): Secret
     return undefined;
   }
   if (!json || typeof json !== 'object') return undefined;
-  const required = kind === 'tokenBay' ? 'apiKey' : kind === 'slack' ? 'signingSecret' : 'publicKey';
-  const present = (json as Record<string, unknown>)[required];
+  const present = (json as Record<string, unknown>)[spec.required];
   if (typeof present !== 'string' || !present.trim()) return undefined;
   const parsed = spec.shape.safeParse(json);
   if (!parsed.success) {
@@ -92,5 +80,5 @@ export function parseSecret<K extends SecretKind>(kind: K, text: string): Secret
       `points at a ${spec.label} secret whose "${issue.path.join('.')}" ${issue.message.toLowerCase()}`,
     );
   }
-  return parsed.data as SecretValue<K>;
+  return parsed.data;
 }

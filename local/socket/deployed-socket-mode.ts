@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
-import { loadConfig } from '../../functions/core/config.js';
+import { loadLocalConfig } from '../stack/local-config.js';
 import { ConfigError } from '../../functions/core/errors.js';
 import { platformWords } from '../../bots/platforms.js';
 import { composeIntake } from '../../functions/core/ingress/compose-intake.js';
@@ -30,8 +30,8 @@ export interface DeployedSocketModeOptions {
  * `env`, so a test can point it anywhere without touching process.env.
  */
 export function startDeployedSocketMode(env: Env, options: DeployedSocketModeOptions): DeployedSocketMode {
-  const config = loadConfig(env);
-  if (!config.slack.appToken)
+  const config = loadLocalConfig(env);
+  if (!config.chat.slack.appToken)
     throw new ConfigError(
       'SLACK_APP_TOKEN',
       'is required for Socket Mode (an xapp- token with connections:write)',
@@ -49,8 +49,8 @@ export function startDeployedSocketMode(env: Env, options: DeployedSocketModeOpt
   const dynamoDb = table ? new DynamoDBClient(sdkClientConfig(env, region, 'DYNAMODB')) : undefined;
   const ledger = dynamoDb && table ? new UsageLedger(dynamoDb, table) : undefined;
   const link: SocketModeLink = startSocketModeLink({
-    appToken: config.slack.appToken,
-    slackApiUrl: config.slack.apiUrl,
+    appToken: config.chat.slack.appToken,
+    slackApiUrl: config.chat.slack.apiUrl,
     deps: composeIntake({
       sfn,
       stateMachineArn,

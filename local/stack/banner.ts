@@ -1,8 +1,8 @@
-import type { ClipbayConfig } from '../../functions/core/config.js';
+import type { LocalConfig } from './local-config.js';
 import type { LocalStack } from './local-stack.js';
 
 /** The one clear banner `npm start` prints: URLs, the deployed template's parts, and how to connect chat. */
-export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string): string {
+export function banner(stack: LocalStack, config: LocalConfig, dataDir: string): string {
   const mode = stack.simulator
     ? `built-in TokenBay simulator (set TOKENBAY_API_KEY for the real API)`
     : `real TokenBay API at ${config.tokenBay.baseUrl}`;
@@ -32,7 +32,7 @@ export function banner(stack: LocalStack, config: ClipbayConfig, dataDir: string
     '',
     '  Listening on 127.0.0.1 only; the playground takes commands only from its own page.',
     socketModeLine(stack.socketMode),
-    config.discord.publicKey
+    config.chat.discord.publicKey
       ? `  Discord             expose ${stack.url}/discord/interactions (e.g. a tunnel) as the Interactions Endpoint URL`
       : '  Discord             set DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID, then expose /discord/interactions',
     '',

@@ -4,6 +4,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { ClipbayConfig } from '../../functions/core/config.js';
+import type { LocalConfig } from './local-config.js';
 import { platformWords } from '../../bots/platforms.js';
 import { composeIntake } from '../../functions/core/ingress/compose-intake.js';
 import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
@@ -30,10 +31,10 @@ export type { Route } from '../http/router.js';
 const LOCAL_TOKENBAY_KEY = 'sk-local-simulator';
 
 export interface LocalStackOptions {
-  config: ClipbayConfig;
+  config: LocalConfig;
   /** More routes (the playground), in place before the server answers its first request. */
   extraRoutes?: (stack: LocalStack) => Route[];
-  /** Where the Discord notifier sends edits, if not `config.discord.apiBase` (the playground's stand-in). */
+  /** Where the Discord notifier sends edits, if not `config.chat.discord.apiBase` (the playground's stand-in). */
   discordApiBase?: (url: string) => string;
   /**
    * The Slack Web API to answer through when no Slack app is configured (the playground's stand-in),
@@ -96,9 +97,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { config, dataDir } = options;
   const log = options.log ?? (() => undefined);
   const keys = await loadLocalKeys(dataDir);
-  const slackSigningSecret = config.slack.signingSecret ?? keys.slackSigningSecret;
-  const discordKeyHex = config.discord.publicKey ?? keys.discordPublicKeyHex;
-  const discordApplicationId = config.discord.applicationId ?? keys.discordApplicationId;
+  const slackSigningSecret = config.chat.slack.signingSecret ?? keys.slackSigningSecret;
+  const discordKeyHex = config.chat.discord.publicKey ?? keys.discordPublicKeyHex;
+  const discordApplicationId = config.chat.discord.applicationId ?? keys.discordApplicationId;
   const platforms = options.platforms ?? ['slack', 'discord'];
 
   // Listens first (the template's API endpoint is this URL); answers 503 until every part is up.
@@ -119,10 +120,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...synthContext(config),
       // With the local keys the application is the local one; with a real key, only a configured
       // DISCORD_APPLICATION_ID is enforced (the signature already proves who sent it).
-      ...((config.discord.publicKey ? config.discord.applicationId : keys.discordApplicationId)
+      ...((config.chat.discord.publicKey ? config.chat.discord.applicationId : keys.discordApplicationId)
         ? {
-            discordApplicationId: (config.discord.publicKey
-              ? config.discord.applicationId
+            discordApplicationId: (config.chat.discord.publicKey
+              ? config.chat.discord.applicationId
               : keys.discordApplicationId)!,
           }
         : {}),
@@ -159,8 +160,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       outsideWorld: {
         TOKENBAY_BASE_URL: tokenBayUrl,
-        SLACK_API_URL: options.slackApi?.url(url) ?? config.slack.apiUrl,
-        DISCORD_API_BASE: options.discordApiBase?.(url) ?? config.discord.apiBase,
+        SLACK_API_URL: options.slackApi?.url(url) ?? config.chat.slack.apiUrl,
+        DISCORD_API_BASE: options.discordApiBase?.(url) ?? config.chat.discord.apiBase,
       },
       endpointPort: config.port === 0 ? 0 : await freeOrAny(config.port + 1),
       allowedHosts: options.allowedHosts ?? [],
@@ -175,10 +176,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fillSecrets(account, {
       tokenBayKey: config.tokenBay.apiKey ?? LOCAL_TOKENBAY_KEY,
       slack: platforms.includes('slack')
-        ? { signingSecret: slackSigningSecret, botToken: config.slack.botToken ?? options.slackApi?.botToken }
+        ? { signingSecret: slackSigningSecret, botToken: config.chat.slack.botToken ?? options.slackApi?.botToken }
         : undefined,
       discord: platforms.includes('discord')
-        ? { publicKey: discordKeyHex, botToken: config.discord.botToken }
+        ? { publicKey: discordKeyHex, botToken: config.chat.discord.botToken }
         : undefined,
     });
 
@@ -221,13 +222,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ];
     handle = router(routes, log);
 
-    if (config.slack.appToken) {
+    if (config.chat.slack.appToken) {
       // A real workspace from a laptop with no public URL: the same listeners over Socket Mode,
       // starting executions on the account's state machine as the operator. In the background:
       // the stack is up whether or not Slack can be reached; the log says when it connects.
       socketMode = startSocketModeLink({
-        appToken: config.slack.appToken,
-        slackApiUrl: config.slack.apiUrl,
+        appToken: config.chat.slack.appToken,
+        slackApiUrl: config.chat.slack.apiUrl,
         deps: operatorIntake(account, config),
         log,
       });

@@ -5,6 +5,7 @@ import {
   MIN_POLL_INTERVAL_SECONDS,
 } from '../../functions/core/config.js';
 import { ConfigError } from '../../functions/core/errors.js';
+import { readChatEnvironment } from '../../bots/platforms.js';
 
 /**
  * The defaults an empty environment gets. The deployed Lambdas are handed the same deadlines in
@@ -23,6 +24,16 @@ describe('loadConfig defaults', () => {
       videoBucket: 'clipbay-videos',
       s3Endpoint: undefined,
       linkExpirySeconds: 604_800,
+      inline: 'auto',
+      port: 3000,
+      usage: { table: undefined, limits: { admins: [] } },
+    });
+    expect(MIN_POLL_INTERVAL_SECONDS).toBe(5);
+    expect(MAX_LINK_EXPIRY_SECONDS).toBe(7 * 24 * 3600);
+  });
+
+  it('gives each registered platform its documented defaults, from the platform’s own variables', () => {
+    expect(readChatEnvironment({})).toEqual({
       slack: {
         signingSecret: undefined,
         botToken: undefined,
@@ -35,12 +46,19 @@ describe('loadConfig defaults', () => {
         botToken: undefined,
         apiBase: 'https://discord.com/api',
       },
-      inline: 'auto',
-      port: 3000,
-      usage: { table: undefined, limits: { admins: [] } },
     });
-    expect(MIN_POLL_INTERVAL_SECONDS).toBe(5);
-    expect(MAX_LINK_EXPIRY_SECONDS).toBe(7 * 24 * 3600);
+    expect(() => readChatEnvironment({ SLACK_BOT_TOKEN: 'xapp-1' })).toThrow(
+      new ConfigError(
+        'SLACK_BOT_TOKEN',
+        'must start with xoxb- (check that the right Slack token is in this variable)',
+      ),
+    );
+    expect(() => readChatEnvironment({ DISCORD_APPLICATION_ID: '12' })).toThrow(
+      new ConfigError('DISCORD_APPLICATION_ID', 'must be a Discord id, 15 to 21 digits (got "12")'),
+    );
+    expect(readChatEnvironment({ DISCORD_PUBLIC_KEY: 'AB'.repeat(32) }).discord.publicKey).toBe(
+      'ab'.repeat(32),
+    );
   });
 
   it('treats blank variables as unset', () => {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../functions/core/config.js';
+import { loadLocalConfig } from '../../local/stack/local-config.js';
 import type { SimulatorOptions } from '../../local/simulator/tokenbay-simulator.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack/local-stack.js';
 import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
@@ -36,7 +36,7 @@ export async function startStackWithFakeChat(
   const dataDir = await mkdtemp(join(tmpdir(), 'clipbay-stack-'));
   const functionLogs: { fn: string; line: string }[] = [];
   const stack = await startLocalStack({
-    config: loadConfig({
+    config: loadLocalConfig({
       PORT: '0',
       POLL_INTERVAL_SECONDS: '5',
       SLACK_API_URL: `${chatUrl}/slack/api/`,

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../functions/core/config.js';
+import { loadLocalConfig } from '../../local/stack/local-config.js';
 import { startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 import { startLocalStack, type LocalStack } from '../../local/stack/local-stack.js';
@@ -29,7 +29,7 @@ describe('local stack with configured services', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'S3RVER');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'S3RVER');
     stack = await startLocalStack({
-      config: loadConfig({
+      config: loadLocalConfig({
         PORT: '0',
         POLL_INTERVAL_SECONDS: '5',
         S3_ENDPOINT: external.endpoint,

@@ -5,7 +5,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../functions/core/config.js';
+import { loadLocalConfig } from '../../local/stack/local-config.js';
 import { playgroundRoutes } from '../../local/playground/playground-routes.js';
 import { PlaygroundStore } from '../../local/playground/playground-store.js';
 import { PlaygroundGuard } from '../../local/security/playground-guard.js';
@@ -53,7 +53,7 @@ describe('local stack security', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'clipbay-security-'));
     stack = await startLocalStack({
-      config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '5' }),
+      config: loadLocalConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '5' }),
       dataDir,
       waitMs: 25,
       retryIntervalMs: 25,

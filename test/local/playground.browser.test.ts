@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../functions/core/config.js';
+import { loadLocalConfig } from '../../local/stack/local-config.js';
 import { PLAYGROUND_DISCORD_API, playgroundRoutes } from '../../local/playground/playground-routes.js';
 import { PlaygroundStore } from '../../local/playground/playground-store.js';
 import {
@@ -30,7 +30,7 @@ describe('playground in a browser', () => {
     await mkdir(ARTIFACTS, { recursive: true });
     dataDir = await mkdtemp(join(tmpdir(), 'clipbay-playground-'));
     stack = await startLocalStack({
-      config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '5' }),
+      config: loadLocalConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '5' }),
       dataDir,
       waitMs: 300,
       retryIntervalMs: 300,

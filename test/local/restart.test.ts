@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../functions/core/config.js';
+import { loadLocalConfig } from '../../local/stack/local-config.js';
 import { PlaygroundStore } from '../../local/playground/playground-store.js';
 import { sampleMp4 } from '../../local/simulator/simulated-video.js';
 import { startLocalStack } from '../../local/stack/local-stack.js';
@@ -24,7 +24,7 @@ describe('a second start reuses the data folder', () => {
 
   const start = () =>
     startLocalStack({
-      config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '5' }),
+      config: loadLocalConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '5' }),
       dataDir,
       waitMs: 25,
       retryIntervalMs: 25,

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../functions/core/config.js';
+import { loadLocalConfig } from '../../local/stack/local-config.js';
 import { banner } from '../../local/stack/banner.js';
 import { startLocalStack, type LocalStack } from '../../local/stack/local-stack.js';
 import { FAST_WAIT_MS } from '../helpers/local-stack-harness.js';
@@ -35,7 +35,7 @@ describe('npm start with SLACK_APP_TOKEN set and Slack unreachable', () => {
 
   it('is healthy in the usual time; /healthz reports Socket Mode connecting; one log line per attempt', async () => {
     const slackApiUrl = await closedPortUrl();
-    const config = loadConfig({ PORT: '0', SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: slackApiUrl });
+    const config = loadLocalConfig({ PORT: '0', SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: slackApiUrl });
     dataDir = await mkdtemp(join(tmpdir(), 'clipbay-socket-'));
     const lines: string[] = [];
     // The Socket Mode client and its WebClient log every failed call: none of it may reach the console.

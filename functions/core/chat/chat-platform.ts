@@ -19,3 +19,57 @@ export interface ChatPlatform<Target extends ReplyTarget = ReplyTarget> {
 
 /** A registered platform's words, by id: what the usage messages need. */
 export type PlatformWords = (platformId: string) => Pick<ChatPlatform, 'label' | 'workspaceNoun'>;
+
+type Env = Record<string, string | undefined>;
+
+/** A secret the stack creates for a platform (empty), and what a filled one holds. */
+export interface PlatformSecret<Value extends object = object> {
+  /** The stack's construct id for it, also its CloudFormation output's stem: `SlackSecrets`. */
+  readonly constructId: string;
+  /** The environment variable that names it in a function allowed to read it: `SLACK_SECRET_ARN`. */
+  readonly variable: string;
+  /** The key whose (non-blank) presence means the secret was filled. */
+  readonly required: string & keyof Value;
+  /** What a filled secret must hold; anything else is a ConfigError naming `variable`. */
+  readonly shape: z.ZodType<Value>;
+  /** What the stack creates it with: every key, blank (so a function can tell "not filled yet"). */
+  readonly unfilled: Readonly<Record<string, string>>;
+  /** The secret's description in Secrets Manager: what to paste into it. */
+  readonly description: string;
+}
+
+/** A platform's ingress: one Lambda behind one POST route of the HTTP API. */
+export interface PlatformIngress {
+  /** The stack's construct id of the function: `SlackEventsFn`. */
+  readonly functionId: string;
+  /** The Lambda entry, relative to the project root: `bots/slack/slack-ingress.ts`. */
+  readonly entry: string;
+  /** The route's path: `/slack/events`. */
+  readonly path: string;
+  /** The stack output that gives the route's URL, and what to paste it into. */
+  readonly output: { readonly id: string; readonly description: string };
+}
+
+/**
+ * Everything the neutral code needs to run a platform: its description, its settings (its own
+ * environment variables, checked once, with its secret merged in), its secret and its ingress.
+ */
+export interface PlatformSetup<
+  Target extends ReplyTarget,
+  EnvSettings,
+  Secret extends object,
+  Settings,
+> extends ChatPlatform<Target> {
+  /** The variables it reads, and the context keys the stack takes them as (the same names). */
+  readonly variables: readonly string[];
+  /** Checks its variables once (ConfigError naming the variable). */
+  readonly readEnvironment: (env: Env) => EnvSettings;
+  /** Its settings in force: the secret's values win over the environment's. */
+  readonly withSecret: (settings: EnvSettings, secret: Secret | undefined) => Settings;
+  /** Whether these settings turn the platform on (its verification key is there). */
+  readonly isOn: (settings: Settings) => boolean;
+  /** The platform's own outside-world API base, a variable the local stack points at its stand-in. */
+  readonly apiVariable: string;
+  readonly secret: PlatformSecret<Secret>;
+  readonly ingress: PlatformIngress;
+}

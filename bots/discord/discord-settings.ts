@@ -1,0 +1,63 @@
+import * as z from 'zod';
+import { matching, optionalText, parseEnvironment, url } from '../../functions/core/config-values.js';
+
+type Env = Record<string, string | undefined>;
+
+/** Discord's variables (the README's configuration table), checked once: each problem names its variable. */
+const discordEnvironmentSchema = z.object({
+  DISCORD_PUBLIC_KEY: matching(
+    /^[0-9a-f]{64}$/i,
+    () => 'must be the 64 hex characters shown as "Public Key" in the Discord developer portal',
+  ).transform((key) => key?.toLowerCase()),
+  DISCORD_APPLICATION_ID: matching(
+    /^\d{15,21}$/,
+    (value) => `must be a Discord id, 15 to 21 digits (got "${value}")`,
+  ),
+  DISCORD_BOT_TOKEN: optionalText,
+  DISCORD_API_BASE: url('https://discord.com/api'),
+});
+
+export const DISCORD_VARIABLES = Object.keys(discordEnvironmentSchema.shape) as readonly string[];
+
+export interface DiscordSettings {
+  /** Verifies every interaction (Ed25519); without it Discord is off. */
+  publicKey: string | undefined;
+  /** When set, interactions for any other application are refused. */
+  applicationId: string | undefined;
+  /** Posts to the channel once the 15-minute interaction token has expired. */
+  botToken: string | undefined;
+  /** `https://discord.com/api` or a local stand-in; v10 is appended. */
+  apiBase: string;
+}
+
+export function readDiscordEnvironment(env: Env): DiscordSettings {
+  const e = parseEnvironment(discordEnvironmentSchema, env);
+  return {
+    publicKey: e.DISCORD_PUBLIC_KEY,
+    applicationId: e.DISCORD_APPLICATION_ID,
+    botToken: e.DISCORD_BOT_TOKEN,
+    apiBase: e.DISCORD_API_BASE,
+  };
+}
+
+/** What the Discord secret holds once filled (DISCORD_SECRET_ARN). */
+export const discordSecretSchema = z.object({
+  publicKey: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex characters of the Public Key')
+    .or(z.literal('')),
+  botToken: z.string().optional(),
+});
+export type DiscordSecret = z.infer<typeof discordSecretSchema>;
+
+/** The settings in force: the secret's values win over the environment's. */
+export function discordWithSecret(
+  settings: DiscordSettings,
+  secret: DiscordSecret | undefined,
+): DiscordSettings {
+  return {
+    ...settings,
+    publicKey: secret?.publicKey ? secret.publicKey.toLowerCase() : settings.publicKey,
+    botToken: secret?.botToken || settings.botToken,
+  };
+}

@@ -176,7 +176,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     fillSecrets(account, {
       tokenBayKey: config.tokenBay.apiKey ?? LOCAL_TOKENBAY_KEY,
       slack: platforms.includes('slack')
-        ? { signingSecret: slackSigningSecret, botToken: config.chat.slack.botToken ?? options.slackApi?.botToken }
+        ? {
+            signingSecret: slackSigningSecret,
+            botToken: config.chat.slack.botToken ?? options.slackApi?.botToken,
+          }
         : undefined,
       discord: platforms.includes('discord')
         ? { publicKey: discordKeyHex, botToken: config.chat.discord.botToken }

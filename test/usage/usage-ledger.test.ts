@@ -87,7 +87,12 @@ describe('the ledger against a DynamoDB server', () => {
   const command = (user: string): WorkflowInput => ({
     id: `exec-${++n}`,
     request: request('a fox'),
-    replyTo: { platform: 'slack', responseUrl: 'https://hooks.slack.test/1', channelId: 'C1', workspaceId: 'T1' },
+    replyTo: {
+      platform: 'slack',
+      responseUrl: 'https://hooks.slack.test/1',
+      channelId: 'C1',
+      workspaceId: 'T1',
+    },
     requestedBy: { id: user, name: user.toLowerCase() },
     requestedAt: NOW,
   });

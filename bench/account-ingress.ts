@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../functions/core/config.js';
+import { loadLocalConfig } from '../local/stack/local-config.js';
 import { discordInteraction, videoCommandData } from '../local/stack/discord-interaction.js';
 import type { CloudFormationTemplate } from '../local/account/template.js';
 import { startLocalStack } from '../local/stack/local-stack.js';
@@ -63,7 +63,7 @@ export async function measureAccountIngress(variant: IngressVariant): Promise<Ac
   const stack = await startLocalStack({
     // The documented default Lambda quota: the bench measures clipbay, not a new account's limit.
     accountConcurrency: 1000,
-    config: loadConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '15', ...env }),
+    config: loadLocalConfig({ PORT: '0', POLL_INTERVAL_SECONDS: '15', ...env }),
     dataDir,
     ...(withoutLedger ? { editTemplate: withoutIngressLedger } : {}),
   });

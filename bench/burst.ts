@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { loadConfig } from '../functions/core/config.js';
+import { loadLocalConfig } from '../local/stack/local-config.js';
 import { FakeChatServer } from '../local/simulator/fake-chat-api.js';
 import { discordInteraction, videoCommandData } from '../local/stack/discord-interaction.js';
 import { startLocalStack } from '../local/stack/local-stack.js';
@@ -46,7 +46,7 @@ export async function measureBurst(commands = 200, submitsPerSecond = 5): Promis
   const stack = await startLocalStack({
     // The documented default Lambda quota: the bench measures clipbay, not a new account's limit.
     accountConcurrency: 1000,
-    config: loadConfig({
+    config: loadLocalConfig({
       PORT: '0',
       POLL_INTERVAL_SECONDS: '5',
       SLACK_API_URL: `${chatUrl}/slack/api/`,

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acceleratedClock } from '../functions/core/clock.js';
-import { loadConfig } from '../functions/core/config.js';
+import { loadLocalConfig } from '../local/stack/local-config.js';
 import { startLocalStack } from '../local/stack/local-stack.js';
 import { slackHeaders } from '../local/stack/request-signing.js';
 import { slackCommandBody } from '../local/stack/slack-command.js';
@@ -63,7 +63,7 @@ export async function measureCost(minutes = [1, 2, 5, 10], waitMs = 500): Promis
   const stack = await startLocalStack({
     // The documented default Lambda quota: the bench measures clipbay, not a new account's limit.
     accountConcurrency: 1000,
-    config: loadConfig({
+    config: loadLocalConfig({
       PORT: '0',
       POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS),
       // Longer than the default 5 min, to cost a 10-minute render.

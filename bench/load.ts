@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { loadConfig } from '../functions/core/config.js';
+import { loadLocalConfig } from '../local/stack/local-config.js';
 import { startLocalStack } from '../local/stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../local/stack/request-signing.js';
 import { FakeChatServer } from '../local/simulator/fake-chat-api.js';
@@ -39,7 +39,7 @@ export async function measureLoad(commands = 200, generationSeconds = 20, speed 
   const stack = await startLocalStack({
     // The documented default Lambda quota: the bench measures clipbay, not a new account's limit.
     accountConcurrency: 1000,
-    config: loadConfig({
+    config: loadLocalConfig({
       PORT: '0',
       POLL_INTERVAL_SECONDS: '5',
       SLACK_SIGNING_SECRET: SECRET,

@@ -43,7 +43,7 @@ export interface BundleReport {
   /** The bundle (its source map beside it, as deployed). */
   file: string;
   bytes: number;
-  /** Largest contributors by package (or clipbay's own code), bytes in the output. */
+  /** Largest contributors by package (the innermost, or clipbay's own code), bytes in the output. */
   top: { module: string; bytes: number }[];
   /** Every npm package with code in the bundle. */
   packages: Set<string>;
@@ -83,10 +83,9 @@ export async function bundle(entry: string, name: string, topCount = 5): Promise
 function bytesByModule(output: Metafile['outputs'][string]): Map<string, number> {
   const byModule = new Map<string, number>();
   for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
-    const module =
-      path === LEFT_OUT_MODULE
-        ? STAND_IN
-        : (/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? OWN_CODE);
+    // The innermost package: undici nested in @discordjs/rest/node_modules counts as undici.
+    const nested = [...path.matchAll(/node_modules\/((?:@[^/]+\/)?[^/]+)/g)].at(-1)?.[1];
+    const module = path === LEFT_OUT_MODULE ? STAND_IN : (nested ?? OWN_CODE);
     byModule.set(module, (byModule.get(module) ?? 0) + bytesInOutput);
   }
   return byModule;

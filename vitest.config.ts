@@ -1,6 +1,14 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/** tsconfig.json's `paths`, which Vite does not read: the platform registry, by name. */
+export const REGISTRY_ALIAS = {
+  '@clipbay/platforms': fileURLToPath(new URL('./bots/platforms.ts', import.meta.url)),
+  '@clipbay/notifiers': fileURLToPath(new URL('./bots/notifiers.ts', import.meta.url)),
+};
+
 export default defineConfig({
+  resolve: { alias: REGISTRY_ALIAS },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

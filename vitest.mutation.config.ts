@@ -1,5 +1,6 @@
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { defineConfig } from 'vitest/config';
+import { REGISTRY_ALIAS } from './vitest.config.js';
 
 /**
  * The test files Stryker runs (stryker.config.mjs): fast, in-process ones only. Tests that start
@@ -21,6 +22,7 @@ export const MUTATION_TESTS = [
   'test/usage/usage-ledger.test.ts',
   'test/account/iam-policy.test.ts',
   'test/account/sigv4.test.ts',
+  'test/account/sigv4-suite.test.ts',
   'test/account/event-rules.test.ts',
   'test/account/stage-throttle.test.ts',
   'test/local/host-check.test.ts',
@@ -36,6 +38,7 @@ class FastFirst extends BaseSequencer {
 }
 
 export default defineConfig({
+  resolve: { alias: REGISTRY_ALIAS },
   test: {
     include: MUTATION_TESTS,
     testTimeout: 30_000,

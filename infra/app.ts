@@ -2,6 +2,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { InlineMode } from '../functions/core/config.js';
 import { LIMIT_SETTING } from '../functions/core/usage/usage-limits.js';
+import { PLATFORMS } from '@clipbay/platforms';
 import { ClipbayStack, type ClipbayStackProps } from './clipbay-stack.js';
 
 export const STACK_NAME = 'Clipbay';
@@ -28,7 +29,14 @@ export function createApp(options: { outdir?: string; context?: Record<string, u
   };
   const props: ClipbayStackProps = {
     defaultModel: app.node.tryGetContext('defaultModel') as string | undefined,
-    discordApplicationId: app.node.tryGetContext('discordApplicationId') as string | undefined,
+    // Each platform's deploy-time settings keep their variable names as context keys:
+    // `-c DISCORD_APPLICATION_ID=…`.
+    platformSettings: Object.fromEntries(
+      PLATFORMS.flatMap((platform) => platform.deployVariables).flatMap((name) => {
+        const value = app.node.tryGetContext(name) as string | number | undefined;
+        return value === undefined ? [] : [[name, String(value)]];
+      }),
+    ),
     // The same name as the environment variable: `-c CLIPBAY_INLINE=off`.
     inline: app.node.tryGetContext('CLIPBAY_INLINE') as InlineMode | undefined,
   };

@@ -9,14 +9,11 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { fileURLToPath } from 'node:url';
 import { LAMBDA_BUNDLING, LEFT_OUT_MODULE, PROJECT_ROOT } from './lambda-bundling.js';
 
-const FUNCTIONS_DIR = fileURLToPath(new URL('../functions/', import.meta.url));
-
 export interface ClipbayFunctionProps extends Omit<NodejsFunctionProps, 'entry'> {
-  /** Handler file in functions/, e.g. `submit.ts`. */
-  handlerFile: string;
+  /** The Lambda entry (exporting `handler`), relative to the project root: `functions/submit.ts`. */
+  entry: string;
   /** Packages to leave out of the bundle (none by default: the AWS SDK is bundled too). */
   externalModules?: string[];
   /**
@@ -34,7 +31,7 @@ export interface ClipbayFunctionProps extends Omit<NodejsFunctionProps, 'entry'>
  */
 export class ClipbayFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ClipbayFunctionProps) {
-    const { handlerFile, externalModules = [], environment, sourceMapsAtRuntime = true, ...rest } = props;
+    const { entry, externalModules = [], environment, sourceMapsAtRuntime = true, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(
@@ -45,7 +42,7 @@ export class ClipbayFunction extends NodejsFunction {
       }),
     );
     super(scope, id, {
-      entry: `${FUNCTIONS_DIR}${handlerFile}`,
+      entry: `${PROJECT_ROOT}${entry}`,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       role,

@@ -24,6 +24,7 @@ import {
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import { byPlatform, PLATFORMS, type RegisteredPlatform } from '@clipbay/platforms';
 import { INLINE_MODES, loadConfig, type InlineMode } from '../functions/core/config.js';
 import type { LIMIT_SETTING } from '../functions/core/usage/usage-limits.js';
 import { ClipbayFunction } from './clipbay-function.js';
@@ -40,8 +41,12 @@ export interface ClipbayStackProps extends StackProps {
   generationTimeoutSeconds?: number;
   editTimeoutSeconds?: number;
   defaultModel?: string;
-  /** The Discord application id: interactions of any other application are refused. */
-  discordApplicationId?: string;
+  /**
+   * Platform settings a team deploys with, by their variable names (each platform's `variables`,
+   * e.g. DISCORD_APPLICATION_ID: interactions of any other application are refused). CDK context
+   * values under the same names; each is passed to its own platform's ingress only.
+   */
+  platformSettings?: Readonly<Record<string, string>>;
   /**
    * Usage limits, by their setting names (LIMIT_VIDEOS_PER_USER_PER_DAY, ALLOWED_CHANNELS, …):
    * CDK context values, passed to the ingress functions. Unset: no limit.
@@ -51,31 +56,32 @@ export interface ClipbayStackProps extends StackProps {
   inline?: InlineMode;
 }
 
+/** The TokenBay secret as the stack creates it: the key blank, so a function can tell "not filled". */
+const TOKENBAY_UNFILLED = { apiKey: '' } as const;
+
 /**
  * What each secret holds, as the stack creates it: the keys with empty values. A secret still in
  * this shape (or holding anything without the expected keys) counts as "not configured", so a team
- * can fill only the platform it uses.
+ * can fill only the platform it uses. The platforms' come from their registrations.
  */
 export const UNFILLED_SECRETS = {
-  tokenBay: { apiKey: '' },
-  slack: { signingSecret: '', botToken: '' },
-  discord: { publicKey: '', botToken: '' },
-} as const;
+  tokenBay: TOKENBAY_UNFILLED,
+  ...byPlatform((platform): Readonly<Record<string, string>> => platform.secret.unfilled),
+};
 
 /** PostLink may stream a clip of up to 1 GB to Slack; its upload gives up after 4 minutes. */
 export const POST_LINK_TIMEOUT_SECONDS = 300;
 
 export type LimitSettingName = (typeof LIMIT_SETTING)[keyof typeof LIMIT_SETTING];
 
-/** The environment variable that names each secret, for the functions that read it. */
 /** The HTTP API stage's throttle: a token bucket of `burst` requests refilled at `rate` a second. */
 export const STAGE_THROTTLE = { burst: 400, rate: 100 } as const;
 
+/** The environment variable that names each secret, for the functions that read it. */
 export const SECRET_ENV = {
   tokenBay: 'TOKENBAY_SECRET_ARN',
-  slack: 'SLACK_SECRET_ARN',
-  discord: 'DISCORD_SECRET_ARN',
-} as const;
+  ...byPlatform((platform): string => platform.secret.variable),
+};
 
 /**
  * Everything clipbay needs in one account: a private bucket, the secrets (empty until filled),
@@ -121,33 +127,27 @@ export class ClipbayStack extends Stack {
         // characters, which the functions could not tell from a real key.
         secretStringValue: SecretValue.unsafePlainText(JSON.stringify(unfilled)),
       });
-    const secrets = {
+    const secrets: Record<keyof typeof SECRET_ENV, Secret> = {
       tokenBay: secret(
         'TokenBayApiKey',
         'clipbay: JSON {"apiKey": "sk-..."} with the TokenBay API key',
         UNFILLED_SECRETS.tokenBay,
       ),
-      slack: secret(
-        'SlackSecrets',
-        'clipbay: JSON {"signingSecret", "botToken"} from the Slack app',
-        UNFILLED_SECRETS.slack,
-      ),
-      discord: secret(
-        'DiscordSecrets',
-        'clipbay: JSON {"publicKey", "botToken"} from the Discord application',
-        UNFILLED_SECRETS.discord,
+      ...byPlatform((platform) =>
+        secret(platform.secret.constructId, platform.secret.description, platform.secret.unfilled),
       ),
     };
+    const chatSecrets = PLATFORMS.map((platform) => platform.id);
     for (const secret of Object.values(secrets))
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          'Third-party credentials (TokenBay, Slack, Discord) are rotated in those services, not by Secrets Manager.',
+          'Third-party credentials (TokenBay and the chat platforms) are rotated in those services, not by Secrets Manager.',
       });
 
     // No CORS: no web page needs to call these routes from a browser.
     const api = new HttpApi(this, 'Api', {
-      description: 'clipbay: Slack events, Discord interactions and share links',
+      description: `clipbay: ${PLATFORMS.map((platform) => platform.label).join(' and ')} ingress, and share links`,
     });
     const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
     const stage = api.defaultStage!.node.defaultChild as CfnStage;
@@ -181,28 +181,31 @@ export class ClipbayStack extends Stack {
     };
     const fn = (
       id: string,
-      handlerFile: string,
+      entry: string,
       extra: Partial<ConstructorParameters<typeof ClipbayFunction>[2]> = {},
     ) =>
       new ClipbayFunction(this, id, {
-        handlerFile,
+        entry,
         ...extra,
         environment: { ...common, ...extra.environment },
       });
 
-    const submit = fn('SubmitFn', 'submit.ts');
-    const checkStatus = fn('CheckStatusFn', 'check-status.ts');
-    const saveToS3 = fn('SaveToS3Fn', 'save-to-s3.ts', { timeout: Duration.minutes(15), memorySize: 512 });
+    const submit = fn('SubmitFn', 'functions/submit.ts');
+    const checkStatus = fn('CheckStatusFn', 'functions/check-status.ts');
+    const saveToS3 = fn('SaveToS3Fn', 'functions/save-to-s3.ts', {
+      timeout: Duration.minutes(15),
+      memorySize: 512,
+    });
     const inline = props.inline ?? 'auto';
     if (!INLINE_MODES.includes(inline))
       throw new Error(`CLIPBAY_INLINE must be ${INLINE_MODES.join(' or ')} (got "${String(inline)}")`);
     // Uploading the clip to chat streams it from S3 (Slack takes up to 1 GB): minutes, not seconds.
-    const postLink = fn('PostLinkFn', 'post-link.ts', {
+    const postLink = fn('PostLinkFn', 'functions/post-link.ts', {
       timeout: Duration.seconds(POST_LINK_TIMEOUT_SECONDS),
       environment: { CLIPBAY_INLINE: inline },
     });
-    const reportFailure = fn('ReportFailureFn', 'report-failure.ts');
-    const shareLink = fn('ShareLinkFn', 'share-link.ts', { timeout: Duration.seconds(10) });
+    const reportFailure = fn('ReportFailureFn', 'functions/report-failure.ts');
+    const shareLink = fn('ShareLinkFn', 'functions/share-link.ts', { timeout: Duration.seconds(10) });
 
     // The usage ledger: one row per execution plus the counters the limits read (see
     // functions/core/usage/usage-ledger.ts). Rows carry their own expiry for TTL.
@@ -215,7 +218,7 @@ export class ClipbayStack extends Stack {
       timeToLiveAttribute: 'expiresAt',
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    const settleUsage = fn('SettleUsageFn', 'settle-usage.ts', {
+    const settleUsage = fn('SettleUsageFn', 'functions/settle-usage.ts', {
       environment: { USAGE_TABLE: usage.tableName },
     });
     // Frees the slot, closes the run's row (conditionally: once), then counts.
@@ -266,10 +269,10 @@ export class ClipbayStack extends Stack {
       }
     };
     reads(submit, 'tokenBay');
-    reads(checkStatus, 'tokenBay', 'slack', 'discord');
+    reads(checkStatus, 'tokenBay', ...chatSecrets);
     reads(saveToS3, 'tokenBay');
-    reads(postLink, 'slack', 'discord');
-    reads(reportFailure, 'slack', 'discord');
+    reads(postLink, ...chatSecrets);
+    reads(reportFailure, ...chatSecrets);
     // SettleUsage asks TokenBay once more for a quota that was not settled yet.
     reads(settleUsage, 'tokenBay');
 
@@ -288,14 +291,16 @@ export class ClipbayStack extends Stack {
     // The backstop: every end of an execution reaches RunEnded, which settles (and tells the
     // channel about) a run the workflow could not settle itself: stopped by the execution timeout
     // or by hand, failed with an error no Catch catches, or whose own settle failed for good.
-    const runEnded = fn('RunEndedFn', 'run-ended.ts', { environment: { USAGE_TABLE: usage.tableName } });
+    const runEnded = fn('RunEndedFn', 'functions/run-ended.ts', {
+      environment: { USAGE_TABLE: usage.tableName },
+    });
     // A RunEnded that throws (chat down, DynamoDB throttling) is tried twice more by Lambda, over
     // up to 2 hours; after that the event is dropped (a run left holding its slot until its day ends).
     runEnded.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(2) });
     // Frees the slot, closes the row, and reads it back when a retried delivery must know whether
     // the message is still owed.
     usage.grant(runEnded, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
-    reads(runEnded, 'slack', 'discord');
+    reads(runEnded, ...chatSecrets);
     new Rule(this, 'RunEndedRule', {
       description: 'Every end of a clipbay execution, to settle a run the workflow did not settle.',
       eventPattern: {
@@ -312,8 +317,15 @@ export class ClipbayStack extends Stack {
     });
 
     const limits = checkedLimits(props.limits ?? {});
-    const ingress = (id: string, handlerFile: string, platform: 'slack' | 'discord'): ClipbayFunction => {
-      const f = fn(id, handlerFile, {
+    // Each registered platform: one ingress function behind one route, reading only its own secret.
+    const ingress = (platform: RegisteredPlatform): ClipbayFunction => {
+      const deployed = Object.fromEntries(
+        platform.deployVariables.flatMap((name) => {
+          const value = props.platformSettings?.[name];
+          return value ? [[name, value]] : [];
+        }),
+      );
+      const f = fn(platform.ingress.functionId, platform.ingress.entry, {
         timeout: Duration.seconds(10),
         memorySize: 512,
         sourceMapsAtRuntime: false,
@@ -321,6 +333,7 @@ export class ClipbayStack extends Stack {
           STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
           USAGE_TABLE: usage.tableName,
           ...limits,
+          ...deployed,
         },
       });
       // Opens the run's row, reserves slots and counts (conditional writes), undoes a refusal,
@@ -341,24 +354,20 @@ export class ClipbayStack extends Stack {
         reason:
           'DescribeExecution on the executions of clipbay’s own state machine (execution names are not known in advance).',
       });
-      reads(f, platform);
+      reads(f, platform.id);
       return f;
     };
-    const slackIngress = ingress('SlackEventsFn', 'slack-events.ts', 'slack');
-    const discordIngress = ingress('DiscordInteractionsFn', 'discord-interactions.ts', 'discord');
-    if (props.discordApplicationId)
-      discordIngress.addEnvironment('DISCORD_APPLICATION_ID', props.discordApplicationId);
-
-    api.addRoutes({
-      path: '/slack/events',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('Slack', slackIngress),
-    });
-    api.addRoutes({
-      path: '/discord/interactions',
-      methods: [HttpMethod.POST],
-      integration: new HttpLambdaIntegration('Discord', discordIngress),
-    });
+    for (const platform of PLATFORMS) {
+      api.addRoutes({
+        path: platform.ingress.path,
+        methods: [HttpMethod.POST],
+        integration: new HttpLambdaIntegration(platform.label, ingress(platform)),
+      });
+      new CfnOutput(this, platform.ingress.output.id, {
+        value: `${api.apiEndpoint}${platform.ingress.path}`,
+        description: platform.ingress.output.description,
+      });
+    }
     api.addRoutes({
       path: '/v/{id}',
       methods: [HttpMethod.GET],
@@ -367,14 +376,6 @@ export class ClipbayStack extends Stack {
 
     this.acknowledgeFindings(api);
 
-    new CfnOutput(this, 'SlackRequestUrl', {
-      value: `${api.apiEndpoint}/slack/events`,
-      description: 'Slack: slash command and interactivity URL',
-    });
-    new CfnOutput(this, 'DiscordInteractionsUrl', {
-      value: `${api.apiEndpoint}/discord/interactions`,
-      description: 'Discord: Interactions Endpoint URL',
-    });
     new CfnOutput(this, 'ShareBaseUrl', { value: shareBaseUrl });
     new CfnOutput(this, 'VideoBucketName', { value: videos.bucketName });
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
@@ -383,8 +384,8 @@ export class ClipbayStack extends Stack {
       description: 'The usage ledger (USAGE_TABLE for Socket Mode in front of this stack)',
     });
     new CfnOutput(this, 'TokenBaySecretName', { value: secrets.tokenBay.secretName });
-    new CfnOutput(this, 'SlackSecretName', { value: secrets.slack.secretName });
-    new CfnOutput(this, 'DiscordSecretName', { value: secrets.discord.secretName });
+    for (const platform of PLATFORMS)
+      new CfnOutput(this, `${platform.label}SecretName`, { value: secrets[platform.id].secretName });
   }
 
   /** Findings that are deliberate, each with its reason. */

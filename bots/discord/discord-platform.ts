@@ -27,6 +27,7 @@ export const discordPlatform = {
   workspaceNoun: 'server',
   replyTarget: discordReplyTargetSchema,
   variables: DISCORD_VARIABLES,
+  deployVariables: ['DISCORD_APPLICATION_ID'],
   readEnvironment: readDiscordEnvironment,
   withSecret: discordWithSecret,
   isOn: (settings) => settings.publicKey !== undefined,

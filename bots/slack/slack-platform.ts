@@ -28,6 +28,7 @@ export const slackPlatform = {
   workspaceNoun: 'workspace',
   replyTarget: slackReplyTargetSchema,
   variables: SLACK_VARIABLES,
+  deployVariables: [],
   readEnvironment: readSlackEnvironment,
   withSecret: slackWithSecret,
   isOn: (settings) => settings.signingSecret !== undefined,

@@ -1,4 +1,4 @@
-import { chatNotifierFor } from '../../bots/notifiers.js';
+import { chatNotifierFor } from '@clipbay/notifiers';
 import type { ChatNotifier } from '../core/notify/chat-notifier.js';
 import type { LambdaConfig } from './lambda-config.js';
 

@@ -3,7 +3,7 @@ import {
   readChatEnvironment,
   type ChatEnvironment,
   type ChatSettings,
-} from '../../bots/platforms.js';
+} from '@clipbay/platforms';
 import { loadConfig, type ClipbayConfig } from '../core/config.js';
 import { readSecret, TOKENBAY_SECRET } from './secrets.js';
 

@@ -1,6 +1,6 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { ConfigError } from '../core/errors.js';
-import { platformWords } from '../../bots/platforms.js';
+import { platformWords } from '@clipbay/platforms';
 import { composeIntake } from '../core/ingress/compose-intake.js';
 import type { RerunDeps } from '../core/ingress/rerun-video.js';
 import type { LambdaConfig } from './lambda-config.js';

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient, type SFNClientConfig } from '@aws-sdk/client-sfn';
 import { loadLocalConfig } from '../stack/local-config.js';
 import { ConfigError } from '../../functions/core/errors.js';
-import { platformWords } from '../../bots/platforms.js';
+import { platformWords } from '@clipbay/platforms';
 import { composeIntake } from '../../functions/core/ingress/compose-intake.js';
 import { UsageLedger } from '../../functions/core/usage/usage-ledger.js';
 import { startSocketModeLink, type SocketModeLink, type SocketModeState } from './socket-mode-link.js';

@@ -1,4 +1,4 @@
-import { readChatEnvironment, type ChatEnvironment } from '../../bots/platforms.js';
+import { readChatEnvironment, type ChatEnvironment } from '@clipbay/platforms';
 import { loadConfig, type ClipbayConfig } from '../../functions/core/config.js';
 
 /** What the local stack, Socket Mode and the CLI read: clipbay's settings and every platform's. */

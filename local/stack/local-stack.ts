@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import type { LocalConfig } from './local-config.js';
-import { platformWords } from '../../bots/platforms.js';
+import { platformWords } from '@clipbay/platforms';
 import { composeIntake } from '../../functions/core/ingress/compose-intake.js';
 import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import { UsageLedger } from '../../functions/core/usage/usage-ledger.js';
@@ -122,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       // DISCORD_APPLICATION_ID is enforced (the signature already proves who sent it).
       ...((config.chat.discord.publicKey ? config.chat.discord.applicationId : keys.discordApplicationId)
         ? {
-            discordApplicationId: (config.chat.discord.publicKey
+            DISCORD_APPLICATION_ID: (config.chat.discord.publicKey
               ? config.chat.discord.applicationId
               : keys.discordApplicationId)!,
           }

@@ -60,8 +60,13 @@ export interface PlatformSetup<
   Secret extends object,
   Settings,
 > extends ChatPlatform<Target> {
-  /** The variables it reads, and the context keys the stack takes them as (the same names). */
+  /** The variables it reads. */
   readonly variables: readonly string[];
+  /**
+   * Those a team may deploy with: not secret, taken as CDK context under the same names
+   * (`-c DISCORD_APPLICATION_ID=…`) and given to this platform's ingress only.
+   */
+  readonly deployVariables: readonly string[];
   /** Checks its variables once (ConfigError naming the variable). */
   readonly readEnvironment: (env: Env) => EnvSettings;
   /** Its settings in force: the secret's values win over the environment's. */

@@ -9,18 +9,14 @@ import { SlackNotifier } from './slack/slack-notifier.js';
  * registered in bots/platforms.ts without a notifier here is a type error. Kept apart from the
  * registry because notifiers bring their chat SDKs, which the ingress bundles do not need.
  */
-export const NOTIFIERS: { [Id in PlatformId]: (settings: ChatSettings[Id]) => Notifier } = {
-  slack: (settings) => new SlackNotifier({ apiUrl: settings.apiUrl, botToken: settings.botToken }),
-  discord: (settings) => new DiscordNotifier({ apiBase: settings.apiBase, botToken: settings.botToken }),
-};
+export function notifiersFor(settings: ChatSettings): Record<PlatformId, Notifier> {
+  return {
+    slack: new SlackNotifier({ apiUrl: settings.slack.apiUrl, botToken: settings.slack.botToken }),
+    discord: new DiscordNotifier({ apiBase: settings.discord.apiBase, botToken: settings.discord.botToken }),
+  };
+}
 
 /** One notifier that answers every registered platform. */
 export function chatNotifierFor(settings: ChatSettings): ChatNotifier {
-  const adapters = Object.fromEntries(
-    (Object.keys(NOTIFIERS) as PlatformId[]).map((id) => [
-      id,
-      (NOTIFIERS[id] as (settings: ChatSettings[PlatformId]) => Notifier)(settings[id]),
-    ]),
-  );
-  return new ChatNotifier(adapters);
+  return new ChatNotifier(notifiersFor(settings));
 }

@@ -4,6 +4,7 @@ import type { InlineMode } from '../functions/core/config.js';
 import { LIMIT_SETTING } from '../functions/core/usage/usage-limits.js';
 import { PLATFORMS } from '@clipbay/platforms';
 import { ClipbayStack, type ClipbayStackProps } from './clipbay-stack.js';
+import { REGISTRY_TSCONFIG_CONTEXT } from './registry-tsconfig.js';
 
 export const STACK_NAME = 'Clipbay';
 
@@ -39,6 +40,7 @@ export function createApp(options: { outdir?: string; context?: Record<string, u
     ),
     // The same name as the environment variable: `-c CLIPBAY_INLINE=off`.
     inline: app.node.tryGetContext('CLIPBAY_INLINE') as InlineMode | undefined,
+    registryTsconfig: app.node.tryGetContext(REGISTRY_TSCONFIG_CONTEXT) as string | undefined,
   };
   for (const key of CONTEXT_KEYS) props[key] = numberContext(key);
   // Usage limits keep their setting names as context keys: `-c LIMIT_CONCURRENT_PER_USER=3`.

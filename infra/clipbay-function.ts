@@ -22,6 +22,8 @@ export interface ClipbayFunctionProps extends Omit<NodejsFunctionProps, 'entry'>
    * 3 seconds, turn it off; their source maps still ship for reading a trace offline.
    */
   sourceMapsAtRuntime?: boolean;
+  /** The tsconfig esbuild resolves imports with (its `paths` name the platform registry); the root's by default. */
+  tsconfig?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export interface ClipbayFunctionProps extends Omit<NodejsFunctionProps, 'entry'>
  */
 export class ClipbayFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ClipbayFunctionProps) {
-    const { entry, externalModules = [], environment, sourceMapsAtRuntime = true, ...rest } = props;
+    const { entry, externalModules = [], environment, sourceMapsAtRuntime = true, tsconfig, ...rest } = props;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
     const role = new Role(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
     role.addToPolicy(
@@ -68,6 +70,7 @@ export class ClipbayFunction extends NodejsFunction {
         externalModules: [...LAMBDA_BUNDLING.external, ...externalModules],
         mainFields: [...LAMBDA_BUNDLING.mainFields],
         esbuildArgs: { '--alias': LAMBDA_BUNDLING.leftOut.map((name) => `${name}=./${LEFT_OUT_MODULE}`) },
+        ...(tsconfig ? { tsconfig: `${PROJECT_ROOT}${tsconfig}` } : {}),
       },
       ...rest,
     });

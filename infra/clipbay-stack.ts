@@ -48,6 +48,12 @@ export interface ClipbayStackProps extends StackProps {
    */
   platformSettings?: Readonly<Record<string, string>>;
   /**
+   * For tests that register a platform of their own: a tsconfig (relative to the project root)
+   * whose `paths` map `@clipbay/platforms` and `@clipbay/notifiers` to their registry. Every
+   * function is bundled with it, and the synth must run under it too (local/account/synth.ts).
+   */
+  registryTsconfig?: string;
+  /**
    * Usage limits, by their setting names (LIMIT_VIDEOS_PER_USER_PER_DAY, ALLOWED_CHANNELS, …):
    * CDK context values, passed to the ingress functions. Unset: no limit.
    */
@@ -186,6 +192,7 @@ export class ClipbayStack extends Stack {
     ) =>
       new ClipbayFunction(this, id, {
         entry,
+        ...(props.registryTsconfig ? { tsconfig: props.registryTsconfig } : {}),
         ...extra,
         environment: { ...common, ...extra.environment },
       });

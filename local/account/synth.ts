@@ -2,9 +2,10 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { REGISTRY_TSCONFIG_CONTEXT } from '../../infra/registry-tsconfig.js';
 import type { CloudFormationTemplate } from './template.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,7 +44,11 @@ export async function synthesize(context: Record<string, string | number> = {}):
     if (!existsSync(templateFile)) {
       const staging = `${dir}.${process.pid}.${Date.now()}`;
       // Asset metadata tells which bundle belongs to which function, as the CDK CLI asks for it.
-      await runSynth(staging, { ...context, 'aws:cdk:enable-asset-metadata': true });
+      await runSynth(
+        staging,
+        { ...context, 'aws:cdk:enable-asset-metadata': true },
+        registryTsconfig(context),
+      );
       if ((await sourceHash(context)) !== hash) {
         await rm(staging, { recursive: true, force: true });
         if (attempt < ATTEMPTS) continue;
@@ -61,12 +66,23 @@ export async function synthesize(context: Record<string, string | number> = {}):
   }
 }
 
-async function runSynth(outdir: string, context: Record<string, unknown>): Promise<void> {
+/** A test's own platform registry (REGISTRY_TSCONFIG_CONTEXT in infra/app.ts), if the context names one. */
+function registryTsconfig(context: Record<string, unknown>): string | undefined {
+  const value = context[REGISTRY_TSCONFIG_CONTEXT];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function runSynth(outdir: string, context: Record<string, unknown>, tsconfig?: string): Promise<void> {
   try {
     await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', WORKER, outdir, JSON.stringify(context)],
-      { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
+      {
+        cwd: ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+        // tsx resolves `@clipbay/platforms` with the tsconfig's paths, as esbuild does for bundles.
+        env: tsconfig ? { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, tsconfig) } : process.env,
+      },
     );
   } catch (error) {
     const { stderr } = error as { stderr?: string };
@@ -78,7 +94,9 @@ async function runSynth(outdir: string, context: Record<string, unknown>): Promi
 
 async function sourceHash(context: Record<string, unknown>): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify(context)).update(process.version);
-  for (const source of SOURCES) {
+  // A test's own registry is a source too: the folder of its tsconfig.
+  const own = registryTsconfig(context);
+  for (const source of own ? [...SOURCES, dirname(own)] : SOURCES) {
     for (const file of await listFiles(join(ROOT, source))) {
       hash
         .update(relative(ROOT, file))

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import type { LocalConfig } from './local-config.js';
+import { REGISTRY_TSCONFIG_CONTEXT } from '../../infra/registry-tsconfig.js';
 import { platformWords } from '@clipbay/platforms';
 import { composeIntake } from '../../functions/core/ingress/compose-intake.js';
 import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
@@ -55,6 +56,11 @@ export interface LocalStackOptions {
   accountConcurrency?: number;
   /** Run a changed copy of the template (tests that remove a grant). */
   editTemplate?: (template: CloudFormationTemplate) => CloudFormationTemplate;
+  /**
+   * Tests that register a platform of their own: the tsconfig (relative to the project root)
+   * whose `paths` name their registry; the stack is synthesized and bundled with it.
+   */
+  registryTsconfig?: string;
   log?: (line: string) => void;
   /** Every line a Lambda prints, with the function's logical id. */
   onFunctionLog?: (functionName: string, line: string) => void;
@@ -118,6 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const assembly = await synthesize({
       ...synthContext(config),
+      ...(options.registryTsconfig ? { [REGISTRY_TSCONFIG_CONTEXT]: options.registryTsconfig } : {}),
       // With the local keys the application is the local one; with a real key, only a configured
       // DISCORD_APPLICATION_ID is enforced (the signature already proves who sent it).
       ...((config.chat.discord.publicKey ? config.chat.discord.applicationId : keys.discordApplicationId)

@@ -27,7 +27,7 @@ export async function startStackWithFakeChat(
   options: Partial<
     Pick<
       LocalStackOptions,
-      'platforms' | 'editTemplate' | 'waitMs' | 'retryIntervalMs' | 'accountConcurrency'
+      'platforms' | 'editTemplate' | 'waitMs' | 'retryIntervalMs' | 'accountConcurrency' | 'registryTsconfig'
     >
   > = {},
 ): Promise<StackWithFakeChat> {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLocalConfig } from '../local/stack/local-config.js';
 import { discordInteraction, videoCommandData } from '../local/stack/discord-interaction.js';
+import { STAGE_THROTTLE } from '../infra/clipbay-stack.js';
 import type { CloudFormationTemplate } from '../local/account/template.js';
 import { startLocalStack, type LocalStack } from '../local/stack/local-stack.js';
 import { discordHeaders, slackHeaders } from '../local/stack/request-signing.js';
@@ -272,10 +273,21 @@ async function measureAccountCost(
   }
 }
 
+/**
+ * Requests to one stack are spaced to stay under its HTTP API stage's throttle (as Slack's and
+ * Discord's own traffic would be), which would otherwise answer 429; the wait is not timed.
+ */
+const MIN_GAP_MS = 1000 / (0.8 * STAGE_THROTTLE.rate);
+const lastSent = new Map<string, number>();
+
 async function timedPost(
   url: string,
   { headers, body, status }: { headers: Record<string, string>; body: string; status: number },
 ): Promise<number> {
+  const origin = new URL(url).origin;
+  const wait = (lastSent.get(origin) ?? -Infinity) + MIN_GAP_MS - performance.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  lastSent.set(origin, performance.now());
   const started = performance.now();
   const response = await fetch(url, { method: 'POST', headers, body });
   await response.arrayBuffer();

@@ -11,7 +11,7 @@ import { PLAYGROUND_SLACK_API, PLAYGROUND_SLACK_BOT_TOKEN } from './playground/p
 import { banner } from './stack/banner.js';
 import { allowedHostsFromEnv } from './security/host-check.js';
 import { startLocalStack, type LocalStack } from './stack/local-stack.js';
-import type { Platform } from './stack/local-secrets.js';
+import { localPlatforms } from './platforms/local-platforms.js';
 
 const DATA_DIR = resolve(process.env.CLIPBAY_DATA_DIR ?? '.clipbay');
 // The AWS SDK warns that releases after January 2027 will need Node 22; the lockfile pins today's,
@@ -59,19 +59,6 @@ async function start(options: { requireSlackSocket: boolean }): Promise<LocalSta
   });
   console.log(banner(stack, config, DATA_DIR));
   return stack;
-}
-
-/** `CLIPBAY_PLATFORMS=slack` fills only the Slack secret: the Discord one stays as the stack made it. */
-function localPlatforms(value: string | undefined): Platform[] {
-  if (!value?.trim()) return ['slack', 'discord'];
-  const names = value.split(',').map((p) => p.trim().toLowerCase());
-  for (const name of names)
-    if (name !== 'slack' && name !== 'discord')
-      throw new ConfigError(
-        'CLIPBAY_PLATFORMS',
-        `must list slack and/or discord, comma-separated (got "${name}")`,
-      );
-  return names as Platform[];
 }
 
 export function runLocalStack(options: { requireSlackSocket?: boolean } = {}): void {

@@ -1,3 +1,5 @@
+import { PLATFORMS } from '@clipbay/platforms';
+import { LOCAL_PLATFORMS } from '../platforms/local-platforms.js';
 import type { LocalConfig } from './local-config.js';
 import type { LocalStack } from './local-stack.js';
 
@@ -9,32 +11,40 @@ export function banner(stack: LocalStack, config: LocalConfig, dataDir: string):
   const functions = [...stack.account.functions.values()].map(
     (fn) => `    ${fn.logicalId.padEnd(34)} ${fn.spec.memoryMb} MB, ${fn.spec.timeoutSeconds} s`,
   );
-  const secret = (platform: 'slack' | 'discord') =>
-    stack.platforms.includes(platform) ? 'filled from the local keys' : 'left unfilled (platform off)';
+  const secrets = PLATFORMS.map(
+    (platform) =>
+      `${platform.label} ${stack.platforms.includes(platform.id) ? 'filled' : 'left unfilled (platform off)'}`,
+  );
+  const routes = PLATFORMS.map(
+    (platform) => `  ${`${platform.label} ingress`.padEnd(19)} POST ${stack.url}${platform.ingress.path}`,
+  );
+  const connect = PLATFORMS.map(
+    (platform) =>
+      `  ${platform.label.padEnd(19)} ${(
+        LOCAL_PLATFORMS[platform.id].connectLine as (settings: unknown, url: string) => string
+      )(config.chat[platform.id], stack.url)}`,
+  );
   return [
     '',
     '  clipbay is running: the synthesized CDK template, in an emulated AWS account on this machine',
     '',
     `  Playground          ${stack.url}/`,
-    `  Slack events        POST ${stack.url}/slack/events`,
-    `  Discord interactions POST ${stack.url}/discord/interactions`,
+    ...routes,
     `  Share links         ${stack.url}/v/{id}`,
     `  Health              ${stack.url}/healthz`,
     `  AWS endpoint        ${stack.account.endpoint.url}  (S3, Secrets Manager, Step Functions, DynamoDB; IAM enforced)`,
     `  S3 data${stack.s3.embedded ? ' (embedded) ' : ' (S3_ENDPOINT)'} ${stack.s3.endpoint}  bucket ${stack.s3.bucket}`,
     `  Step Functions      the template's state machine, Wait = ${config.pollIntervalSeconds} s`,
     `  TokenBay            ${mode}`,
-    `  Secrets             Slack ${secret('slack')}; Discord ${secret('discord')}`,
+    `  Secrets             ${secrets.join('; ')}`,
     `  Data folder         ${dataDir}`,
     `  Lambda functions    each from its bundle, in its own process, under its own role, ${nodeLine(runtimeOf(stack))}:`,
     ...functions,
     `  Throttles           as AWS: Lambda ${stack.account.concurrency.limit} invocations at once (a new account's kind of quota), the HTTP API a burst of ${stack.account.httpApi.throttle.burst} then ${stack.account.httpApi.throttle.rate}/s`,
     '',
     '  Listening on 127.0.0.1 only; the playground takes commands only from its own page.',
+    ...connect,
     socketModeLine(stack.socketMode),
-    config.chat.discord.publicKey
-      ? `  Discord             expose ${stack.url}/discord/interactions (e.g. a tunnel) as the Interactions Endpoint URL`
-      : '  Discord             set DISCORD_PUBLIC_KEY and DISCORD_APPLICATION_ID, then expose /discord/interactions',
     '',
     '  Ctrl-C stops everything.',
     '',
@@ -67,7 +77,7 @@ function socketModeLine(state: LocalStack['socketMode']): string {
   const line = (text: string) => `  Slack               ${text}`;
   switch (state) {
     case 'off':
-      return line('set SLACK_APP_TOKEN (+ SLACK_BOT_TOKEN) to connect a real workspace over Socket Mode');
+      return line('or Socket Mode: set SLACK_APP_TOKEN (+ SLACK_BOT_TOKEN) to connect without a public URL');
     case 'connected':
       return line('Socket Mode: connected: type /video in your workspace');
     case 'failed':

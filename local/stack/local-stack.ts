@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { ClipbayConfig } from '../../functions/core/config.js';
 import type { LocalConfig } from './local-config.js';
 import { REGISTRY_TSCONFIG_CONTEXT } from '../../infra/registry-tsconfig.js';
-import { platformWords } from '@clipbay/platforms';
+import { byPlatform, platformWords, type PlatformId } from '@clipbay/platforms';
+import type { LocalSecretContext } from '../platforms/local-platform.js';
 import { composeIntake } from '../../functions/core/ingress/compose-intake.js';
 import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import { UsageLedger } from '../../functions/core/usage/usage-ledger.js';
@@ -25,7 +26,8 @@ import {
 import { closeServer, listenOnLoopback, sendJson } from '../http/http-helpers.js';
 import { router, type Route } from '../http/router.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
-import { fillSecrets, type Platform } from './local-secrets.js';
+import { fillSecrets } from './local-secrets.js';
+import { LOCAL_PLATFORMS, PLATFORM_IDS } from '../platforms/local-platforms.js';
 
 export type { Route } from '../http/router.js';
 
@@ -48,7 +50,7 @@ export interface LocalStackOptions {
   /** Host names to answer besides loopback (CLIPBAY_ALLOWED_HOSTS). */
   allowedHosts?: readonly string[];
   /** Which platforms' secrets to fill (default both): try a single-platform team. */
-  platforms?: Platform[];
+  platforms?: PlatformId[];
   /** Virtual time for tests: every Wait state and retry interval takes this many ms. */
   waitMs?: number;
   retryIntervalMs?: number;
@@ -83,7 +85,7 @@ export interface LocalStack {
   slackSigningSecret: string;
   discordPublicKeyHex: string;
   discordApplicationId: string;
-  platforms: Platform[];
+  platforms: PlatformId[];
   /**
    * The Slack Socket Mode connection (SLACK_APP_TOKEN set), live: it starts in the background, so
    * the stack is up while it is still `connecting` (or while Slack cannot be reached).
@@ -106,7 +108,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const slackSigningSecret = config.chat.slack.signingSecret ?? keys.slackSigningSecret;
   const discordKeyHex = config.chat.discord.publicKey ?? keys.discordPublicKeyHex;
   const discordApplicationId = config.chat.discord.applicationId ?? keys.discordApplicationId;
-  const platforms = options.platforms ?? ['slack', 'discord'];
+  const platforms = options.platforms ?? [...PLATFORM_IDS];
 
   // Listens first (the template's API endpoint is this URL); answers 503 until every part is up.
   let handle: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -180,18 +182,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     closers.unshift(() => account.close());
 
-    fillSecrets(account, {
-      tokenBayKey: config.tokenBay.apiKey ?? LOCAL_TOKENBAY_KEY,
-      slack: platforms.includes('slack')
-        ? {
-            signingSecret: slackSigningSecret,
-            botToken: config.chat.slack.botToken ?? options.slackApi?.botToken,
-          }
-        : undefined,
-      discord: platforms.includes('discord')
-        ? { publicKey: discordKeyHex, botToken: config.chat.discord.botToken }
-        : undefined,
-    });
+    fillSecrets(
+      account,
+      config.tokenBay.apiKey ?? LOCAL_TOKENBAY_KEY,
+      byPlatform((platform) =>
+        platforms.includes(platform.id)
+          ? (
+              LOCAL_PLATFORMS[platform.id].secretValue as (
+                settings: unknown,
+                context: LocalSecretContext,
+              ) => Record<string, string>
+            )(config.chat[platform.id], { keys, standInBotToken: options.slackApi?.botToken })
+          : undefined,
+      ),
+    );
 
     let socketMode: SocketModeLink | undefined;
     const stack: LocalStack = {

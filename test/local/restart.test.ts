@@ -60,7 +60,8 @@ describe('a second start reuses the data folder', () => {
     } finally {
       await second.close();
     }
-  });
+    // Each start may synthesize (a cold cache on a fresh clone): a hang guard, not a speed check.
+  }, 180_000);
 
   it('so the playground history survives too', async () => {
     const store = new PlaygroundStore(dataDir);

@@ -37,8 +37,8 @@ export function platformRegistry<const List extends readonly AnyPlatform[]>(plat
   const byPlatform = <T>(make: (platform: P) => T): Record<Id, T> =>
     Object.fromEntries(platforms.map((platform) => [platform.id, make(platform)])) as Record<Id, T>;
   return {
-    platforms,
-    words,
+    PLATFORMS: platforms,
+    platformWords: words,
     byPlatform,
     /** Every platform's variables, checked: a ConfigError names the first bad one. */
     readChatEnvironment: (env: Env) =>

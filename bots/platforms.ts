@@ -11,13 +11,7 @@ import { slackPlatform } from './slack/slack-platform.js';
  */
 export const registry = platformRegistry([slackPlatform, discordPlatform]);
 
-export const {
-  platforms: PLATFORMS,
-  words: platformWords,
-  byPlatform,
-  readChatEnvironment,
-  chatSettings,
-} = registry;
+export const { PLATFORMS, platformWords, byPlatform, readChatEnvironment, chatSettings } = registry;
 
 export type RegisteredPlatform = (typeof PLATFORMS)[number];
 /** A registered platform's id: a type derived from the registry, so no code can map an unknown one. */

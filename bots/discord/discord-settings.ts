@@ -19,26 +19,20 @@ const discordEnvironmentSchema = z.object({
 
 export const DISCORD_VARIABLES = Object.keys(discordEnvironmentSchema.shape) as readonly string[];
 
-export interface DiscordSettings {
+const discordSettingsSchema = discordEnvironmentSchema.transform((e) => ({
   /** Verifies every interaction (Ed25519); without it Discord is off. */
-  publicKey: string | undefined;
+  publicKey: e.DISCORD_PUBLIC_KEY,
   /** When set, interactions for any other application are refused. */
-  applicationId: string | undefined;
+  applicationId: e.DISCORD_APPLICATION_ID,
   /** Posts to the channel once the 15-minute interaction token has expired. */
-  botToken: string | undefined;
+  botToken: e.DISCORD_BOT_TOKEN,
   /** `https://discord.com/api` or a local stand-in; v10 is appended. */
-  apiBase: string;
-}
+  apiBase: e.DISCORD_API_BASE,
+}));
+export type DiscordSettings = z.output<typeof discordSettingsSchema>;
 
-export function readDiscordEnvironment(env: Env): DiscordSettings {
-  const e = parseEnvironment(discordEnvironmentSchema, env);
-  return {
-    publicKey: e.DISCORD_PUBLIC_KEY,
-    applicationId: e.DISCORD_APPLICATION_ID,
-    botToken: e.DISCORD_BOT_TOKEN,
-    apiBase: e.DISCORD_API_BASE,
-  };
-}
+export const readDiscordEnvironment = (env: Env): DiscordSettings =>
+  parseEnvironment(discordSettingsSchema, env);
 
 /** What the Discord secret holds once filled (DISCORD_SECRET_ARN). */
 export const discordSecretSchema = z.object({

@@ -19,26 +19,19 @@ const slackEnvironmentSchema = z.object({
 
 export const SLACK_VARIABLES = Object.keys(slackEnvironmentSchema.shape) as readonly string[];
 
-export interface SlackSettings {
+const slackSettingsSchema = slackEnvironmentSchema.transform((e) => ({
   /** Verifies every request (HMAC-SHA256); without it Slack is off. */
-  signingSecret: string | undefined;
+  signingSecret: e.SLACK_SIGNING_SECRET,
   /** Posts and updates messages in the channel, uploads clips (`chat:write`, `files:write`). */
-  botToken: string | undefined;
+  botToken: e.SLACK_BOT_TOKEN,
   /** Socket Mode only (`connections:write`): Slack without a public URL. */
-  appToken: string | undefined;
+  appToken: e.SLACK_APP_TOKEN,
   /** `https://slack.com/api/` or a local stand-in. */
-  apiUrl: string;
-}
+  apiUrl: e.SLACK_API_URL,
+}));
+export type SlackSettings = z.output<typeof slackSettingsSchema>;
 
-export function readSlackEnvironment(env: Env): SlackSettings {
-  const e = parseEnvironment(slackEnvironmentSchema, env);
-  return {
-    signingSecret: e.SLACK_SIGNING_SECRET,
-    botToken: e.SLACK_BOT_TOKEN,
-    appToken: e.SLACK_APP_TOKEN,
-    apiUrl: e.SLACK_API_URL,
-  };
-}
+export const readSlackEnvironment = (env: Env): SlackSettings => parseEnvironment(slackSettingsSchema, env);
 
 /** What the Slack secret holds once filled (SLACK_SECRET_ARN). */
 export const slackSecretSchema = z.object({

@@ -15,12 +15,10 @@ let sfn: SFNClient | undefined;
 export function workflowIntake(config: LambdaConfig): RerunDeps {
   if (!config.stateMachineArn) throw new ConfigError('STATE_MACHINE_ARN', 'is not set');
   // No SDK retries: a throttled start is retried by startVideo within the ack budget.
-  return composeIntake({
+  const clients = {
     sfn: (sfn ??= new SFNClient({ maxAttempts: 1 })),
     stateMachineArn: config.stateMachineArn,
     ledger: usageLedger(config),
-    limits: config.usage.limits,
-    defaultModel: config.defaultModel,
-    words: platformWords,
-  });
+  };
+  return composeIntake(config, clients, platformWords);
 }

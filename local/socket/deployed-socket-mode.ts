@@ -51,14 +51,7 @@ export function startDeployedSocketMode(env: Env, options: DeployedSocketModeOpt
   const link: SocketModeLink = startSocketModeLink({
     appToken: config.chat.slack.appToken,
     slackApiUrl: config.chat.slack.apiUrl,
-    deps: composeIntake({
-      sfn,
-      stateMachineArn,
-      ledger,
-      limits: config.usage.limits,
-      defaultModel: config.defaultModel,
-      words: platformWords,
-    }),
+    deps: composeIntake(config, { sfn, stateMachineArn, ledger }, platformWords),
     log: options.log,
     ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),

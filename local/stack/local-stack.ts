@@ -302,14 +302,7 @@ export function operatorIntake(account: EmulatedAccount, config: ClipbayConfig):
   const ledger = table
     ? new UsageLedger(new DynamoDBClient({ ...account.operatorClientConfig(), maxAttempts: 2 }), table)
     : undefined;
-  return composeIntake({
-    sfn,
-    stateMachineArn,
-    ledger,
-    limits: config.usage.limits,
-    defaultModel: config.defaultModel,
-    words: platformWords,
-  });
+  return composeIntake(config, { sfn, stateMachineArn, ledger }, platformWords);
 }
 
 /** The user's own credentials for their S3_ENDPOINT, from the usual AWS environment and files. */

@@ -1,26 +1,12 @@
 import { PLATFORMS as DEPLOYED } from '../../bots/platforms.js';
-import {
-  platformRegistry,
-  type ChatEnvironmentOf,
-  type ChatSettingsOf,
-} from '../../bots/platform-registry.js';
+import { platformRegistry } from '../../bots/platform-registry.js';
 import { echoPlatform } from './echo/echo-platform.js';
 
 /**
  * The deployed registry plus Echo: what `@clipbay/platforms` resolves to in bundles and synths
- * built with test/platforms/tsconfig.json. The same exports as bots/platforms.ts.
+ * built with test/platforms/tsconfig.json: the same values as bots/platforms.ts exports (its types
+ * are erased in a bundle, and tsc checks against the deployed registry's).
  */
 export const registry = platformRegistry([...DEPLOYED, echoPlatform]);
 
-export const {
-  platforms: PLATFORMS,
-  words: platformWords,
-  byPlatform,
-  readChatEnvironment,
-  chatSettings,
-} = registry;
-
-export type RegisteredPlatform = (typeof PLATFORMS)[number];
-export type PlatformId = RegisteredPlatform['id'];
-export type ChatEnvironment = ChatEnvironmentOf<RegisteredPlatform>;
-export type ChatSettings = ChatSettingsOf<RegisteredPlatform>;
+export const { PLATFORMS, platformWords, byPlatform, readChatEnvironment, chatSettings } = registry;

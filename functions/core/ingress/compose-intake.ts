@@ -5,18 +5,21 @@ import type { UsageLedger } from '../usage/usage-ledger.js';
 import type { UsageLimits } from '../usage/usage-limits.js';
 import { requestFinder, type RerunDeps } from './rerun-video.js';
 import { startVideo } from './start-video.js';
+import type { WorkflowInput } from '../workflow/execution-state.js';
 
-export interface IntakeParts {
+/** The clients the intake talks to, which each caller makes its own way. */
+export interface IntakeClients {
   /** Made with `maxAttempts: 1`: a throttled start is retried by startVideo within the ack budget. */
   sfn: SFNClient;
   stateMachineArn: string;
   /** The usage ledger (USAGE_TABLE); undefined: no ledger, only ALLOWED_CHANNELS applies. */
   ledger: UsageLedger | undefined;
-  limits: UsageLimits;
+}
+
+/** What the intake reads of the configuration. */
+export interface IntakeConfig {
   defaultModel: string;
-  /** The registered platforms' words, for the usage messages. */
-  words: PlatformWords;
-  now?: () => number;
+  usage: { limits: UsageLimits };
 }
 
 /**
@@ -24,17 +27,17 @@ export interface IntakeParts {
  * Socket Mode): starts go through the limits and the ledger to StartExecution, re-runs read the
  * original request back from its execution. Composed here once; callers bring the clients.
  */
-export function composeIntake(parts: IntakeParts): RerunDeps {
-  const { sfn, stateMachineArn } = parts;
+export function composeIntake(
+  config: IntakeConfig,
+  { sfn, stateMachineArn, ledger }: IntakeClients,
+  /** The registered platforms' words, for the usage messages. */
+  words: PlatformWords,
+): RerunDeps {
+  const start = (input: WorkflowInput) => startVideo({ sfn, stateMachineArn }, input);
   return {
-    defaultModel: parts.defaultModel,
-    now: parts.now ?? Date.now,
-    ...meteredIntake(
-      parts.ledger,
-      parts.limits,
-      (input) => startVideo({ sfn, stateMachineArn }, input),
-      parts.words,
-    ),
+    defaultModel: config.defaultModel,
+    now: Date.now,
+    ...meteredIntake(ledger, config.usage.limits, start, words),
     findRequest: requestFinder(sfn, stateMachineArn),
   };
 }

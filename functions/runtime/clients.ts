@@ -3,34 +3,35 @@ import type { ClipbayConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import { TokenBayClient } from '../core/tokenbay/client.js';
 import { freshConnectionFetch } from './fresh-connection-fetch.js';
+import { remembered } from './remembered.js';
 
 /**
- * Clients made once per cold start (the TokenBay client again when its key is rotated). Each factory lives apart (see chat-notifier.ts) so a step's
- * bundle holds only the SDKs that step uses: Submit does not carry Slack or Discord code.
+ * Clients made once per cold start (the TokenBay client again when its key is rotated). Each factory
+ * lives apart (see chat-notifier.ts) so a step's bundle holds only the SDKs that step uses: Submit
+ * does not carry a chat SDK.
  */
-let tokenBay: { apiKey: string; client: TokenBayClient } | undefined;
-let s3: S3Client | undefined;
+const tokenBay = remembered(
+  ({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }) =>
+    new TokenBayClient({
+      baseUrl,
+      apiKey,
+      // The step Lambdas time out at 30 s: give up on TokenBay well before that.
+      timeoutMs: 20_000,
+      // A submit never rides a pooled connection that may have died while Lambda froze us.
+      submitFetch: freshConnectionFetch,
+    }),
+);
 
 export function tokenBayClient(config: ClipbayConfig): TokenBayClient {
-  if (!config.tokenBay.apiKey)
-    throw new ConfigError('TOKENBAY_SECRET_ARN', 'points at a TokenBay secret that is not filled');
-  if (tokenBay?.apiKey !== config.tokenBay.apiKey)
-    tokenBay = {
-      apiKey: config.tokenBay.apiKey,
-      // The step Lambdas time out at 30 s: give up on TokenBay well before that.
-      client: new TokenBayClient({
-        baseUrl: config.tokenBay.baseUrl,
-        apiKey: config.tokenBay.apiKey,
-        timeoutMs: 20_000,
-        // A submit never rides a pooled connection that may have died while Lambda froze us.
-        submitFetch: freshConnectionFetch,
-      }),
-    };
-  return tokenBay.client;
+  const { apiKey, baseUrl } = config.tokenBay;
+  if (!apiKey) throw new ConfigError('TOKENBAY_SECRET_ARN', 'points at a TokenBay secret that is not filled');
+  return tokenBay({ baseUrl, apiKey });
 }
 
+const s3 = remembered(
+  (endpoint: string | undefined) => new S3Client(endpoint ? { endpoint, forcePathStyle: true } : {}),
+);
+
 export function s3Client(config: ClipbayConfig): S3Client {
-  return (s3 ??= new S3Client(
-    config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {},
-  ));
+  return s3(config.s3Endpoint);
 }

@@ -3,9 +3,11 @@ import { handleDiscordInteraction } from '../bots/discord/interactions-handler.j
 import { discordPublicKey } from '../bots/discord/signature.js';
 import { lambdaConfig } from './runtime/lambda-config.js';
 import { logger } from './runtime/logger.js';
+import { remembered } from './runtime/remembered.js';
 import { workflowIntake } from './runtime/workflow-intake.js';
 
-let key: { hex: string; object: ReturnType<typeof discordPublicKey> } | undefined;
+/** The verifying key, made again only when the secret's public key changes. */
+const publicKeyOf = remembered(discordPublicKey);
 
 /** `POST /discord/interactions` on the HTTP API (payload 2.0). */
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -15,7 +17,6 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
     logger.error('Discord request refused: fill the Discord secret (DISCORD_SECRET_ARN) to turn Discord on');
     return { statusCode: 503, body: 'clipbay: Discord is not configured.' };
   }
-  if (key?.hex !== publicKeyHex) key = { hex: publicKeyHex, object: discordPublicKey(publicKeyHex) };
   const rawBody = event.isBase64Encoded
     ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
     : (event.body ?? '');
@@ -25,7 +26,11 @@ export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGateway
       signature: event.headers['x-signature-ed25519'],
       timestamp: event.headers['x-signature-timestamp'],
     },
-    { ...workflowIntake(config), publicKey: key.object, applicationId: config.chat.discord.applicationId },
+    {
+      ...workflowIntake(config),
+      publicKey: publicKeyOf(publicKeyHex),
+      applicationId: config.chat.discord.applicationId,
+    },
   );
   logger.info('discord interaction', { status: answer.status });
   return {

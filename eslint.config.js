@@ -21,6 +21,18 @@ const LAMBDA_CODE_NEVER_IMPORTS_LOCAL = boundary(
   ['**/local/**'],
   'Lambda code (functions/, bots/) never imports local/: local runs the handlers through their bundles.',
 );
+const CORE_BOUNDARIES = [
+  boundary(CHAT_SDKS, 'functions/core knows no platform: chat SDKs belong in bots/<platform>/.'),
+  boundary(
+    ['**/bots/**', '**/infra/**', '@clipbay/*'],
+    'functions/core imports nothing from bots/ or infra/ (nor the platform registry).',
+  ),
+  LAMBDA_CODE_NEVER_IMPORTS_LOCAL,
+  boundary(
+    ['**/runtime/**', ...HANDLERS.map((handler) => `**/${handler}.js`)],
+    'functions/core imports no Lambda handler code (functions/*.ts, functions/runtime/).',
+  ),
+];
 
 export default tseslint.config(
   {
@@ -46,17 +58,21 @@ export default tseslint.config(
   },
   {
     files: ['functions/core/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: CORE_BOUNDARIES }] },
+  },
+  {
+    // Inside the core, workflow/ and ingress/ sit on top: the parts they compose never import them.
+    files: ['functions/core/**/*.ts'],
+    ignores: ['functions/core/workflow/**', 'functions/core/ingress/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            boundary(CHAT_SDKS, 'functions/core knows no platform: chat SDKs belong in bots/<platform>/.'),
-            boundary(['**/bots/**', '**/infra/**'], 'functions/core imports nothing from bots/ or infra/.'),
-            LAMBDA_CODE_NEVER_IMPORTS_LOCAL,
+            ...CORE_BOUNDARIES,
             boundary(
-              ['**/runtime/**', ...HANDLERS.map((handler) => `**/${handler}.js`)],
-              'functions/core imports no Lambda handler code (functions/*.ts, functions/runtime/).',
+              ['**/workflow/**', '**/ingress/**', '../workflow/*', '../ingress/*'],
+              'functions/core: only workflow/ and ingress/ import the rest, never the other way round.',
             ),
           ],
         },

@@ -19,8 +19,8 @@
  */
 const MUTATE = {
   steps: [
-    'bots/discord/signature.ts',
-    'bots/slack/request-guard.ts',
+    'bots/discord/discord-request-check.ts',
+    'bots/slack/slack-request-check.ts',
     'functions/core/workflow/submit-step.ts',
     'functions/core/workflow/check-status-step.ts',
     'functions/core/workflow/save-to-s3-step.ts',

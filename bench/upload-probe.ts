@@ -7,7 +7,7 @@
  */
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { WebClient } from '@slack/web-api';
-import { uploadClipToSlack } from '../bots/slack/slack-upload.js';
+import { uploadClipToSlack } from '../bots/slack/slack-clip-upload.js';
 import { s3ClipSource } from '../functions/core/storage/clip-source.js';
 import { videoKey } from '../functions/core/storage/video-object.js';
 import { localS3Client } from '../local/s3/local-s3.js';

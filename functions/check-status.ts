@@ -1,5 +1,5 @@
 import { checkStatusStep } from './core/workflow/check-status-step.js';
-import { chatNotifier } from './runtime/chat-notifier.js';
+import { chatNotifier } from './runtime/lambda-notifier.js';
 import { tokenBayClient } from './runtime/clients.js';
 import { logger } from './runtime/logger.js';
 import { workflowStep } from './runtime/workflow-step.js';

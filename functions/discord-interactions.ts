@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { handleDiscordInteraction } from '../bots/discord/interactions-handler.js';
-import { discordPublicKey } from '../bots/discord/signature.js';
+import { handleDiscordInteraction } from '../bots/discord/discord-ingress.js';
+import { discordPublicKey } from '../bots/discord/discord-request-check.js';
 import { lambdaConfig } from './runtime/lambda-config.js';
 import { logger } from './runtime/logger.js';
 import { remembered } from './runtime/remembered.js';

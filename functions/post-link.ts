@@ -1,5 +1,5 @@
 import { postLinkStep } from './core/workflow/post-link-step.js';
-import { chatNotifier } from './runtime/chat-notifier.js';
+import { chatNotifier } from './runtime/lambda-notifier.js';
 import { s3Client } from './runtime/clients.js';
 import { workflowStep } from './runtime/workflow-step.js';
 

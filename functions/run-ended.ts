@@ -1,7 +1,7 @@
 import { ConfigError } from './core/errors.js';
 import { runEndedStep } from './core/workflow/run-ended-step.js';
-import { chatNotifier } from './runtime/chat-notifier.js';
-import { usageLedger } from './runtime/usage-ledger.js';
+import { chatNotifier } from './runtime/lambda-notifier.js';
+import { usageLedger } from './runtime/lambda-ledger.js';
 import { workflowStep } from './runtime/workflow-step.js';
 
 /** EventBridge target for every end of an execution: settles (and tells) what the workflow could not. */

@@ -1,7 +1,7 @@
 import { settleUsageStep } from './core/workflow/settle-usage-step.js';
 import { tokenBayClient } from './runtime/clients.js';
 import { logger } from './runtime/logger.js';
-import { usageLedger } from './runtime/usage-ledger.js';
+import { usageLedger } from './runtime/lambda-ledger.js';
 import { workflowStep } from './runtime/workflow-step.js';
 
 export const handler = workflowStep('SettleUsage', (config, event) =>

@@ -1,8 +1,8 @@
 import { AwsLambdaReceiver } from '@slack/bolt';
 import type { AwsEvent } from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import type { Context } from 'aws-lambda';
-import { createSlackApp } from '../bots/slack/slack-app.js';
-import { slackRequestProblem } from '../bots/slack/request-guard.js';
+import { createSlackApp } from '../bots/slack/slack-ingress.js';
+import { slackRequestProblem } from '../bots/slack/slack-request-check.js';
 import { lambdaConfig, type LambdaConfig } from './runtime/lambda-config.js';
 import { logger } from './runtime/logger.js';
 import { remembered } from './runtime/remembered.js';

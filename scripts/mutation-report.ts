@@ -39,18 +39,18 @@ interface Report {
  */
 const EQUIVALENT: { at: string; mutator: string; replacement?: string; why: string }[] = [
   {
-    at: 'bots/discord/signature.ts:26',
+    at: 'bots/discord/discord-request-check.ts:26',
     mutator: 'Regex',
     replacement: '/[0-9a-f]{128}$/i',
     why: 'Equivalent: with junk before the 128 hex digits, Buffer.from(…, "hex") decodes nothing and verify() refuses (tested: "refuses a valid signature with anything after or before it").',
   },
   {
-    at: 'bots/slack/request-guard.ts:20',
+    at: 'bots/slack/slack-request-check.ts:20',
     mutator: 'StringLiteral',
     why: 'Equivalent: a missing body, as "" or as other text, parses the same way (no payload; JSON fails either way).',
   },
   {
-    at: 'bots/slack/request-guard.ts:30',
+    at: 'bots/slack/slack-request-check.ts:30',
     mutator: 'StringLiteral',
     why: 'Equivalent: without a content type, "" and other text both fail startsWith("application/json"), so the body is form-parsed either way.',
   },
@@ -148,8 +148,8 @@ const equivalentOf = (file: string, m: Mutant) => {
 
 /** Modules as the issue names them, by path prefix (the first that matches). */
 const MODULES: [string, string][] = [
-  ['bots/discord/signature.ts', 'Discord signature check'],
-  ['bots/slack/request-guard.ts', 'Slack request guard'],
+  ['bots/discord/discord-request-check.ts', 'Discord signature check'],
+  ['bots/slack/slack-request-check.ts', 'Slack request guard'],
   ['functions/core/tokenbay/', 'TokenBay client'],
   ['functions/core/workflow/submit-step.ts', 'Submit step'],
   ['functions/core/workflow/check-status-step.ts', 'CheckStatus step'],

@@ -21,7 +21,7 @@ import {
   DISCORD_MAX_UPLOAD_BYTES,
   DiscordWebhookGoneError,
   sendWithAttachment,
-} from './discord-attachment.js';
+} from './discord-clip-upload.js';
 
 import { discordPlatform, type DiscordReplyTarget as DiscordTarget } from './discord-platform.js';
 

@@ -18,7 +18,7 @@ import {
 } from '../../functions/core/notify/inline-upload.js';
 import { SlackBotNotInChannelError, slackNotifyError } from './slack-errors.js';
 import { postToResponseUrl, ResponseUrlGoneError } from './response-url.js';
-import { uploadClipToSlack } from './slack-upload.js';
+import { uploadClipToSlack } from './slack-clip-upload.js';
 import { slackUploadComment } from './slack-messages.js';
 
 import { slackPlatform, type SlackReplyTarget as SlackTarget } from './slack-platform.js';

@@ -7,7 +7,7 @@ import { remembered } from './remembered.js';
 
 /**
  * Clients made once per cold start (the TokenBay client again when its key is rotated). Each factory
- * lives apart (see chat-notifier.ts) so a step's bundle holds only the SDKs that step uses: Submit
+ * lives apart (see lambda-notifier.ts) so a step's bundle holds only the SDKs that step uses: Submit
  * does not carry a chat SDK.
  */
 const tokenBay = remembered(

@@ -4,7 +4,7 @@ import { platformWords } from '@clipbay/platforms';
 import { composeIntake } from '../core/ingress/compose-intake.js';
 import type { RerunDeps } from '../core/ingress/rerun-video.js';
 import type { LambdaConfig } from './lambda-config.js';
-import { usageLedger } from './usage-ledger.js';
+import { usageLedger } from './lambda-ledger.js';
 
 let sfn: SFNClient | undefined;
 

@@ -1,4 +1,4 @@
-import { createSlackApp } from '../../bots/slack/slack-app.js';
+import { createSlackApp } from '../../bots/slack/slack-ingress.js';
 import { socketModeReceiver } from '../../bots/slack/socket-receiver.js';
 import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 

@@ -1,11 +1,11 @@
-import { NO_LEDGER_TEXT } from '../../functions/core/usage/metered-intake.js';
+import { NO_LEDGER_TEXT } from '../../functions/core/ingress/metered-intake.js';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../functions/core/errors.js';
 import { RERUN, requestFinder, rerunRequest, rerunVideo } from '../../functions/core/ingress/rerun-video.js';
 import type { VideoRequest } from '../../functions/core/request/video-request.js';
-import type { WorkflowInput } from '../../functions/core/workflow/execution-state.js';
+import type { WorkflowInput } from '../../functions/core/chat/accepted-command.js';
 
 /** A request that HAS a seed: a re-roll that kept it would make the same video again. */
 const ORIGINAL: VideoRequest = {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isValidDiscordSignature, discordPublicKey } from '../../bots/discord/signature.js';
+import { isValidDiscordSignature, discordPublicKey } from '../../bots/discord/discord-request-check.js';
 import {
   TokenBayProtocolError,
   TokenBayServerError,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { acceleratedClock, type Clock } from '../../functions/core/clock.js';
 import { parseCommandText } from '../../functions/core/grammar/command-text.js';
 import { TokenBayClient } from '../../functions/core/tokenbay/client.js';
-import type { WorkflowInput } from '../../functions/core/workflow/execution-state.js';
+import type { WorkflowInput } from '../../functions/core/chat/accepted-command.js';
 import { startLocalS3, type LocalS3 } from '../../local/s3/local-s3.js';
 import { TokenBaySimulator, type SimulatorOptions } from '../../local/simulator/tokenbay-simulator.js';
 import { LocalWorkflow, type LocalExecution } from '../../local/workflow/local-workflow.js';

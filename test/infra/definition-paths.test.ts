@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { describeUnguarded, findUnguardedPaths, requiredPaths } from '../../infra/definition-paths.js';
 import { STATE_RESULTS } from '../../infra/video-workflow.js';
-import { workflowInputSchema } from '../../functions/core/workflow/execution-state.js';
+import { workflowInputSchema } from '../../functions/core/chat/accepted-command.js';
 import { workflowDefinition } from '../helpers/workflow-harness.js';
 
 type Definition = { StartAt: string; States: Record<string, unknown> };

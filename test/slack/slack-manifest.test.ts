@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { VIDEO_COMMAND } from '../../bots/slack/slack-app.js';
+import { VIDEO_COMMAND } from '../../bots/slack/slack-ingress.js';
 
 type Manifest = {
   features: { slash_commands: { command: string; url?: string }[] };

@@ -1,8 +1,8 @@
-import { NO_LEDGER_TEXT } from '../../functions/core/usage/metered-intake.js';
+import { NO_LEDGER_TEXT } from '../../functions/core/ingress/metered-intake.js';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { DEFAULT_MODEL } from '../../functions/core/models/families.js';
 import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
-import type { WorkflowInput } from '../../functions/core/workflow/execution-state.js';
+import type { WorkflowInput } from '../../functions/core/chat/accepted-command.js';
 import {
   startSocketModeLink,
   type SocketModeLink,

@@ -9,7 +9,7 @@ import { startWithinLimits } from '../../functions/core/usage/start-within-limit
 import { counterAt, counterKeys, scopeOf, UsageLedger } from '../../functions/core/usage/usage-ledger.js';
 import { NO_LIMITS, type UsageLimits } from '../../functions/core/usage/usage-limits.js';
 import { monthName, periodsAt, resetMoment, timeUntil } from '../../functions/core/usage/usage-period.js';
-import type { WorkflowInput } from '../../functions/core/workflow/execution-state.js';
+import type { WorkflowInput } from '../../functions/core/chat/accepted-command.js';
 import { settleUsageStep } from '../../functions/core/workflow/settle-usage-step.js';
 import { runEndedStep } from '../../functions/core/workflow/run-ended-step.js';
 import type { FailureReport, Notifier } from '../../functions/core/notify/notifier.js';

@@ -2,7 +2,7 @@ import { helpText, modelsText } from '../grammar/help-text.js';
 import type { ParsedCommand, VideoRequest } from '../request/video-request.js';
 import type { ReplyTarget } from '../chat/reply-target.js';
 import type { Requester } from '../chat/requester.js';
-import type { WorkflowInput } from '../workflow/execution-state.js';
+import type { WorkflowInput } from '../chat/accepted-command.js';
 
 export interface CommandContext {
   /** Platform id of this command: Slack trigger_id, Discord interaction id. */

@@ -1,11 +1,11 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { PlatformWords } from '../chat/chat-platform.js';
-import { meteredIntake } from '../usage/metered-intake.js';
+import { meteredIntake } from './metered-intake.js';
 import type { UsageLedger } from '../usage/usage-ledger.js';
 import type { UsageLimits } from '../usage/usage-limits.js';
 import { requestFinder, type RerunDeps } from './rerun-video.js';
 import { startVideo } from './start-video.js';
-import type { WorkflowInput } from '../workflow/execution-state.js';
+import type { WorkflowInput } from '../chat/accepted-command.js';
 
 /** The clients the intake talks to, which each caller makes its own way. */
 export interface IntakeClients {

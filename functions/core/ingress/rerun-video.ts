@@ -3,7 +3,7 @@ import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UsageError } from '../errors.js';
 import { familyOf } from '../models/families.js';
 import type { VideoRequest } from '../request/video-request.js';
-import { workflowInputSchema } from '../workflow/execution-state.js';
+import { workflowInputSchema } from '../chat/accepted-command.js';
 import type { AcceptDeps, Acceptance, CommandContext } from './accept-command.js';
 import { executionName } from './start-video.js';
 

@@ -2,7 +2,7 @@ import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { BusyError } from '../errors.js';
 import { IN_FUNCTION_RETRY, retryWaitMs } from '../retry-policy.js';
 import { realSleep, type Sleep } from '../notify/after-rate-limit.js';
-import type { WorkflowInput } from '../workflow/execution-state.js';
+import type { WorkflowInput } from '../chat/accepted-command.js';
 
 export interface StartVideoDeps {
   /** Made with `maxAttempts: 1`: throttling is retried here, within the ack budget. */

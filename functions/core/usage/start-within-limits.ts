@@ -1,6 +1,6 @@
 import type { PlatformWords } from '../chat/chat-platform.js';
 import { BusyError, ClipbayError, LimitReachedError } from '../errors.js';
-import type { WorkflowInput } from '../workflow/execution-state.js';
+import type { WorkflowInput } from '../chat/accepted-command.js';
 import {
   counterAt,
   counterKeys,

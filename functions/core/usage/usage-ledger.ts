@@ -7,7 +7,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { WorkflowInput } from '../workflow/execution-state.js';
+import type { WorkflowInput } from '../chat/accepted-command.js';
 import { periodsAt, type UsagePeriods } from './usage-period.js';
 
 /**

@@ -1,24 +1,11 @@
 import * as z from 'zod';
-import { replyTargetSchema } from '../chat/reply-target.js';
-import { requesterSchema } from '../chat/requester.js';
-import { videoRequestSchema } from '../request/video-request.js';
+import { workflowInputSchema } from '../chat/accepted-command.js';
 
 /**
- * What travels through the state machine. The ingress builds `WorkflowInput`; each step adds its
+ * What travels through the state machine. The ingress builds `WorkflowInput` (core/chat/accepted-command.ts); each step adds its
  * result under its own key (`task`, `status`, `video`, `error`), as the ResultPaths in
  * infra/video-workflow.ts say. Every step validates what it reads with these schemas.
  */
-
-export const workflowInputSchema = z.object({
-  /** The execution name: Slack trigger_id or Discord interaction id. Quoted in error messages. */
-  id: z.string().min(1).max(80),
-  request: videoRequestSchema,
-  replyTo: replyTargetSchema,
-  requestedBy: requesterSchema,
-  /** When the command arrived, ms since the epoch. */
-  requestedAt: z.number().int().nonnegative(),
-});
-export type WorkflowInput = z.infer<typeof workflowInputSchema>;
 
 export const submittedTaskSchema = z.object({
   taskId: z.string().min(1),

@@ -4,7 +4,7 @@ import { sendAfterRateLimit, type Sleep } from '../notify/after-rate-limit.js';
 import { FAILURE_KIND, type FailureKind, type Notifier } from '../notify/notifier.js';
 import { counterKeys, scopeOf, slotToken, type UsageLedger } from '../usage/usage-ledger.js';
 import { periodsAt } from '../usage/usage-period.js';
-import { workflowInputSchema } from './execution-state.js';
+import { workflowInputSchema } from '../chat/accepted-command.js';
 
 /** The Fail states of infra/video-workflow.ts: the channel was told why, or telling it failed. */
 export const FAILED_END = { told: 'VideoFailed', untold: 'VideoFailedUntold' } as const;

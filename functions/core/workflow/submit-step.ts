@@ -4,12 +4,8 @@ import { DeadlineExceededError, TokenBayRateLimitError } from '../errors.js';
 import { buildSubmitBody } from '../request/build-submit-body.js';
 import { IN_FUNCTION_RETRY, nextWaitMs } from '../retry-policy.js';
 import type { TokenBayClient } from '../tokenbay/client.js';
-import {
-  submitThrottledSchema,
-  workflowInputSchema,
-  type SubmitThrottled,
-  type SubmittedTask,
-} from './execution-state.js';
+import { workflowInputSchema } from '../chat/accepted-command.js';
+import { submitThrottledSchema, type SubmitThrottled, type SubmittedTask } from './execution-state.js';
 
 export interface SubmitDeps {
   tokenBay: TokenBayClient;

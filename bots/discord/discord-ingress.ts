@@ -11,7 +11,7 @@ import {
   type Acceptance,
   type CommandContext,
 } from '../../functions/core/ingress/accept-command.js';
-import { isValidDiscordSignature } from './signature.js';
+import { isValidDiscordSignature } from './discord-request-check.js';
 import { rerunVideo, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 
 export interface DiscordRequest {

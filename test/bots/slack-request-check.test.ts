@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_SLACK_BODY_BYTES, slackRequestProblem } from '../../bots/slack/request-guard.js';
+import { MAX_SLACK_BODY_BYTES, slackRequestProblem } from '../../bots/slack/slack-request-check.js';
 
 /** The checks in front of Bolt's HMAC, in-process (the bundle is exercised in test/slack). */
 describe('slackRequestProblem', () => {

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { discordPublicKey, isValidDiscordSignature } from '../../bots/discord/signature.js';
+import { discordPublicKey, isValidDiscordSignature } from '../../bots/discord/discord-request-check.js';
 
 /** Discord's Ed25519 check, in-process (the same checks run through the bundle in test/discord). */
 describe('Discord request signatures', () => {

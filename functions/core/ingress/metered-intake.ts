@@ -1,9 +1,9 @@
 import type { PlatformWords } from '../chat/chat-platform.js';
-import type { AcceptDeps } from '../ingress/accept-command.js';
-import { checkChannel, startWithinLimits } from './start-within-limits.js';
-import { scopeOf, type UsageLedger } from './usage-ledger.js';
-import type { UsageLimits } from './usage-limits.js';
-import { usageReport } from './usage-report.js';
+import type { AcceptDeps } from './accept-command.js';
+import { checkChannel, startWithinLimits } from '../usage/start-within-limits.js';
+import { scopeOf, type UsageLedger } from '../usage/usage-ledger.js';
+import type { UsageLimits } from '../usage/usage-limits.js';
+import { usageReport } from '../usage/usage-report.js';
 
 /** What `/video usage` answers where no ledger table is configured. */
 export const NO_LEDGER_TEXT =

@@ -23,11 +23,19 @@ const describe = (family: ModelFamily) =>
     ? family.durations.values.join(', ')
     : `${family.durations.min}–${family.durations.max}`;
 
+/** Every listed model, as a fixed choice (Discord shows at most 25; the table stays well under). */
+function modelChoices(families: readonly ModelFamily[]) {
+  return families
+    .flatMap((family) => family.models)
+    .slice(0, DISCORD_LIMITS.choices)
+    .map((model) => ({ name: model, value: model }));
+}
+
 /**
  * The `/video` command as Discord shows it. Option names match the shared grammar's
- * (`DISCORD_OPTION`). Model, duration, resolution and ratio autocomplete from the family table
- * (bots/discord/discord-autocomplete.ts offers what the chosen model takes), and the shared
- * validator still checks each value against the chosen model. `prompt: help`, `prompt: models`
+ * (`DISCORD_OPTION`). The model is a fixed choice from the family table; duration, resolution and
+ * ratio autocomplete with what the chosen model takes (bots/discord/discord-autocomplete.ts), and
+ * the shared validator still checks each value against the chosen model. `prompt: help`, `prompt: models`
  * and `prompt: usage` answer privately.
  */
 export function videoCommand(
@@ -50,7 +58,7 @@ export function videoCommand(
       o
         .setName(DISCORD_OPTION.model)
         .setDescription(`Which model (default ${familyOf(defaultModel, families)?.label ?? defaultModel})`)
-        .setAutocomplete(true),
+        .addChoices(...modelChoices(families)),
     )
     .addIntegerOption((o) =>
       o

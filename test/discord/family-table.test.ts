@@ -53,6 +53,12 @@ describe('the model family table is the one place a family is described', () => 
     const duration = command.options!.find((option) => option.name === 'duration')!;
     expect(duration.description).toContain('Kite 2: 5, 10');
     expect(duration.description.length).toBeLessThanOrEqual(DISCORD_LIMITS.optionDescription);
+    const model = command.options!.find((option) => option.name === 'model') as {
+      choices?: { value: string }[];
+    };
+    expect(model.choices!.map((choice) => choice.value)).toEqual(
+      expect.arrayContaining(['kite-2-pro', 'kite-2-turbo']),
+    );
     const typing = (options: { name: string; type: number; value: string; focused?: boolean }[]) =>
       autocompleteChoices({ name: 'video', options }, DEFAULT_MODEL, FAMILIES);
     expect(typing([{ name: 'model', type: 3, value: 'kite', focused: true }])).toEqual([

@@ -25,41 +25,26 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { byPlatform, PLATFORMS, type RegisteredPlatform } from '@clipbay/platforms';
-import { INLINE_MODES, loadConfig, type InlineMode } from '../functions/core/config.js';
-import type { LIMIT_SETTING } from '../functions/core/usage/usage-limits.js';
+import { DEPLOY_SETTINGS, loadConfig, settingsReadBy, type SettingReader } from '../functions/core/config.js';
+import { ConfigError } from '../functions/core/errors.js';
 import { ClipbayFunction } from './clipbay-function.js';
 import { VideoWorkflow } from './video-workflow.js';
 
 export interface ClipbayStackProps extends StackProps {
-  /** Seconds between polls; 15 by default, never below 5. */
-  pollIntervalSeconds?: number;
-  /** Days before a clip is deleted from the bucket. */
-  videoExpiryDays?: number;
-  /** Presigned link lifetime asked for (capped by the signing credentials). */
-  linkExpirySeconds?: number;
-  /** Deadlines for generation and editing tasks (300 s and 600 s by default). */
-  generationTimeoutSeconds?: number;
-  editTimeoutSeconds?: number;
-  defaultModel?: string;
   /**
-   * Platform settings a team deploys with, by their variable names (each platform's `variables`,
-   * e.g. DISCORD_APPLICATION_ID: interactions of any other application are refused). CDK context
-   * values under the same names; each is passed to its own platform's ingress only.
+   * The settings a team deploys with, by their variable names (POLL_INTERVAL_SECONDS,
+   * LIMIT_CONCURRENT_PER_USER, DISCORD_APPLICATION_ID…): CDK context under the same names. Checked
+   * here once, by the schema the functions use (functions/core/config.ts), and given to exactly
+   * the functions that read each (SETTING_READERS; a platform's own to its ingress only). Unset:
+   * the schema's default.
    */
-  platformSettings?: Readonly<Record<string, string>>;
+  settings?: Readonly<Record<string, string>>;
   /**
    * For tests that register a platform of their own: a tsconfig (relative to the project root)
    * whose `paths` map `@clipbay/platforms` and `@clipbay/notifiers` to their registry. Every
    * function is bundled with it, and the synth must run under it too (local/account/synth.ts).
    */
   registryTsconfig?: string;
-  /**
-   * Usage limits, by their setting names (LIMIT_VIDEOS_PER_USER_PER_DAY, ALLOWED_CHANNELS, …):
-   * CDK context values, passed to the ingress functions. Unset: no limit.
-   */
-  limits?: Partial<Record<LimitSettingName, string>>;
-  /** CLIPBAY_INLINE: `auto` (default) uploads clips so they play in the channel; `off` posts links only. */
-  inline?: InlineMode;
 }
 
 /** The TokenBay secret as the stack creates it: the key blank, so a function can tell "not filled". */
@@ -78,8 +63,6 @@ export const UNFILLED_SECRETS = {
 /** PostLink may stream a clip of up to 1 GB to Slack; its upload gives up after 4 minutes. */
 export const POST_LINK_TIMEOUT_SECONDS = 300;
 
-export type LimitSettingName = (typeof LIMIT_SETTING)[keyof typeof LIMIT_SETTING];
-
 /** The HTTP API stage's throttle: a token bucket of `burst` requests refilled at `rate` a second. */
 export const STAGE_THROTTLE = { burst: 400, rate: 100 } as const;
 
@@ -96,8 +79,13 @@ export const SECRET_ENV = {
 export class ClipbayStack extends Stack {
   constructor(scope: Construct, id: string, props: ClipbayStackProps = {}) {
     super(scope, id, props);
-    const pollIntervalSeconds = props.pollIntervalSeconds ?? 15;
-    const editTimeoutSeconds = props.editTimeoutSeconds ?? 600;
+    const settings = deploySettings(props.settings ?? {});
+    const config = loadConfig(settings);
+    /** The deployed settings a function reads (the stack provides VIDEO_BUCKET and USAGE_TABLE itself). */
+    const readBy = (reader: SettingReader): Record<string, string> =>
+      Object.fromEntries(
+        settingsReadBy(reader).flatMap((name) => (settings[name] ? [[name, settings[name]]] : [])),
+      );
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -120,7 +108,7 @@ export class ClipbayStack extends Stack {
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'videos/',
       lifecycleRules: [
-        { prefix: 'clips/', expiration: Duration.days(props.videoExpiryDays ?? 30) },
+        { prefix: 'clips/', expiration: Duration.days(config.videoExpiryDays) },
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
@@ -176,15 +164,7 @@ export class ClipbayStack extends Stack {
     };
     const shareBaseUrl = api.apiEndpoint + '/';
 
-    const common = {
-      VIDEO_BUCKET: videos.bucketName,
-      POLL_INTERVAL_SECONDS: String(pollIntervalSeconds),
-      LINK_EXPIRY_SECONDS: String(props.linkExpirySeconds ?? 604_800),
-      SHARE_BASE_URL: shareBaseUrl,
-      GENERATION_TIMEOUT_SECONDS: String(props.generationTimeoutSeconds ?? 300),
-      EDIT_TIMEOUT_SECONDS: String(editTimeoutSeconds),
-      ...(props.defaultModel ? { DEFAULT_MODEL: props.defaultModel } : {}),
-    };
+    const bucket = { VIDEO_BUCKET: videos.bucketName };
     const fn = (
       id: string,
       entry: string,
@@ -194,25 +174,27 @@ export class ClipbayStack extends Stack {
         entry,
         ...(props.registryTsconfig ? { tsconfig: props.registryTsconfig } : {}),
         ...extra,
-        environment: { ...common, ...extra.environment },
       });
 
-    const submit = fn('SubmitFn', 'functions/submit.ts');
-    const checkStatus = fn('CheckStatusFn', 'functions/check-status.ts');
+    const submit = fn('SubmitFn', 'functions/submit.ts', { environment: readBy('submit') });
+    const checkStatus = fn('CheckStatusFn', 'functions/check-status.ts', {
+      environment: readBy('check-status'),
+    });
     const saveToS3 = fn('SaveToS3Fn', 'functions/save-to-s3.ts', {
       timeout: Duration.minutes(15),
       memorySize: 512,
+      environment: { ...readBy('save-to-s3'), ...bucket },
     });
-    const inline = props.inline ?? 'auto';
-    if (!INLINE_MODES.includes(inline))
-      throw new Error(`CLIPBAY_INLINE must be ${INLINE_MODES.join(' or ')} (got "${String(inline)}")`);
     // Uploading the clip to chat streams it from S3 (Slack takes up to 1 GB): minutes, not seconds.
     const postLink = fn('PostLinkFn', 'functions/post-link.ts', {
       timeout: Duration.seconds(POST_LINK_TIMEOUT_SECONDS),
-      environment: { CLIPBAY_INLINE: inline },
+      environment: { ...readBy('post-link'), ...bucket, SHARE_BASE_URL: shareBaseUrl },
     });
     const reportFailure = fn('ReportFailureFn', 'functions/report-failure.ts');
-    const shareLink = fn('ShareLinkFn', 'functions/share-link.ts', { timeout: Duration.seconds(10) });
+    const shareLink = fn('ShareLinkFn', 'functions/share-link.ts', {
+      timeout: Duration.seconds(10),
+      environment: { ...readBy('share-link'), ...bucket },
+    });
 
     // The usage ledger: one row per execution plus the counters the limits read (see
     // functions/core/usage/usage-ledger.ts). Rows carry their own expiry for TTL.
@@ -226,7 +208,7 @@ export class ClipbayStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const settleUsage = fn('SettleUsageFn', 'functions/settle-usage.ts', {
-      environment: { USAGE_TABLE: usage.tableName },
+      environment: { ...readBy('settle-usage'), USAGE_TABLE: usage.tableName },
     });
     // Frees the slot, closes the run's row (conditionally: once), then counts.
     usage.grant(settleUsage, 'dynamodb:UpdateItem');
@@ -290,8 +272,8 @@ export class ClipbayStack extends Stack {
       postLink,
       reportFailure,
       settleUsage,
-      pollIntervalSeconds,
-      editTimeoutSeconds,
+      pollIntervalSeconds: config.pollIntervalSeconds,
+      editTimeoutSeconds: config.editTimeoutSeconds,
       logGroup: new LogGroup(this, 'WorkflowLogs', { retention: RetentionDays.ONE_MONTH }),
     });
 
@@ -299,7 +281,7 @@ export class ClipbayStack extends Stack {
     // channel about) a run the workflow could not settle itself: stopped by the execution timeout
     // or by hand, failed with an error no Catch catches, or whose own settle failed for good.
     const runEnded = fn('RunEndedFn', 'functions/run-ended.ts', {
-      environment: { USAGE_TABLE: usage.tableName },
+      environment: { ...readBy('run-ended'), USAGE_TABLE: usage.tableName },
     });
     // A RunEnded that throws (chat down, DynamoDB throttling) is tried twice more by Lambda, over
     // up to 2 hours; after that the event is dropped (a run left holding its slot until its day ends).
@@ -323,12 +305,11 @@ export class ClipbayStack extends Stack {
       targets: [new LambdaTarget(runEnded, { retryAttempts: 8, maxEventAge: Duration.hours(2) })],
     });
 
-    const limits = checkedLimits(props.limits ?? {});
     // Each registered platform: one ingress function behind one route, reading only its own secret.
     const ingress = (platform: RegisteredPlatform): ClipbayFunction => {
       const deployed = Object.fromEntries(
         platform.deployVariables.flatMap((name) => {
-          const value = props.platformSettings?.[name];
+          const value = settings[name];
           return value ? [[name, value]] : [];
         }),
       );
@@ -338,8 +319,8 @@ export class ClipbayStack extends Stack {
         sourceMapsAtRuntime: false,
         environment: {
           STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
+          ...readBy('ingress'),
           USAGE_TABLE: usage.tableName,
-          ...limits,
           ...deployed,
         },
       });
@@ -405,13 +386,21 @@ export class ClipbayStack extends Stack {
   }
 }
 
-/** The limits as the functions will read them: refused at synth with the setting's name if invalid. */
-function checkedLimits(limits: Partial<Record<LimitSettingName, string>>): Record<string, string> {
-  const set = Object.fromEntries(
-    Object.entries(limits).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
-    ),
-  );
-  loadConfig(set);
+/**
+ * The settings as the functions will read them: the ones set (blank counts as unset), each a
+ * setting the stack or a function reads or a registered platform's deploy setting; anything else
+ * is refused at synth, naming it, so a misspelt context key is not silently ignored.
+ */
+function deploySettings(given: Readonly<Record<string, string>>): Record<string, string> {
+  const known = new Set<string>([
+    ...DEPLOY_SETTINGS,
+    ...PLATFORMS.flatMap((platform) => platform.deployVariables),
+  ]);
+  const set: Record<string, string> = {};
+  for (const [name, value] of Object.entries(given)) {
+    if (!known.has(name))
+      throw new ConfigError(name, `is not a setting clipbay deploys with (${[...known].join(', ')})`);
+    if (value.trim() !== '') set[name] = value.trim();
+  }
   return set;
 }

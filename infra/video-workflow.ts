@@ -18,7 +18,6 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { MIN_POLL_INTERVAL_SECONDS } from '../functions/core/config.js';
 import { STATE_RETRY, type StateRetry } from '../functions/core/retry-policy.js';
 import {
   savedVideoSchema,
@@ -78,7 +77,7 @@ export interface VideoWorkflowProps {
   postLink: LambdaFunction;
   reportFailure: LambdaFunction;
   settleUsage: LambdaFunction;
-  /** Seconds between polls (15 deployed, never below 5: TokenBay asks for no more than one poll per 5 s). */
+  /** Seconds between polls: POLL_INTERVAL_SECONDS, already checked by the configuration schema (never below 5). */
   pollIntervalSeconds: number;
   /** The longest deadline (editing tasks); the whole execution is capped a little above it. */
   editTimeoutSeconds: number;
@@ -98,10 +97,6 @@ export class VideoWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: VideoWorkflowProps) {
     super(scope, id);
-    if (!Number.isInteger(props.pollIntervalSeconds) || props.pollIntervalSeconds < MIN_POLL_INTERVAL_SECONDS)
-      throw new Error(
-        `pollIntervalSeconds must be a whole number of at least ${MIN_POLL_INTERVAL_SECONDS} (got ${props.pollIntervalSeconds})`,
-      );
     const caught: CatchProps = { errors: ['States.ALL'], resultPath: '$.error' };
 
     // Two ends for a failed run, so that RunEnded (the EventBridge backstop) knows whether the

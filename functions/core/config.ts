@@ -31,6 +31,8 @@ export interface ClipbayConfig {
   videoBucket: string;
   s3Endpoint: string | undefined;
   linkExpirySeconds: number;
+  /** Days before S3 deletes a clip (the bucket's lifecycle rule: read by the stack only). */
+  videoExpiryDays: number;
   /** `auto`: upload the clip so it plays in the channel when the platform allows; `off`: links only. */
   inline: InlineMode;
   port: number;
@@ -82,6 +84,7 @@ const environmentSchema = z.object({
       ? (mode as InlineMode)
       : fail(ctx, `must be auto or off (got "${value}")`);
   }),
+  VIDEO_EXPIRY_DAYS: integer(30, { min: 1 }),
   PORT: integer(3000, { min: 0, max: 65_535 }),
   USAGE_TABLE: optionalText,
   LIMIT_VIDEOS_PER_USER_PER_DAY: optionalCount(),
@@ -90,6 +93,62 @@ const environmentSchema = z.object({
   ALLOWED_CHANNELS: idList(),
   CLIPBAY_ADMINS: idList(),
 });
+
+/**
+ * Who reads each variable: a function of the stack (by its job), the stack itself (the state
+ * machine, the bucket), the local stack or the CLI. The stack gives each function exactly the
+ * variables listed for it (infra/clipbay-stack.ts), and takes the same names as CDK context; a
+ * test checks the template against this table. In AWS, TOKENBAY_API_KEY is a secret instead.
+ */
+export type SettingReader =
+  | 'ingress'
+  | 'submit'
+  | 'check-status'
+  | 'save-to-s3'
+  | 'post-link'
+  | 'share-link'
+  | 'settle-usage'
+  | 'run-ended'
+  | 'stack'
+  | 'local'
+  | 'cli';
+
+const LIMIT_READERS = ['ingress', 'local'] as const;
+
+export const SETTING_READERS = {
+  TOKENBAY_API_KEY: ['local', 'cli'],
+  TOKENBAY_BASE_URL: ['submit', 'check-status', 'save-to-s3', 'settle-usage', 'local', 'cli'],
+  DEFAULT_MODEL: ['ingress', 'local', 'cli'],
+  POLL_INTERVAL_SECONDS: ['stack', 'local', 'cli'],
+  GENERATION_TIMEOUT_SECONDS: ['submit', 'check-status', 'local', 'cli'],
+  EDIT_TIMEOUT_SECONDS: ['check-status', 'stack', 'local', 'cli'],
+  VIDEO_BUCKET: ['save-to-s3', 'post-link', 'share-link', 'local', 'cli'],
+  S3_ENDPOINT: ['local', 'cli'],
+  LINK_EXPIRY_SECONDS: ['post-link', 'local', 'cli'],
+  CLIPBAY_INLINE: ['post-link', 'local'],
+  VIDEO_EXPIRY_DAYS: ['stack'],
+  PORT: ['local'],
+  USAGE_TABLE: ['ingress', 'settle-usage', 'run-ended', 'local'],
+  LIMIT_VIDEOS_PER_USER_PER_DAY: LIMIT_READERS,
+  LIMIT_CONCURRENT_PER_USER: LIMIT_READERS,
+  LIMIT_QUOTA_PER_MONTH: LIMIT_READERS,
+  ALLOWED_CHANNELS: LIMIT_READERS,
+  CLIPBAY_ADMINS: LIMIT_READERS,
+} as const satisfies { [Name in keyof typeof environmentSchema.shape]: readonly SettingReader[] };
+
+export type SettingName = keyof typeof SETTING_READERS;
+
+/** The variables a reader reads, by name. */
+export function settingsReadBy(reader: SettingReader): SettingName[] {
+  return (Object.keys(SETTING_READERS) as SettingName[]).filter((name) =>
+    (SETTING_READERS[name] as readonly SettingReader[]).includes(reader),
+  );
+}
+
+/** What a team may deploy with: everything the stack or one of its functions reads, as CDK context. */
+export const DEPLOY_SETTINGS: readonly SettingName[] = (Object.keys(SETTING_READERS) as SettingName[]).filter(
+  (name) => (SETTING_READERS[name] as readonly SettingReader[]).some((r) => r !== 'local' && r !== 'cli'),
+);
 
 export function loadConfig(env: Env = process.env): ClipbayConfig {
   const e = parseEnvironment(environmentSchema, env);
@@ -102,6 +161,7 @@ export function loadConfig(env: Env = process.env): ClipbayConfig {
     videoBucket: e.VIDEO_BUCKET!,
     s3Endpoint: e.S3_ENDPOINT,
     linkExpirySeconds: e.LINK_EXPIRY_SECONDS,
+    videoExpiryDays: e.VIDEO_EXPIRY_DAYS,
     inline: e.CLIPBAY_INLINE,
     port: e.PORT,
     usage: {

@@ -11,7 +11,6 @@ import type { LocalSecretContext } from '../platforms/local-platform.js';
 import { composeIntake } from '../../functions/core/ingress/compose-intake.js';
 import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import { UsageLedger } from '../../functions/core/usage/usage-ledger.js';
-import { LIMIT_SETTING, type UsageLimits } from '../../functions/core/usage/usage-limits.js';
 import { EmulatedAccount } from '../account/emulated-account.js';
 import { synthesize, type CloudAssembly } from '../account/synth.js';
 import type { CloudFormationTemplate } from '../account/template.js';
@@ -125,7 +124,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   try {
     const assembly = await synthesize({
-      ...synthContext(config),
+      ...config.deploySettings,
       ...(options.registryTsconfig ? { [REGISTRY_TSCONFIG_CONTEXT]: options.registryTsconfig } : {}),
       // With the local keys the application is the local one; with a real key, only a configured
       // DISCORD_APPLICATION_ID is enforced (the signature already proves who sent it).
@@ -253,42 +252,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const close of closers) await Promise.resolve(close()).catch(() => undefined);
     throw error;
   }
-}
-
-/** The stack's settings that CDK context carries in a deployment, from the local configuration. */
-function synthContext(config: ClipbayConfig): Record<string, string | number> {
-  return {
-    pollIntervalSeconds: config.pollIntervalSeconds,
-    linkExpirySeconds: config.linkExpirySeconds,
-    generationTimeoutSeconds: config.generationTimeoutSeconds,
-    editTimeoutSeconds: config.editTimeoutSeconds,
-    defaultModel: config.defaultModel,
-    CLIPBAY_INLINE: config.inline,
-    ...limitsContext(config.usage.limits),
-  };
-}
-
-/** The usage limits as CDK context, under their setting names (only those that are set). */
-function limitsContext(limits: UsageLimits): Record<string, string> {
-  const values: Record<keyof typeof LIMIT_SETTING, number | readonly string[] | undefined> = {
-    videosPerUserPerDay: limits.videosPerUserPerDay,
-    concurrentPerUser: limits.concurrentPerUser,
-    quotaPerMonth: limits.quotaPerMonth,
-    allowedChannels: limits.allowedChannels,
-    admins: limits.admins.length ? limits.admins : undefined,
-  };
-  return Object.fromEntries(
-    Object.entries(values).flatMap(([key, value]) =>
-      value === undefined
-        ? []
-        : [
-            [
-              LIMIT_SETTING[key as keyof typeof LIMIT_SETTING],
-              Array.isArray(value) ? value.join(',') : String(value),
-            ],
-          ],
-    ),
-  );
 }
 
 /**

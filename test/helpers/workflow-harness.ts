@@ -34,7 +34,7 @@ let definition: Record<string, unknown> | undefined;
 /** The real synthesized definition (one synth per test file), in the local interpreter. */
 export function workflowDefinition(): Record<string, unknown> {
   return (definition ??= stateMachineDefinition(
-    synthesizeTemplate({ pollIntervalSeconds: POLL_INTERVAL_SECONDS }),
+    synthesizeTemplate({ settings: { POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS) } }),
   ));
 }
 

@@ -3,6 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/app.js';
+import { settingsReadBy, type SettingReader } from '../../functions/core/config.js';
 import { ClipbayStack } from '../../infra/clipbay-stack.js';
 import { stateMachineDefinition } from '../helpers/synthesized-definition.js';
 
@@ -276,10 +277,13 @@ describe('ClipbayStack template', () => {
       template.hasOutput(output, {});
   });
 
-  it('refuses a poll interval under 5 s', () => {
+  it('checks its settings with the functions’ schema, naming the variable: a poll interval under 5 s, a misspelt key', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-    expect(() => new ClipbayStack(app, 'Fast', { pollIntervalSeconds: 4 })).toThrow(
-      'pollIntervalSeconds must be a whole number of at least 5 (got 4)',
+    expect(() => new ClipbayStack(app, 'Fast', { settings: { POLL_INTERVAL_SECONDS: '4' } })).toThrow(
+      'Invalid configuration: POLL_INTERVAL_SECONDS must be at least 5 (got 4): TokenBay allows at most one poll every 5 seconds',
+    );
+    expect(() => new ClipbayStack(app, 'Typo', { settings: { POLL_INTERVAL: '20' } })).toThrow(
+      /Invalid configuration: POLL_INTERVAL is not a setting clipbay deploys with/,
     );
   });
 });
@@ -317,5 +321,67 @@ describe('usage limits as CDK context', () => {
     expect(() => createApp({ context: { LIMIT_CONCURRENT_PER_USER: 'three', ...noBundling } })).toThrow(
       'Invalid configuration: LIMIT_CONCURRENT_PER_USER must be a whole number of at least 1, or unset for no limit (got "three")',
     );
+  });
+});
+
+describe('each function gets only the settings it reads', () => {
+  it('matches SETTING_READERS: every deploy setting set, each function’s environment holds exactly its own', () => {
+    const settings: Record<string, string> = {
+      TOKENBAY_BASE_URL: 'https://api.tokenbay.test',
+      DEFAULT_MODEL: 'seedance-1-0-pro',
+      POLL_INTERVAL_SECONDS: '20',
+      GENERATION_TIMEOUT_SECONDS: '200',
+      EDIT_TIMEOUT_SECONDS: '500',
+      LINK_EXPIRY_SECONDS: '3600',
+      CLIPBAY_INLINE: 'off',
+      VIDEO_EXPIRY_DAYS: '7',
+      LIMIT_VIDEOS_PER_USER_PER_DAY: '5',
+      LIMIT_CONCURRENT_PER_USER: '2',
+      LIMIT_QUOTA_PER_MONTH: '1000',
+      ALLOWED_CHANNELS: 'C1',
+      CLIPBAY_ADMINS: 'UADMIN',
+      DISCORD_APPLICATION_ID: '100000000000000001',
+    };
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const template = Template.fromStack(new ClipbayStack(app, 'Settings', { settings }));
+    // What the stack itself provides, and the runtime's own.
+    const provided =
+      /^(?:[A-Z]+_SECRET_ARN|STATE_MACHINE_ARN|SHARE_BASE_URL|VIDEO_BUCKET|USAGE_TABLE|NODE_OPTIONS|POWERTOOLS_SERVICE_NAME)$/;
+    const readerOf: Record<string, SettingReader | undefined> = {
+      SubmitFn: 'submit',
+      CheckStatusFn: 'check-status',
+      SaveToS3Fn: 'save-to-s3',
+      PostLinkFn: 'post-link',
+      ReportFailureFn: undefined,
+      ShareLinkFn: 'share-link',
+      SettleUsageFn: 'settle-usage',
+      RunEndedFn: 'run-ended',
+      SlackEventsFn: 'ingress',
+      DiscordInteractionsFn: 'ingress',
+    };
+    const functions = template.findResources('AWS::Lambda::Function') as Record<
+      string,
+      { Properties: { Environment?: { Variables?: Record<string, unknown> } } }
+    >;
+    const seen: string[] = [];
+    for (const [logicalId, fn] of Object.entries(functions)) {
+      const id = Object.keys(readerOf).find((name) => logicalId.startsWith(name));
+      if (!id) continue;
+      seen.push(id);
+      const reader = readerOf[id];
+      const own = Object.keys(fn.Properties.Environment?.Variables ?? {})
+        .filter((name) => !provided.test(name))
+        .sort();
+      const expected = [
+        ...(reader ? settingsReadBy(reader).filter((name) => name in settings) : []),
+        ...(id === 'DiscordInteractionsFn' ? ['DISCORD_APPLICATION_ID'] : []),
+      ].sort();
+      expect({ id, variables: own }).toEqual({ id, variables: expected });
+    }
+    expect(seen.sort()).toEqual(Object.keys(readerOf).sort());
+    // The state machine and the bucket read theirs at synth.
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 7 })]) },
+    });
   });
 });

@@ -27,7 +27,7 @@ interface TaskState {
 /** The deployed state machine's states: the stack synthesized (no bundling), its ASL resolved. */
 function deployedStates(): Record<string, TaskState> {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  new ClipbayStack(app, 'Clipbay', { pollIntervalSeconds: 15 });
+  new ClipbayStack(app, 'Clipbay', { settings: { POLL_INTERVAL_SECONDS: '15' } });
   const { Resources } = app.synth().getStackByName('Clipbay').template as {
     Resources: Record<string, { Type: string; Properties: { DefinitionString: unknown } }>;
   };

@@ -140,6 +140,7 @@ describe('bad input never reaches TokenBay', () => {
         const answer = (await response.json()) as { data: { content: string; flags: number } };
         expect(answer.data).toMatchObject({ flags: 64, content: garbage.ephemeral });
       }
+      if (garbage.answer !== undefined) expect(await response.json()).toEqual(garbage.answer);
     });
   });
 });

@@ -45,7 +45,8 @@ export function renderReliabilityDoc(): string {
     '| request | answer |',
     '|---|---|',
     ...TRANSPORT_GARBAGE.map(
-      (c) => `| ${cell(c.name)} | ${c.status}${c.ephemeral ? ` (private: ${cell(c.ephemeral)})` : ''} |`,
+      (c) =>
+        `| ${cell(c.name)} | ${c.status}${c.ephemeral ? ` (private: ${cell(c.ephemeral)})` : ''}${c.answer === undefined ? '' : ` (${cell(JSON.stringify(c.answer))})`} |`,
     ),
     '',
     '## Forged requests',

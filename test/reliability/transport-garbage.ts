@@ -11,6 +11,8 @@ export interface TransportGarbage {
   status: number;
   /** For a 200: the private message the caller sees. */
   ephemeral?: string;
+  /** For a 200 that is not a message: the exact answer (an autocomplete with nothing to offer). */
+  answer?: unknown;
   request(keys: { slackSecret: string; discordKey: KeyObject; applicationId: string }): {
     path: string;
     headers: Record<string, string>;
@@ -77,9 +79,9 @@ export const TRANSPORT_GARBAGE: TransportGarbage[] = [
     request: (k) => discord(k.discordKey, interaction('111111111111111111', { type: 2 })),
   },
   {
-    name: 'Discord: autocomplete (type 4)',
+    name: 'Discord: autocomplete (type 4) with no option focused',
     status: 200,
-    ephemeral: ONLY,
+    answer: { type: 8, data: { choices: [] } },
     request: (k) => discord(k.discordKey, interaction(k.applicationId, { type: 4, data: { name: 'video' } })),
   },
   {

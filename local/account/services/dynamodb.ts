@@ -31,6 +31,8 @@ export class DynamoDbService {
   /** Fault injection: the next N data-plane calls answer ThrottlingException. */
   throttleNext = 0;
   calls = 0;
+  /** Requests forwarded to the table and not answered yet. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   private constructor(
     private readonly server: Server,
@@ -76,10 +78,22 @@ export class DynamoDbService {
         'Throughput exceeds the current capacity of your table.',
       );
     }
-    return this.forward(operation, body);
+    const forwarded = this.forward(operation, body);
+    this.inFlight.add(forwarded);
+    try {
+      return await forwarded;
+    } finally {
+      this.inFlight.delete(forwarded);
+    }
   }
 
+  /**
+   * Waits for the writes still on their way to the table first: a function's last UpdateItem
+   * (a settle at the end of a test) reaching a closed database would throw inside dynalite, where
+   * nothing can catch it.
+   */
   async close(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
     await closeServer(this.server);
   }
 

@@ -10,6 +10,7 @@ import { counterAt, counterKeys, scopeOf, UsageLedger } from '../../functions/co
 import { NO_LIMITS, type UsageLimits } from '../../functions/core/usage/usage-limits.js';
 import { monthName, periodsAt, resetMoment, timeUntil } from '../../functions/core/usage/usage-period.js';
 import type { WorkflowInput } from '../../functions/core/chat/accepted-command.js';
+import { usageReport } from '../../functions/core/usage/usage-report.js';
 import { settleUsageStep } from '../../functions/core/workflow/settle-usage-step.js';
 import { runEndedStep } from '../../functions/core/workflow/run-ended-step.js';
 import type { FailureReport, Notifier } from '../../functions/core/notify/notifier.js';
@@ -190,6 +191,28 @@ describe('the ledger against a DynamoDB server', () => {
       { videos: 1, quota: 8000, running: 0 },
       { videos: 1, quota: 8000, running: 0 },
     ]);
+  });
+
+  it('/video usage agrees with itself at every moment: a run in progress shows in the day and the month alike', async () => {
+    const input = command('UAGREE');
+    const report = () =>
+      usageReport({ ledger, limits: NO_LIMITS, words: platformWords, now: () => NOW }, scopeOf(input));
+    const lines = async () =>
+      (await report()).split('\n').filter((line) => /^• (Today|December):/.test(line));
+    expect(await lines()).toEqual(['• Today: 0 videos, quota 0', '• December: 0 videos, quota 0']);
+
+    await start(NO_LIMITS, input, () => Promise.resolve('started'));
+    // Counted in the day at the start, in the month at the settle: in between, both say so.
+    expect(await lines()).toEqual([
+      '• Today: 1 video (1 in progress), quota 0',
+      '• December: 1 video (1 in progress), quota 0',
+    ]);
+
+    await settleUsageStep(deps, {
+      ...settleEvent(input, 'task_agree', 'ready', 40),
+      posted: { posted: true },
+    });
+    expect(await lines()).toEqual(['• Today: 1 video, quota 40', '• December: 1 video, quota 40']);
   });
 
   it('two settles of one run that overlap: exactly one records the outcome, and the run is counted once', async () => {

@@ -37,13 +37,16 @@ export async function usageReport(deps: UsageReportDeps, scope: UsageScope): Pro
   const running = today.running;
   const where = deps.words(scope.platform).workspaceNoun;
 
+  // The day counts a video when it starts (the limits need it at once), the month when it settles:
+  // today's runs still in progress are added to the month, so the two lines always agree.
+  const inProgress = running > 0 ? ` (${count(running)} in progress)` : '';
   const lines = [
     `Your clipbay usage (days and months are UTC; today ends ${timeUntil(periods.dayEndsAt, now)}):`,
-    `• Today: ${videos(today.videos)}, quota ${count(today.quota)}` +
+    `• Today: ${videos(today.videos)}${inProgress}, quota ${count(today.quota)}` +
       (videosPerUserPerDay === undefined
         ? ''
         : ` · ${count(Math.max(0, videosPerUserPerDay - today.videos))} of ${count(videosPerUserPerDay)} left today`),
-    `• ${monthName(periods.month)}: ${videos(month.videos)}, quota ${count(month.quota)}`,
+    `• ${monthName(periods.month)}: ${videos(month.videos + running)}${inProgress}, quota ${count(month.quota)}`,
     `• In progress: ${count(running)}` +
       (concurrentPerUser === undefined
         ? ''

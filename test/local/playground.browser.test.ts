@@ -114,6 +114,52 @@ describe('playground in a browser', () => {
     await page.close();
   });
 
+  it('scrolls the channel to each new answer: the second command’s clip is in view, not below the fold', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 700 } });
+    await page.goto(`${stack.url}/`);
+    const channel = page.locator('#channel');
+    const showsNewest = () =>
+      channel.evaluate((node) => node.scrollHeight - node.scrollTop - node.clientHeight < 80);
+    for (const prompt of ['a first clip --duration 4', 'a second clip --duration 4']) {
+      await page.fill('#command', prompt);
+      await page.click('button[type="submit"]');
+      await page.locator('article.conv').last().locator('video').waitFor({ timeout: 30_000 });
+      await expect.poll(showsNewest, { timeout: 5_000 }).toBe(true);
+    }
+    // Two clips do not fit: the channel did scroll, and the newest clip is what it shows.
+    expect(await channel.evaluate((node) => node.scrollHeight > node.clientHeight)).toBe(true);
+    await expect
+      .poll(() =>
+        page
+          .locator('article.conv')
+          .last()
+          .locator('video')
+          .evaluate((node) => {
+            interface Box {
+              top: number;
+              bottom: number;
+              height: number;
+            }
+            const video = node as unknown as {
+              readyState: number;
+              getBoundingClientRect(): Box;
+              closest(selector: string): { getBoundingClientRect(): Box };
+            };
+            const box = video.getBoundingClientRect();
+            const view = video.closest('#channel').getBoundingClientRect();
+            // Loaded (so at its full size), and wholly inside the channel's visible part.
+            return (
+              video.readyState >= 1 &&
+              box.height > 0 &&
+              box.bottom <= view.bottom + 1 &&
+              box.top >= view.top - 1
+            );
+          }),
+      )
+      .toBe(true);
+    await page.close();
+  });
+
   it('answers help privately, as the platform would', async () => {
     const page = await browser.newPage();
     await page.goto(`${stack.url}/`);

@@ -48,20 +48,33 @@ async function start(path, body) {
   }
 }
 
-/** Shows a conversation and polls it until clipbay's answer is final. */
+/** Whether the channel shows its newest message (or nearly): updates then keep it in view. */
+const atNewest = () => channel.scrollHeight - channel.scrollTop - channel.clientHeight < 80;
+const toNewest = () => {
+  channel.scrollTop = channel.scrollHeight;
+};
+
+/**
+ * Shows a conversation and polls it until clipbay's answer is final. The channel scrolls to a new
+ * command, as chat apps do, and follows its answers while the reader is at the newest message;
+ * someone who scrolled up to read an earlier clip is left where they are.
+ */
 function follow(id) {
   document.getElementById('empty')?.remove();
   let article = document.getElementById(`conv-${id}`);
   if (!article) {
     article = el('article', { class: 'conv', id: `conv-${id}` });
     channel.append(article);
-  }
+    toNewest();
+  } else article.scrollIntoView({ block: 'nearest' });
   const started = Date.now();
   const tick = async () => {
     const response = await fetch(`/playground/conversations/${encodeURIComponent(id)}`);
     if (response.ok) {
       const conversation = await response.json();
+      const following = atNewest();
       render(article, conversation);
+      if (following) toNewest();
       if (isFinal(conversation)) return loadHistory();
     }
     if (Date.now() - started < GIVE_UP_MS) setTimeout(tick, POLL_MS);
@@ -120,6 +133,10 @@ function render(article, conversation) {
 function video(src) {
   const player = el('video', { controls: '', preload: 'auto', playsinline: '', muted: '', src });
   player.muted = true;
+  // The player grows once it knows the clip's size: keep the newest message in view.
+  let following = true;
+  player.addEventListener('loadstart', () => (following = atNewest()));
+  player.addEventListener('loadedmetadata', () => following && toNewest());
   return player;
 }
 

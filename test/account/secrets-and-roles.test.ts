@@ -1,3 +1,4 @@
+import { loadConfig } from '../../functions/core/config.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SECRET_ENV } from '../../infra/clipbay-stack.js';
 import { templateIam, type TemplateIam } from '../helpers/template-iam.js';
@@ -55,19 +56,28 @@ describe('each function names exactly the secrets its role may read', () => {
   });
 
   it('deploys the documented defaults: 300 s for generation, 600 s for editing, links asked for 7 days', () => {
+    // A function is given only the settings it reads, and only those a team set: the rest are the
+    // schema's defaults, which the function applies to its own environment.
     for (const [, fn] of t.resolver.resourcesOfType('AWS::Lambda::Function')) {
-      expect(t.environmentOf(fn)).toMatchObject({
-        GENERATION_TIMEOUT_SECONDS: '300',
-        EDIT_TIMEOUT_SECONDS: '600',
-        POLL_INTERVAL_SECONDS: '15',
-        LINK_EXPIRY_SECONDS: '604800',
+      expect(loadConfig(t.environmentOf(fn))).toMatchObject({
+        generationTimeoutSeconds: 300,
+        editTimeoutSeconds: 600,
+        linkExpirySeconds: 604_800,
+        inline: 'auto',
       });
+      expect(t.environmentOf(fn)).not.toHaveProperty('POLL_INTERVAL_SECONDS'); // the state machine's
     }
+    // cdk.json deploys the documented poll interval: the state machine's Wait.
+    const [, machine] = t.resolver.resourcesOfType('AWS::StepFunctions::StateMachine')[0]!;
+    const definition = JSON.parse(t.resolver.string(machine.Properties!.DefinitionString)) as {
+      States: Record<string, { Type: string; Seconds?: number }>;
+    };
+    expect(definition.States.WaitForVideo).toMatchObject({ Type: 'Wait', Seconds: 15 });
   });
 
   it('lets PostLink upload clips to chat: CLIPBAY_INLINE=auto, 300 s to stream the clip, s3:GetObject on clips/', () => {
     const [, postLink] = t.functionOf('PostLinkFn');
-    expect(t.environmentOf(postLink).CLIPBAY_INLINE).toBe('auto');
+    expect(loadConfig(t.environmentOf(postLink)).inline).toBe('auto');
     expect(postLink.Properties!.Timeout).toBe(300);
     const [videos] = t.resolver
       .resourcesOfType('AWS::S3::Bucket')

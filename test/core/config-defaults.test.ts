@@ -24,6 +24,7 @@ describe('loadConfig defaults', () => {
       videoBucket: 'clipbay-videos',
       s3Endpoint: undefined,
       linkExpirySeconds: 604_800,
+      videoExpiryDays: 30,
       inline: 'auto',
       port: 3000,
       usage: { table: undefined, limits: { admins: [] } },

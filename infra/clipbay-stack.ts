@@ -8,7 +8,7 @@ import {
   type StackProps,
 } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -27,6 +27,7 @@ import type { Construct } from 'constructs';
 import { byPlatform, PLATFORMS, type RegisteredPlatform } from '@clipbay/platforms';
 import { DEPLOY_SETTINGS, loadConfig, settingsReadBy, type SettingReader } from '../functions/core/config.js';
 import { ConfigError } from '../functions/core/errors.js';
+import { HISTORY_INDEX } from '../functions/core/usage/history-index.js';
 import { ClipbayFunction } from './clipbay-function.js';
 import { VideoWorkflow } from './video-workflow.js';
 
@@ -207,11 +208,39 @@ export class ClipbayStack extends Stack {
       timeToLiveAttribute: 'expiresAt',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // `/video history`: a person's runs and a channel's, newest first, each one Query.
+    // CloudFormation adds one index per update: a stack made before history is upgraded with
+    // USAGE_HISTORY_INDEXES=requester first (docs/OPERATING.md).
+    const historyIndexes: string[] = [];
+    for (const [index, { name, partitionKey, sortKey }] of Object.entries(HISTORY_INDEX))
+      if (config.usageHistoryIndexes === 'all' || index === 'requester') {
+        historyIndexes.push(name);
+        usage.addGlobalSecondaryIndex({
+          indexName: name,
+          partitionKey: { name: partitionKey, type: AttributeType.STRING },
+          sortKey: { name: sortKey, type: AttributeType.NUMBER },
+          projectionType: ProjectionType.ALL,
+        });
+      }
     const settleUsage = fn('SettleUsageFn', 'functions/settle-usage.ts', {
       environment: { ...readBy('settle-usage'), USAGE_TABLE: usage.tableName },
     });
+    /**
+     * The ledger's rows, or only the indexes named: Table.grant would add `index/*` to every grant
+     * once the table has indexes, which only the ingress needs (and only two of, to Query).
+     */
+    const grantLedger = (fn: ClipbayFunction, actions: string[], indexes: string[] = []) =>
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.ALLOW,
+          actions,
+          resources: indexes.length
+            ? indexes.map((index) => `${usage.tableArn}/index/${index}`)
+            : [usage.tableArn],
+        }),
+      );
     // Frees the slot, closes the run's row (conditionally: once), then counts.
-    usage.grant(settleUsage, 'dynamodb:UpdateItem');
+    grantLedger(settleUsage, ['dynamodb:UpdateItem']);
 
     const objects = videos.arnForObjects('clips/*');
     saveToS3.addToRolePolicy(
@@ -288,7 +317,7 @@ export class ClipbayStack extends Stack {
     runEnded.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(2) });
     // Frees the slot, closes the row, and reads it back when a retried delivery must know whether
     // the message is still owed.
-    usage.grant(runEnded, 'dynamodb:UpdateItem', 'dynamodb:GetItem');
+    grantLedger(runEnded, ['dynamodb:UpdateItem', 'dynamodb:GetItem']);
     reads(runEnded, ...chatSecrets);
     new Rule(this, 'RunEndedRule', {
       description: 'Every end of a clipbay execution, to settle a run the workflow did not settle.',
@@ -321,18 +350,20 @@ export class ClipbayStack extends Stack {
           STATE_MACHINE_ARN: workflow.stateMachine.stateMachineArn,
           ...readBy('ingress'),
           USAGE_TABLE: usage.tableName,
+          SHARE_BASE_URL: shareBaseUrl,
           ...deployed,
         },
       });
       // Opens the run's row, reserves slots and counts (conditional writes), undoes a refusal,
       // and reads the counters for `/video usage`.
-      usage.grant(
-        f,
+      grantLedger(f, [
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'dynamodb:BatchGetItem',
-      );
+      ]);
+      // `/video history`: a Query of the two history indexes, nothing else.
+      grantLedger(f, ['dynamodb:Query'], historyIndexes);
       workflow.stateMachine.grantStartExecution(f);
       // Re-roll / Vertical read the original request back from its execution.
       workflow.stateMachine.grantExecution(f, 'states:DescribeExecution');

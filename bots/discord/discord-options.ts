@@ -1,6 +1,13 @@
 import * as z from 'zod';
 import { Problems } from '../../functions/core/request/problems.js';
-import type { ParsedCommand, RawVideoOptions } from '../../functions/core/request/video-request.js';
+import {
+  COMMAND_KEYWORDS,
+  HISTORY_ALL,
+  questionOf,
+  type CommandPhrase,
+  type ParsedCommand,
+  type RawVideoOptions,
+} from '../../functions/core/request/video-request.js';
 import {
   validateVideoRequest,
   type ValidateOptions,
@@ -58,8 +65,9 @@ export function parseDiscordOptions(data: DiscordCommandData, options: ValidateO
 
   const prompt = text(DISCORD_OPTION.prompt) ?? '';
   const keyword = prompt.trim().toLowerCase();
-  if (keyword === 'help' || keyword === '') return { kind: 'help' };
-  if (keyword === 'models' || keyword === 'usage') return { kind: keyword };
+  if (keyword === '') return { kind: 'help' };
+  const question = (COMMAND_KEYWORDS as readonly string[]).includes(keyword) || keyword === HISTORY_ALL;
+  if (question) return questionOf(keyword.replace(/\s+/g, ' ') as CommandPhrase);
 
   const problems = new Problems();
   const images: string[] = [];

@@ -33,6 +33,11 @@ export interface ClipbayConfig {
   linkExpirySeconds: number;
   /** Days before S3 deletes a clip (the bucket's lifecycle rule: read by the stack only). */
   videoExpiryDays: number;
+  /**
+   * The ledger's history indexes the stack declares: `all`, or `requester` only, the first of the
+   * two deploys that upgrade a stack made before history (CloudFormation adds one index per update).
+   */
+  usageHistoryIndexes: HistoryIndexes;
   /** `auto`: upload the clip so it plays in the channel when the platform allows; `off`: links only. */
   inline: InlineMode;
   port: number;
@@ -42,6 +47,10 @@ export interface ClipbayConfig {
     limits: UsageLimits;
   };
 }
+
+/** USAGE_HISTORY_INDEXES's values. */
+export const HISTORY_INDEXES = ['all', 'requester'] as const;
+export type HistoryIndexes = (typeof HISTORY_INDEXES)[number];
 
 /** CLIPBAY_INLINE's values: the stack passes the same words as CDK context. */
 export const INLINE_MODES = ['auto', 'off'] as const;
@@ -85,6 +94,12 @@ const environmentSchema = z.object({
       : fail(ctx, `must be auto or off (got "${value}")`);
   }),
   VIDEO_EXPIRY_DAYS: integer(30, { min: 1 }),
+  USAGE_HISTORY_INDEXES: raw.transform((value, ctx): HistoryIndexes => {
+    const chosen = (value ?? 'all').toLowerCase();
+    return (HISTORY_INDEXES as readonly string[]).includes(chosen)
+      ? (chosen as HistoryIndexes)
+      : fail(ctx, `must be all or requester (got "${value}")`);
+  }),
   PORT: integer(3000, { min: 0, max: 65_535 }),
   USAGE_TABLE: optionalText,
   LIMIT_VIDEOS_PER_USER_PER_DAY: optionalCount(),
@@ -127,6 +142,7 @@ export const SETTING_READERS = {
   LINK_EXPIRY_SECONDS: ['post-link', 'local', 'cli'],
   CLIPBAY_INLINE: ['post-link', 'local'],
   VIDEO_EXPIRY_DAYS: ['stack'],
+  USAGE_HISTORY_INDEXES: ['stack'],
   PORT: ['local'],
   USAGE_TABLE: ['ingress', 'settle-usage', 'run-ended', 'local'],
   LIMIT_VIDEOS_PER_USER_PER_DAY: LIMIT_READERS,
@@ -162,6 +178,7 @@ export function loadConfig(env: Env = process.env): ClipbayConfig {
     s3Endpoint: e.S3_ENDPOINT,
     linkExpirySeconds: e.LINK_EXPIRY_SECONDS,
     videoExpiryDays: e.VIDEO_EXPIRY_DAYS,
+    usageHistoryIndexes: e.USAGE_HISTORY_INDEXES,
     inline: e.CLIPBAY_INLINE,
     port: e.PORT,
     usage: {

@@ -10,6 +10,12 @@ import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local
 import { templateIam, type TemplateIam } from '../helpers/template-iam.js';
 
 const SECRET = 'roles-test-signing-secret';
+/** The users the helpers send as by default (local/stack/slack-command.ts, discord-interaction.ts). */
+const SLACK_USER = 'U1';
+const DISCORD_USER = '123456789012345678';
+/** What `/video history` answers once it has read its index (a list, or that there is none yet). */
+const HISTORY_ANSWER =
+  /^((Your|This channel's) last \d+ clips:|You have not made a clip here yet\.|No clips were made in this channel yet\.)/;
 /** Larger than SaveToS3's 8 MiB part, so every save is a real multipart upload. */
 const VIDEO_BYTES = 20 * 1024 * 1024;
 
@@ -82,7 +88,12 @@ describe('each function uses exactly the grants its role has (real videos in the
 
   beforeAll(async () => {
     running = await startStackWithFakeChat(
-      { SLACK_SIGNING_SECRET: SECRET, DISCORD_BOT_TOKEN: 'bot-token' },
+      // Admins (the default Slack and Discord users), so `history --all` reads the channel's index.
+      {
+        SLACK_SIGNING_SECRET: SECRET,
+        DISCORD_BOT_TOKEN: 'bot-token',
+        CLIPBAY_ADMINS: `${SLACK_USER},${DISCORD_USER}`,
+      },
       { videoSize: VIDEO_BYTES },
     );
     const { stack, chat } = running;
@@ -176,6 +187,13 @@ describe('each function uses exactly the grants its role has (real videos in the
     expect(usage.body.text).toContain('Your clipbay usage');
     const discordUsage = await sendDiscordCommand(running, { prompt: 'usage', guild: '300000000000000003' });
     expect(discordUsage.body.data?.content).toContain('Your clipbay usage');
+    //    `/video history` and `history --all`: one Query of each history index, on each platform.
+    for (const text of ['history', 'history --all']) {
+      const history = await sendSlackCommand(running, { text, trigger: `${Date.now()}.${++n}.history` });
+      expect(history.body.text).toMatch(HISTORY_ANSWER);
+      const discordHistory = await sendDiscordCommand(running, { prompt: text, guild: '300000000000000003' });
+      expect(discordHistory.body.data?.content).toMatch(HISTORY_ANSWER);
+    }
     stack.account.stepFunctions.throttleNext = 1_000;
     try {
       const busy = await sendSlackCommand(running, {

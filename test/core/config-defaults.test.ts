@@ -25,6 +25,7 @@ describe('loadConfig defaults', () => {
       s3Endpoint: undefined,
       linkExpirySeconds: 604_800,
       videoExpiryDays: 30,
+      usageHistoryIndexes: 'all',
       inline: 'auto',
       port: 3000,
       usage: { table: undefined, limits: { admins: [] } },

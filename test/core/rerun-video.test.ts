@@ -1,4 +1,4 @@
-import { NO_LEDGER_TEXT } from '../../functions/core/ingress/metered-intake.js';
+import { NO_HISTORY_TEXT, NO_LEDGER_TEXT } from '../../functions/core/ingress/metered-intake.js';
 import { DescribeExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,6 +39,7 @@ function deps(seed?: () => number) {
       now: () => 1_700_000_000_000,
       findRequest: async (id: string) => (id === 'exec-1' ? ORIGINAL : undefined),
       usage: () => Promise.resolve(NO_LEDGER_TEXT),
+      history: () => Promise.resolve(NO_HISTORY_TEXT),
       ...(seed ? { randomSeed: seed } : {}),
     },
   };

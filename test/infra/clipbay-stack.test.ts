@@ -205,14 +205,25 @@ describe('ClipbayStack template', () => {
       for (const statement of statements) {
         const actions = [statement.Action].flat().filter((a) => a.startsWith('dynamodb:'));
         if (actions.length === 0) continue;
-        expect(JSON.stringify(statement.Resource)).toContain(tableId);
-        for (const role of roles) grants[role.replace(/Role[A-F0-9]+$/, '')] = actions.sort();
+        const resources = JSON.stringify(statement.Resource);
+        expect(resources).toContain(tableId);
+        // A Query reaches the two history indexes by name, never `index/*`; nothing else an index.
+        if (actions.includes('dynamodb:Query')) {
+          expect(resources).toMatch(/\/index\/ByRequester/);
+          expect(resources).toMatch(/\/index\/ByChannel/);
+        } else expect(resources).not.toContain('/index/');
+        expect(resources).not.toContain('index/*');
+        for (const role of roles) {
+          const fn = role.replace(/Role[A-F0-9]+$/, '');
+          grants[fn] = [...(grants[fn] ?? []), ...actions].sort();
+        }
       }
     }
     const ingress = [
       'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:PutItem',
+      'dynamodb:Query',
       'dynamodb:UpdateItem',
     ];
     expect(grants).toEqual({

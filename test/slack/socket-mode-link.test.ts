@@ -1,4 +1,4 @@
-import { NO_LEDGER_TEXT } from '../../functions/core/ingress/metered-intake.js';
+import { NO_HISTORY_TEXT, NO_LEDGER_TEXT } from '../../functions/core/ingress/metered-intake.js';
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { DEFAULT_MODEL } from '../../functions/core/models/families.js';
 import type { RerunDeps } from '../../functions/core/ingress/rerun-video.js';
@@ -55,6 +55,7 @@ describe('the Socket Mode link (connection state, backoff, logging)', () => {
         startVideo: (input) => startVideo(input),
         findRequest: async () => undefined,
         usage: () => Promise.resolve(NO_LEDGER_TEXT),
+        history: () => Promise.resolve(NO_HISTORY_TEXT),
       },
       log: (line) => lines.push(line),
       onStateChange: (state) => states.push(state),

@@ -11,6 +11,8 @@ import { NO_LIMITS, type UsageLimits } from '../../functions/core/usage/usage-li
 import { monthName, periodsAt, resetMoment, timeUntil } from '../../functions/core/usage/usage-period.js';
 import type { WorkflowInput } from '../../functions/core/chat/accepted-command.js';
 import { usageReport } from '../../functions/core/usage/usage-report.js';
+import { HISTORY_INDEX } from '../../functions/core/usage/history-index.js';
+import { historyReport } from '../../functions/core/usage/usage-history.js';
 import { settleUsageStep } from '../../functions/core/workflow/settle-usage-step.js';
 import { runEndedStep } from '../../functions/core/workflow/run-ended-step.js';
 import type { FailureReport, Notifier } from '../../functions/core/notify/notifier.js';
@@ -71,11 +73,25 @@ describe('the ledger against a DynamoDB server', () => {
         AttributeDefinitions: [
           { AttributeName: 'pk', AttributeType: 'S' },
           { AttributeName: 'sk', AttributeType: 'S' },
+          { AttributeName: 'requestedAt', AttributeType: 'N' },
+          ...Object.values(HISTORY_INDEX).map((index) => ({
+            AttributeName: index.partitionKey,
+            AttributeType: 'S' as const,
+          })),
         ],
         KeySchema: [
           { AttributeName: 'pk', KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
+        // As the stack declares them (infra/clipbay-stack.ts).
+        GlobalSecondaryIndexes: Object.values(HISTORY_INDEX).map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+          ],
+          Projection: { ProjectionType: 'ALL' as const },
+        })),
       }),
     );
     ledger = new UsageLedger(client, table);
@@ -213,6 +229,65 @@ describe('the ledger against a DynamoDB server', () => {
       posted: { posted: true },
     });
     expect(await lines()).toEqual(['• Today: 1 video, quota 40', '• December: 1 video, quota 40']);
+  });
+
+  describe('/video history: one Query of an index, newest first', () => {
+    const inChannel = (user: string, channel: string, prompt: string, at: number): WorkflowInput => ({
+      ...command(user),
+      request: request(prompt),
+      replyTo: {
+        platform: 'slack',
+        responseUrl: 'https://hooks.slack.test/h',
+        channelId: channel,
+        workspaceId: 'THIST',
+      },
+      requestedAt: at,
+    });
+    const history = (input: WorkflowInput, all = false, admins: string[] = []) =>
+      historyReport(
+        { ledger, limits: { admins }, shareBaseUrl: 'https://clips.example/' },
+        scopeOf(input),
+        all,
+      );
+
+    it('lists your last 10 clips with when, model, the prompt’s start, how it ended and the share link', async () => {
+      const runs = Array.from({ length: 12 }, (_, i) =>
+        inChannel(
+          'UHIST',
+          i % 2 ? 'CH1' : 'CH2',
+          `clip number ${i} of a long series about a heron that fishes at dawn`,
+          NOW - (12 - i) * 60_000,
+        ),
+      );
+      for (const run of runs) await start(NO_LIMITS, run, () => Promise.resolve('started'));
+      const newest = runs.at(-1)!;
+      await settleUsageStep(deps, {
+        ...settleEvent(newest, 'task_hist', 'ready', 10),
+        task: { taskId: 'task_hist', clipId: 'AbCdEfGhIjKlMnOpQrStUv', submittedAt: NOW },
+        posted: { posted: true },
+      });
+      const lines = (await history(newest)).split('\n');
+      expect(lines[0]).toBe('Your last 10 clips:');
+      expect(lines).toHaveLength(11);
+      expect(lines[1]).toBe(
+        '• 31 Dec 22:29 UTC · veo-3.1-generate-preview · “clip number 11 of a long series about a…” · done https://clips.example/v/AbCdEfGhIjKlMnOpQrStUv',
+      );
+      expect(lines[2]).toContain('“clip number 10 of a long series about a…” · in progress');
+      expect(lines.at(-1)).toContain('clip number 2 '); // 0 and 1 are past the last 10
+      // Someone else in the same workspace sees none of them.
+      expect(await history(inChannel('UOTHER', 'CH1', 'x', NOW))).toBe('You have not made a clip here yet.');
+    });
+
+    it('--all lists the channel’s, with who made each, for CLIPBAY_ADMINS only', async () => {
+      const asker = inChannel('UBOSS', 'CH1', 'x', NOW);
+      expect(await history(asker, true)).toBe(
+        'Only clipbay admins (CLIPBAY_ADMINS) can see the whole channel’s history. `/video history` shows yours.',
+      );
+      const lines = (await history(asker, true, ['UBOSS'])).split('\n');
+      expect(lines[0]).toBe("This channel's last 6 clips:");
+      expect(lines.slice(1).every((line) => line.includes(' · uhist · '))).toBe(true);
+      expect(lines.slice(1).every((line) => /clip number \d*[13579] /.test(line))).toBe(true); // CH1's only
+    });
   });
 
   it('two settles of one run that overlap: exactly one records the outcome, and the run is counted once', async () => {

@@ -292,6 +292,34 @@ describe('settling usage (emulated account)', () => {
     expect(await runOf('late.1.x')).toMatchObject({ outcome: 'succeeded', quota: 4 * QUOTA_PER_SECOND });
   }, 60_000);
 
+  it('/video history lists the clip just made, privately, with a share link that serves it (Slack and Discord)', async () => {
+    await sendSlackCommand(running, {
+      text: 'a heron at dawn --duration 4',
+      trigger: 'hist.1.x',
+      user: 'UHIST',
+    });
+    await running.stack.workflow.settle();
+    const slack = await sendSlackCommand(running, { text: 'history', trigger: 'hist.2.x', user: 'UHIST' });
+    expect(slack.body.response_type).toBe('ephemeral');
+    const lines = slack.body.text!.split('\n');
+    expect(lines[0]).toBe('Your last 1 clips:');
+    expect(lines[1]).toMatch(
+      /^• \d+ \w+ \d\d:\d\d UTC · veo-3\.1-generate-preview · “a heron at dawn” · done http/,
+    );
+    const link = /(https?:\/\/\S+)$/.exec(lines[1]!)![1]!;
+    const clip = await fetch(link);
+    expect(clip.status).toBe(200);
+    expect(Buffer.from(await clip.arrayBuffer()).equals(running.stack.simulator!.video.bytes())).toBe(true);
+    // Not an execution: asking starts nothing.
+    expect(running.stack.workflow.list().some((e) => e.name === 'hist.2.x')).toBe(false);
+
+    const discord = await sendDiscordCommand(running, { prompt: 'history', user: '300000000000000009' });
+    expect(discord.body.data).toMatchObject({
+      flags: 64,
+      content: 'You have not made a clip here yet.',
+    });
+  }, 60_000);
+
   it('a quota never settled is recorded as unknown, and the clip is still delivered', async () => {
     await videoWithQuotaLate(1_000, 'no quota', 'unknown.1.x');
     const run = await runOf('unknown.1.x');

@@ -1,5 +1,11 @@
 import { Problems } from '../request/problems.js';
-import type { CommandKeyword, ParsedCommand, RawVideoOptions } from '../request/video-request.js';
+import {
+  HISTORY_ALL,
+  questionOf,
+  type CommandPhrase,
+  type ParsedCommand,
+  type RawVideoOptions,
+} from '../request/video-request.js';
 import { validateVideoRequest, type ValidateOptions } from '../request/validate-video-request.js';
 import { tokenize, type Token } from './tokenize.js';
 
@@ -49,11 +55,11 @@ export function parseCommandArgs(args: readonly string[], options: ValidateOptio
 
 function parseCommandTokens(tokens: Token[], options: ValidateOptions): ParsedCommand {
   const raw = readTokens(tokens);
-  if (typeof raw === 'string') return { kind: raw };
+  if (typeof raw === 'string') return questionOf(raw);
   return { kind: 'video', request: validateVideoRequest(raw, options) };
 }
 
-const KEYWORDS: Record<string, CommandKeyword> = {
+const KEYWORDS: Record<string, CommandPhrase> = {
   '': 'help',
   help: 'help',
   '--help': 'help',
@@ -62,17 +68,22 @@ const KEYWORDS: Record<string, CommandKeyword> = {
   '--models': 'models',
   usage: 'usage',
   '--usage': 'usage',
+  history: 'history',
+  '--history': 'history',
+  [HISTORY_ALL]: HISTORY_ALL,
 };
 
 /** The command's words as options, before validation (the playground maps them to Discord options). */
-export function readCommandText(text: string): RawVideoOptions | CommandKeyword {
+export function readCommandText(text: string): RawVideoOptions | CommandPhrase {
   return readTokens(tokenize(text));
 }
 
-function readTokens(tokens: Token[]): RawVideoOptions | CommandKeyword {
-  // A keyword is the whole command: `help`, ` Models `, or nothing at all (empty words aside).
+function readTokens(tokens: Token[]): RawVideoOptions | CommandPhrase {
+  // A keyword is the whole command: `help`, ` Models `, `history --all`, or nothing at all (empty
+  // words aside).
   const words = tokens.filter((t) => t.text.trim() !== '');
-  const keyword = words.length <= 1 ? KEYWORDS[(words[0]?.text ?? '').trim().toLowerCase()] : undefined;
+  const phrase = words.map((word) => word.text.trim().toLowerCase()).join(' ');
+  const keyword = words.length <= 2 ? KEYWORDS[phrase] : undefined;
   if (keyword) return keyword;
 
   const prompt: string[] = [];

@@ -30,6 +30,7 @@ export function helpText(defaultModel: string, families: readonly ModelFamily[] 
     '`--last-frame URL` last frame · `--ref URL` reference image (repeatable)',
     '',
     '`/video usage` shows what you made today and this month, and what is left under the team’s limits.',
+    '`/video history` lists your last clips with their links (admins: `/video history --all` for the channel’s).',
     '',
     'Quote values with spaces: `--negative "blurry, text"`. The clip is posted here when it is ready, usually in 1–3 minutes.',
   ].join('\n');

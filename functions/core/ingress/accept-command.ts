@@ -15,6 +15,8 @@ export interface AcceptDeps {
   startVideo: (input: WorkflowInput) => Promise<'started' | 'duplicate'>;
   /** `/video usage`: the caller's usage and limits, as text only they see. */
   usage: (context: CommandContext) => Promise<string>;
+  /** `/video history` (`--all`: the channel's): the last clips, as text only the caller sees. */
+  history: (context: CommandContext, all: boolean) => Promise<string>;
   defaultModel: string;
   now: () => number;
 }
@@ -37,6 +39,7 @@ export async function acceptCommand(
   if (command.kind === 'help') return { kind: 'private', text: helpText(deps.defaultModel) };
   if (command.kind === 'models') return { kind: 'private', text: modelsText(deps.defaultModel) };
   if (command.kind === 'usage') return { kind: 'private', text: await deps.usage(context) };
+  if (command.kind === 'history') return { kind: 'private', text: await deps.history(context, command.all) };
   const outcome = await deps.startVideo({
     id: context.id,
     request: command.request,

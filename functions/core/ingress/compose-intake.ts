@@ -20,6 +20,8 @@ export interface IntakeClients {
 export interface IntakeConfig {
   defaultModel: string;
   usage: { limits: UsageLimits };
+  /** Where share links live (SHARE_BASE_URL), for `/video history`. */
+  shareBaseUrl?: string | undefined;
 }
 
 /**
@@ -37,7 +39,7 @@ export function composeIntake(
   return {
     defaultModel: config.defaultModel,
     now: Date.now,
-    ...meteredIntake(ledger, config.usage.limits, start, words),
+    ...meteredIntake(ledger, config.usage.limits, start, words, config.shareBaseUrl),
     findRequest: requestFinder(sfn, stateMachineArn),
   };
 }

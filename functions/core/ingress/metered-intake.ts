@@ -3,11 +3,16 @@ import type { AcceptDeps } from './accept-command.js';
 import { checkChannel, startWithinLimits } from '../usage/start-within-limits.js';
 import { scopeOf, type UsageLedger } from '../usage/usage-ledger.js';
 import type { UsageLimits } from '../usage/usage-limits.js';
+import { historyReport } from '../usage/usage-history.js';
 import { usageReport } from '../usage/usage-report.js';
 
 /** What `/video usage` answers where no ledger table is configured. */
 export const NO_LEDGER_TEXT =
   'Usage is not recorded here: this clipbay has no usage table (USAGE_TABLE is not set).';
+
+/** What `/video history` answers where no ledger table is configured. */
+export const NO_HISTORY_TEXT =
+  'History is not recorded here: this clipbay has no usage table (USAGE_TABLE is not set).';
 
 /**
  * The intake's usage side, for every way commands come in (the two ingress Lambdas, Socket Mode):
@@ -20,7 +25,8 @@ export function meteredIntake(
   limits: UsageLimits,
   start: AcceptDeps['startVideo'],
   words: PlatformWords,
-): Pick<AcceptDeps, 'startVideo' | 'usage'> {
+  shareBaseUrl?: string,
+): Pick<AcceptDeps, 'startVideo' | 'usage' | 'history'> {
   if (!ledger)
     return {
       startVideo: async (input) => {
@@ -28,9 +34,11 @@ export function meteredIntake(
         return start(input);
       },
       usage: () => Promise.resolve(NO_LEDGER_TEXT),
+      history: () => Promise.resolve(NO_HISTORY_TEXT),
     };
   return {
     startVideo: (input) => startWithinLimits({ ledger, limits, start, words }, input),
     usage: (context) => usageReport({ ledger, limits, words }, scopeOf(context)),
+    history: (context, all) => historyReport({ ledger, limits, shareBaseUrl }, scopeOf(context), all),
   };
 }

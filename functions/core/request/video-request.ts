@@ -45,9 +45,23 @@ export interface RawVideoOptions {
 }
 
 /** The words that ask clipbay something instead of making a video: `/video help` and the like. */
-export const COMMAND_KEYWORDS = ['help', 'models', 'usage'] as const;
+export const COMMAND_KEYWORDS = ['help', 'models', 'usage', 'history'] as const;
 export type CommandKeyword = (typeof COMMAND_KEYWORDS)[number];
+/** A keyword with its one option: `history --all`, a channel's history (clipbay admins only). */
+export const HISTORY_ALL = 'history --all';
+export type CommandPhrase = CommandKeyword | typeof HISTORY_ALL;
 
 /** The result of reading a command: a video to make, or a question answered privately. */
 export type ParsedCommand =
-  { kind: 'video'; request: VideoRequest } | { [K in CommandKeyword]: { kind: K } }[CommandKeyword];
+  | { kind: 'video'; request: VideoRequest }
+  | { kind: 'help' }
+  | { kind: 'models' }
+  | { kind: 'usage' }
+  /** Your last clips, or with `all` the channel's. */
+  | { kind: 'history'; all: boolean };
+
+/** A question's words as a parsed command. */
+export function questionOf(phrase: CommandPhrase): Exclude<ParsedCommand, { kind: 'video' }> {
+  if (phrase === 'history' || phrase === HISTORY_ALL) return { kind: 'history', all: phrase === HISTORY_ALL };
+  return { kind: phrase };
+}

@@ -63,6 +63,7 @@ export async function startWithinLimits(
       durationSeconds: input.request.duration,
       requestedAt: input.requestedAt,
       outcome: 'running',
+      prompt: input.request.prompt,
     }),
     ledger.reserve(keys.userDay, token, ledger.counterExpiry(keys.userDay, periods.dayEndsAt), {
       maxVideos: perDay,

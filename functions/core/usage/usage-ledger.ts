@@ -3,11 +3,13 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { WorkflowInput } from '../chat/accepted-command.js';
+import { HISTORY_INDEX, type HistoryIndex } from './history-index.js';
 import { periodsAt, type UsagePeriods } from './usage-period.js';
 
 /**
@@ -15,7 +17,7 @@ import { periodsAt, type UsagePeriods } from './usage-period.js';
  *
  * | pk | sk | what |
  * |---|---|---|
- * | `run#<execution>` | `run` | one row per execution: who, where, model, duration, outcome, quota, times |
+ * | `run#<execution>` | `run` | one row per execution: who, where, model, the prompt's start, duration, outcome, quota, times, the clip |
  * | `user#<platform>#<workspace>#<user>` | `day#2026-11-26` | `videos`, `quota`, and `runs`: the executions in progress (a string set) |
  * | `user#…` | `month#2026-11` | `videos`, `quota` counters |
  * | `channel#<platform>#<workspace>#<channel>` | `day#…`, `month#…` | counters |
@@ -119,6 +121,21 @@ export interface RunRecord {
   finishedAt?: number | undefined;
   /** Set when RunEnded closed the row and still owes the channel its message (cleared once sent). */
   tellPending?: boolean | undefined;
+  /** The prompt's first HISTORY_PROMPT_CHARS characters, for `/video history`. */
+  prompt?: string | undefined;
+  /** The clip's own id (its share link's), once it was made. */
+  clipId?: string | undefined;
+}
+
+/** How much of a prompt the ledger keeps, for `/video history` to show its start. */
+export const HISTORY_PROMPT_CHARS = 120;
+
+/** The index partitions a run is listed under. */
+export function historyKeys(scope: UsageScope): Record<HistoryIndex, string> {
+  return {
+    requester: `${scope.platform}#${scope.workspace}#${scope.user}`,
+    channel: `${scope.platform}#${scope.workspace}#${scope.channel}`,
+  };
 }
 
 const S = (value: string): AttributeValue => ({ S: value });
@@ -148,6 +165,9 @@ export class UsageLedger {
       channel: S(run.scope.channel),
       requester: S(run.scope.user),
       requesterName: S(run.requesterName),
+      [HISTORY_INDEX.requester.partitionKey]: S(historyKeys(run.scope).requester),
+      [HISTORY_INDEX.channel.partitionKey]: S(historyKeys(run.scope).channel),
+      ...(run.prompt ? { prompt: S(run.prompt.slice(0, HISTORY_PROMPT_CHARS)) } : {}),
       model: S(run.model),
       durationSeconds: N(run.durationSeconds),
       requestedAt: N(run.requestedAt),
@@ -190,7 +210,7 @@ export class UsageLedger {
   async closeRun(
     executionId: string,
     result: Required<Pick<RunRecord, 'outcome' | 'finishedAt'>> &
-      Pick<RunRecord, 'quota' | 'taskId' | 'submittedAt' | 'tellPending'>,
+      Pick<RunRecord, 'quota' | 'taskId' | 'submittedAt' | 'tellPending' | 'clipId'>,
   ): Promise<RunRecord | undefined> {
     const sets = ['outcome = :outcome', 'finishedAt = :finishedAt', 'quotaKnown = :quotaKnown'];
     const values: Record<string, AttributeValue> = {
@@ -202,7 +222,12 @@ export class UsageLedger {
       sets.push('tellPending = :tellPending');
       values[':tellPending'] = { BOOL: true };
     }
-    const optional = { quota: result.quota, taskId: result.taskId, submittedAt: result.submittedAt };
+    const optional = {
+      quota: result.quota,
+      taskId: result.taskId,
+      submittedAt: result.submittedAt,
+      clipId: result.clipId,
+    };
     for (const [name, value] of Object.entries(optional)) {
       if (value === undefined) continue;
       sets.push(`${name} = :${name}`);
@@ -224,6 +249,23 @@ export class UsageLedger {
       if (isConditionFailure(error)) return undefined;
       throw error;
     }
+  }
+
+  /** The newest runs of a person (in a workspace) or of a channel: one Query of the index. */
+  async history(index: HistoryIndex, scope: UsageScope, limit: number): Promise<RunRecord[]> {
+    const { name, partitionKey } = HISTORY_INDEX[index];
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: name,
+        KeyConditionExpression: '#key = :key',
+        ExpressionAttributeNames: { '#key': partitionKey },
+        ExpressionAttributeValues: { ':key': S(historyKeys(scope)[index]) },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items.map(runFromItem);
   }
 
   /** The channel was told what RunEnded owed it: the row no longer says so. */
@@ -390,5 +432,7 @@ export function runFromItem(item: Record<string, AttributeValue>): RunRecord {
     submittedAt: number('submittedAt'),
     finishedAt: number('finishedAt'),
     ...(item.tellPending?.BOOL ? { tellPending: true } : {}),
+    ...(item.prompt?.S ? { prompt: item.prompt.S } : {}),
+    ...(item.clipId?.S ? { clipId: item.clipId.S } : {}),
   };
 }

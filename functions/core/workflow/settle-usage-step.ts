@@ -72,6 +72,8 @@ export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Pr
     quota,
     taskId: task?.taskId,
     submittedAt: task?.submittedAt,
+    // A clip exists once PostLink posted it (its share link is the clip id's).
+    clipId: input.posted ? task?.clipId : undefined,
   });
   if (!closed) return settled;
 

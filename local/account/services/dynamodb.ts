@@ -69,7 +69,9 @@ export class DynamoDbService {
     for (const table of tablesOf(operation, body)) {
       const arn = this.tables.get(table);
       if (!arn) throw new AwsServiceError('ResourceNotFoundException', 'Requested resource not found');
-      this.iam.authorize(principal, { action: `dynamodb:${operation}`, resource: arn });
+      // A Query or Scan of an index is authorized on the index's ARN (`table/T/index/I`), as in AWS.
+      const resource = typeof body.IndexName === 'string' ? `${arn}/index/${body.IndexName}` : arn;
+      this.iam.authorize(principal, { action: `dynamodb:${operation}`, resource });
     }
     if (this.throttleNext > 0) {
       this.throttleNext--;

@@ -12,7 +12,10 @@ import { workflowIntake } from './runtime/workflow-intake.js';
 const boltHandler = remembered(
   ({ config, signingSecret }: { config: LambdaConfig; signingSecret: string }) => {
     const receiver = new AwsLambdaReceiver({ signingSecret });
-    createSlackApp(receiver, workflowIntake(config));
+    createSlackApp(receiver, workflowIntake(config), {
+      botToken: config.chat.slack.botToken,
+      apiUrl: config.chat.slack.apiUrl,
+    });
     return receiver.toHandler();
   },
 );

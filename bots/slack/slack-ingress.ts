@@ -6,6 +6,7 @@ import { acceptCommand } from '../../functions/core/ingress/accept-command.js';
 import { RERUN, rerunVideo, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import { SLACK_ACTION, slackEphemeral, slackQueuedMessage } from './slack-messages.js';
 import { slackPlatform, type SlackReplyTarget } from './slack-platform.js';
+import { listenToVideoForm, openVideoForm, type SlackFormOptions } from './slack-form-listeners.js';
 
 export const VIDEO_COMMAND = '/video';
 
@@ -15,9 +16,15 @@ export const VIDEO_COMMAND = '/video';
  * (missing, wrong or older than 5 minutes → 401). The listener parses with the shared grammar,
  * starts the workflow named after `trigger_id`, then acks: no work happens after the ack.
  */
-export function createSlackApp(receiver: Receiver, deps: RerunDeps): App {
+export function createSlackApp(
+  receiver: Receiver,
+  deps: RerunDeps,
+  options: SlackFormOptions & { apiUrl?: string } = { botToken: undefined },
+): App {
   const app = new App({
     receiver,
+    // Where the form's views.open and views.update go (SLACK_API_URL; a local stand-in in tests).
+    ...(options.apiUrl ? { clientOptions: { slackApiUrl: options.apiUrl } } : {}),
     // Slash commands need no token to be answered: replies go to response_url or use the bot
     // token inside the workflow. This also skips Bolt's auth.test call at start-up.
     authorize: async () => ({}),
@@ -25,6 +32,11 @@ export function createSlackApp(receiver: Receiver, deps: RerunDeps): App {
   });
 
   app.command(VIDEO_COMMAND, async ({ command, ack }) => {
+    // `/video` alone opens the form (with a bot token; without one, it answers with help).
+    if (!decodeSlackText(command.text).trim() && (await openVideoForm(app, command, deps, options))) {
+      await ack();
+      return;
+    }
     try {
       const parsed = parseCommandText(decodeSlackText(command.text), { defaultModel: deps.defaultModel });
       const accepted = await acceptCommand(
@@ -85,6 +97,8 @@ export function createSlackApp(receiver: Receiver, deps: RerunDeps): App {
     }
     await ack();
   });
+
+  listenToVideoForm(app, deps, options);
 
   // Link buttons (Watch, Share link) open their URL in the browser, but Slack still sends an
   // action to the request URL; acknowledge it so no warning shows next to the button.

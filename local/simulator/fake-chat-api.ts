@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseMultipart } from './multipart.js';
+import { slackViewProblems } from './slack-view-limits.js';
 
 /** A file the fake received: a Slack upload's raw body, or a part of a Discord multipart body. */
 export interface ChatFile {
@@ -76,7 +77,7 @@ export class FakeChatServer {
         const script = this.scripted.find((s) => s.match.test(`${req.method} ${path}`) && s.times !== 0);
         if (script) script.times--;
         const status = script?.status ?? 200;
-        const answer = script?.body ?? this.defaultAnswer(path, size);
+        const answer = script?.body ?? this.defaultAnswer(path, size, body);
         res
           .writeHead(status, { 'content-type': 'application/json', ...script?.headers })
           .end(JSON.stringify(answer));
@@ -87,14 +88,33 @@ export class FakeChatServer {
     return this.url;
   }
 
-  private defaultAnswer(path: string, size: number): unknown {
+  private defaultAnswer(path: string, size: number, body: Record<string, unknown>): unknown {
     const n = this.requests.length;
+    if (path.endsWith('/views.open') || path.endsWith('/views.update')) return this.viewAnswer(path, body, n);
     if (path.endsWith('/files.getUploadURLExternal')) {
       const fileId = `F${String(++this.uploads).padStart(10, '0')}`;
       return { ok: true, upload_url: `${this.url}/slack/upload/${fileId}`, file_id: fileId };
     }
     if (SLACK_UPLOAD.test(path)) return { ok: true, bytes: size };
     return { ok: true, ts: `${n}.000100`, id: `9${n}`.padEnd(18, '0') };
+  }
+
+  /**
+   * views.open (with a trigger_id) and views.update (with a view_id): the view checked against
+   * Slack's documented limits, refused as Slack refuses (`invalid_arguments`), else opened.
+   */
+  private viewAnswer(path: string, body: Record<string, unknown>, n: number): unknown {
+    const view =
+      typeof body.view === 'string' ? (JSON.parse(body.view) as Record<string, unknown>) : body.view;
+    const missing = path.endsWith('/views.open') ? !body.trigger_id : !body.view_id && !body.external_id;
+    if (missing || !view) return { ok: false, error: 'invalid_arguments' };
+    const problems = slackViewProblems(view);
+    if (problems.length)
+      return { ok: false, error: 'invalid_arguments', response_metadata: { messages: problems } };
+    return {
+      ok: true,
+      view: { ...view, id: body.view_id ?? `V${String(n).padStart(8, '0')}`, hash: `${n}.hash` },
+    };
   }
 
   /** Answer `status`/`body` to requests whose "METHOD path" matches, `times` times (-1: always). */

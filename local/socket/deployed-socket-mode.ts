@@ -51,6 +51,7 @@ export function startDeployedSocketMode(env: Env, options: DeployedSocketModeOpt
   const link: SocketModeLink = startSocketModeLink({
     appToken: config.chat.slack.appToken,
     slackApiUrl: config.chat.slack.apiUrl,
+    botToken: config.chat.slack.botToken,
     deps: composeIntake(config, { sfn, stateMachineArn, ledger }, platformWords),
     log: options.log,
     ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),

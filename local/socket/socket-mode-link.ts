@@ -8,8 +8,10 @@ export type SocketModeState = 'off' | 'connecting' | 'connected' | 'reconnecting
 export interface SocketModeLinkOptions {
   /** SLACK_APP_TOKEN (`xapp-…`, connections:write). */
   appToken: string;
-  /** SLACK_API_URL: where `apps.connections.open` is called. */
+  /** SLACK_API_URL: where `apps.connections.open` is called (and the form's views.open). */
   slackApiUrl: string;
+  /** SLACK_BOT_TOKEN: lets `/video` alone open the form; without it, it answers with help. */
+  botToken?: string | undefined;
   /** How commands and buttons start executions (the local account's, or a deployed state machine). */
   deps: RerunDeps;
   /** One line per state change or failed attempt, never per frame. */
@@ -58,7 +60,10 @@ export function startSocketModeLink(options: SocketModeLinkOptions): SocketModeL
     onListenerError: (error, what) =>
       log(`Slack Socket Mode: ${what} failed, left unacknowledged: ${error.message}`),
   });
-  const app = createSlackApp(receiver, options.deps);
+  const app = createSlackApp(receiver, options.deps, {
+    botToken: options.botToken,
+    apiUrl: options.slackApiUrl,
+  });
   // Bolt would print each listener error with its stack; the receiver's handler logs one line.
   app.error(async (error) => {
     throw (error as { original?: Error }).original ?? error;

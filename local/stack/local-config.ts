@@ -13,7 +13,11 @@ export interface LocalConfig extends ClipbayConfig {
 
 /** Checked once at start: a ConfigError names the first bad variable. */
 export function loadLocalConfig(env: Record<string, string | undefined> = process.env): LocalConfig {
-  const names = [...DEPLOY_SETTINGS, ...PLATFORMS.flatMap((platform) => platform.deployVariables)];
+  // TOKENBAY_BASE_URL stays out: the account hands every function the simulator's or this URL
+  // itself (the outside world), so a per-run port never makes a new synth.
+  const names = [...DEPLOY_SETTINGS, ...PLATFORMS.flatMap((platform) => platform.deployVariables)].filter(
+    (name) => name !== 'TOKENBAY_BASE_URL',
+  );
   return {
     ...loadConfig(env),
     chat: readChatEnvironment(env),

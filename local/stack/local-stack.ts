@@ -242,6 +242,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       socketMode = startSocketModeLink({
         appToken: config.chat.slack.appToken,
         slackApiUrl: config.chat.slack.apiUrl,
+        botToken: config.chat.slack.botToken,
         deps: operatorIntake(account, config),
         log,
       });

@@ -6,6 +6,7 @@ import { wildcard, type PolicyStatement } from '../../local/account/iam-policy.j
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { withIngressEnvironment } from '../helpers/template-edits.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { templateIam, type TemplateIam } from '../helpers/template-iam.js';
 
@@ -88,13 +89,11 @@ describe('each function uses exactly the grants its role has (real videos in the
 
   beforeAll(async () => {
     running = await startStackWithFakeChat(
-      // Admins (the default Slack and Discord users), so `history --all` reads the channel's index.
-      {
-        SLACK_SIGNING_SECRET: SECRET,
-        DISCORD_BOT_TOKEN: 'bot-token',
-        CLIPBAY_ADMINS: `${SLACK_USER},${DISCORD_USER}`,
-      },
+      { SLACK_SIGNING_SECRET: SECRET, DISCORD_BOT_TOKEN: 'bot-token' },
       { videoSize: VIDEO_BYTES },
+      // Admins (the default Slack and Discord users), so `history --all` reads the channel's index:
+      // set on the synthesized template as `-c CLIPBAY_ADMINS` would, so this file needs no synth of its own.
+      { editTemplate: withIngressEnvironment({ CLIPBAY_ADMINS: `${SLACK_USER},${DISCORD_USER}` }) },
     );
     const { stack, chat } = running;
 

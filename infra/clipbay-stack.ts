@@ -365,8 +365,9 @@ export class ClipbayStack extends Stack {
       // `/video history`: a Query of the two history indexes, nothing else.
       grantLedger(f, ['dynamodb:Query'], historyIndexes);
       workflow.stateMachine.grantStartExecution(f);
-      // Re-roll / Vertical read the original request back from its execution.
-      workflow.stateMachine.grantExecution(f, 'states:DescribeExecution');
+      // Re-roll / Vertical read the original request back from its execution; Cancel reads who
+      // asked and stops it.
+      workflow.stateMachine.grantExecution(f, 'states:DescribeExecution', 'states:StopExecution');
       const machineId = this.getLogicalId(workflow.stateMachine.node.defaultChild as CfnStateMachine);
       Validations.of(f.role!).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}:*]`,

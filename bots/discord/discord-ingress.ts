@@ -121,6 +121,18 @@ export async function handleDiscordInteraction(
       // Re-roll / Vertical under a finished clip: a new task from the original request.
       const button = parseDiscordRerunId(componentSchema.safeParse(interaction.data).data?.custom_id ?? '');
       if (!button) return ephemeral(UNKNOWN);
+      if (button.kind === 'cancel') {
+        // Cancel under the progress: the message itself says who cancelled (type 7 updates it).
+        const outcome = await deps.cancel(button.executionId, context.requestedBy);
+        if (outcome.kind === 'private') return ephemeral(outcome.text);
+        return {
+          status: 200,
+          body: {
+            type: InteractionResponseType.UpdateMessage,
+            data: { content: outcome.text, embeds: [], components: [], allowed_mentions: { parse: [] } },
+          },
+        };
+      }
       accepted = await rerunVideo(button.kind, button.executionId, context, deps);
     } else if (interaction.type === InteractionType.ApplicationCommand) {
       const data = discordCommandDataSchema.safeParse(interaction.data);

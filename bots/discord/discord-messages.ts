@@ -25,16 +25,19 @@ export interface DiscordMessage extends RESTPatchAPIWebhookWithTokenMessageJSONB
   allowed_mentions: APIAllowedMentions;
 }
 
+/** What a button under a message does: re-run the clip, or cancel the run in progress. */
+export type DiscordButtonKind = 'reroll' | 'vertical' | 'cancel';
+
 /** `clipbay:reroll:<execution id>`: what a button click carries back (at most 100 characters). */
-export function discordRerunId(kind: 'reroll' | 'vertical', executionId: string): string {
+export function discordRerunId(kind: DiscordButtonKind, executionId: string): string {
   return `clipbay:${kind}:${executionId}`.slice(0, 100);
 }
 
 export function parseDiscordRerunId(
   customId: string,
-): { kind: 'reroll' | 'vertical'; executionId: string } | undefined {
-  const match = /^clipbay:(reroll|vertical):(.+)$/.exec(customId);
-  return match ? { kind: match[1] as 'reroll' | 'vertical', executionId: match[2]! } : undefined;
+): { kind: DiscordButtonKind; executionId: string } | undefined {
+  const match = /^clipbay:(reroll|vertical|cancel):(.+)$/.exec(customId);
+  return match ? { kind: match[1] as DiscordButtonKind, executionId: match[2]! } : undefined;
 }
 
 const COLOR = { working: 0x5865f2, ready: 0x57f287, failed: 0xed4245 } as const;
@@ -91,7 +94,19 @@ export function discordProgressMessage(update: ProgressUpdate): DiscordMessage {
         ]),
       },
     ],
-    components: [],
+    components: [
+      {
+        type: ComponentType.ActionRow,
+        components: [
+          {
+            type: ComponentType.Button,
+            style: ButtonStyle.Danger,
+            label: wording.WORDING.cancel,
+            custom_id: discordRerunId('cancel', update.executionId),
+          },
+        ],
+      },
+    ],
     allowed_mentions: { parse: [] },
   };
 }

@@ -100,6 +100,20 @@ export function createSlackApp(
 
   listenToVideoForm(app, deps, options);
 
+  // Cancel under a run's progress: only the asker or an admin; the message then says who cancelled.
+  app.action<BlockAction<ButtonAction>>(SLACK_ACTION.cancel, async ({ body, action, ack, respond }) => {
+    const outcome = await deps.cancel(action.value ?? '', {
+      id: body.user.id,
+      name: body.user.username ?? body.user.name ?? body.user.id,
+    });
+    await respond(
+      outcome.kind === 'private'
+        ? { response_type: 'ephemeral', replace_original: false, text: outcome.text }
+        : { replace_original: true, text: outcome.text, blocks: [] },
+    );
+    await ack();
+  });
+
   // Link buttons (Watch, Share link) open their URL in the browser, but Slack still sends an
   // action to the request URL; acknowledge it so no warning shows next to the button.
   app.action(/^clipbay_(watch|share)$/, async ({ ack }) => {

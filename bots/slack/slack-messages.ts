@@ -15,7 +15,7 @@ import {
 } from '../../functions/core/messages/wording.js';
 
 /** Action ids of the buttons clipbay handles. */
-export const SLACK_ACTION = { reroll: 'clipbay_reroll' } as const;
+export const SLACK_ACTION = { reroll: 'clipbay_reroll', cancel: 'clipbay_cancel' } as const;
 
 /** A Slack message body: Block Kit plus the plain-text fallback used in notifications. */
 export interface SlackMessage {
@@ -94,6 +94,17 @@ export function slackProgressMessage(update: ProgressUpdate): SlackMessage {
       ),
       promptBlock(update.request.prompt),
       factsBlock(requestFacts(update.request)),
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: SLACK_ACTION.cancel,
+            text: { type: 'plain_text', text: WORDING.cancel },
+            value: update.executionId,
+          },
+        ],
+      },
     ],
   };
 }

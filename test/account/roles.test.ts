@@ -1,5 +1,11 @@
 import type { LocalExecution } from '../../local/workflow/local-workflow.js';
-import { rerollClick, sendDiscordCommand, sendSlackCommand } from '../helpers/chat-commands.js';
+import {
+  rerollClick,
+  sendDiscordCommand,
+  sendSlackButton,
+  sendSlackCommand,
+} from '../helpers/chat-commands.js';
+import { SLACK_ACTION } from '../../bots/slack/slack-messages.js';
 import { InteractionType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wildcard, type PolicyStatement } from '../../local/account/iam-policy.js';
@@ -179,6 +185,45 @@ describe('each function uses exactly the grants its role has (real videos in the
     expect(
       running.functionLogs.some((l) => l.fn.startsWith('SaveToS3Fn') && /TransferInterrupted/.test(l.line)),
     ).toBe(true);
+
+    // 4b. On each platform, a run cancelled from its progress message by the one who asked
+    //     (DescribeExecution to check, the ledger row closed, StopExecution).
+    const generationSeconds = stack.simulator!.options.generationSeconds;
+    stack.simulator!.options.generationSeconds = 60;
+    try {
+      const slackRun = `${Date.now()}.${++n}.cancel`;
+      await sendSlackCommand(running, { text: 'a run to cancel', trigger: slackRun });
+      expect(
+        await sendSlackButton(running, {
+          actionId: SLACK_ACTION.cancel,
+          value: slackRun,
+          trigger: `${slackRun}.press`,
+        }),
+      ).toBe(200);
+      const discordRun = await sendDiscordCommand(running, {
+        prompt: 'a run to cancel',
+        guild: '300000000000000003',
+      });
+      const press = JSON.stringify(
+        discordInteraction({
+          id: `${Date.now()}${String(++n).padStart(5, '0')}`,
+          type: InteractionType.MessageComponent,
+          applicationId: stack.discordApplicationId,
+          guildId: '300000000000000003',
+          data: { custom_id: `clipbay:cancel:${discordRun.id}`, component_type: 2 },
+        }),
+      );
+      const pressed = await fetch(`${stack.url}/discord/interactions`, {
+        method: 'POST',
+        headers: discordHeaders(stack.keys.discordPrivateKey, press),
+        body: press,
+      });
+      expect(((await pressed.json()) as { type: number }).type).toBe(7); // the progress, updated in place
+      for (const name of [slackRun, discordRun.id])
+        expect((await stack.workflow.list().find((e) => e.name === name)!.done).status).toBe('ABORTED');
+    } finally {
+      stack.simulator!.options.generationSeconds = generationSeconds;
+    }
 
     // 5. On each platform, `/video usage` (the ledger read in one BatchGetItem) and a command whose
     //    start Step Functions throttles for good (the reservation undone: the run's row deleted).

@@ -163,6 +163,8 @@ describe('CheckStatus', () => {
     expect(shown).toEqual([
       {
         update: {
+          // The Cancel button under the progress names the run.
+          executionId: 'exec-1',
           request: request('a fox'),
           requestedBy: { id: 'U1', name: 'ana' },
           progress: 40,

@@ -40,6 +40,7 @@ function deps(seed?: () => number) {
       findRequest: async (id: string) => (id === 'exec-1' ? ORIGINAL : undefined),
       usage: () => Promise.resolve(NO_LEDGER_TEXT),
       history: () => Promise.resolve(NO_HISTORY_TEXT),
+      cancel: () => Promise.resolve({ kind: 'private' as const, text: 'nothing to cancel here' }),
       ...(seed ? { randomSeed: seed } : {}),
     },
   };

@@ -49,6 +49,7 @@ export const discordRequester = { id: '123456789012345678', name: 'Ana' };
 
 export function progress(prompt: string, requestedBy = slackRequester): ProgressUpdate {
   return {
+    executionId: 'exec-progress',
     request: request(prompt),
     requestedBy,
     progress: 35,

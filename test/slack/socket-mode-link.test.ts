@@ -56,6 +56,7 @@ describe('the Socket Mode link (connection state, backoff, logging)', () => {
         findRequest: async () => undefined,
         usage: () => Promise.resolve(NO_LEDGER_TEXT),
         history: () => Promise.resolve(NO_HISTORY_TEXT),
+        cancel: () => Promise.resolve({ kind: 'private' as const, text: 'nothing to cancel here' }),
       },
       log: (line) => lines.push(line),
       onStateChange: (state) => states.push(state),

@@ -7,6 +7,10 @@ import { sendDiscordCommand, sendSlackButton, sendSlackCommand } from '../helper
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 import { USAGE_LIMITS } from './limit-catalog.js';
 import { withIngressEnvironment } from '../helpers/template-edits.js';
+import { ledgerView } from '../helpers/ledger-view.js';
+import { InteractionType } from 'discord-api-types/v10';
+import { discordInteraction } from '../../local/stack/discord-interaction.js';
+import { discordHeaders } from '../../local/stack/request-signing.js';
 
 const { concurrent, perDay, quotaPerMonth, burst } = USAGE_LIMITS;
 /** The settings as a team sets them (CDK context, or the environment of `npm start`). */
@@ -318,6 +322,102 @@ describe('settling usage (emulated account)', () => {
       flags: 64,
       content: 'You have not made a clip here yet.',
     });
+  }, 60_000);
+
+  it('Cancel under the progress: refused to anyone else, then the run stops, settled as cancelled, told once; a late press changes nothing', async () => {
+    const sim = running.stack.simulator!;
+    sim.options.generationSeconds = 60; // still running while the buttons are pressed
+    const run = 'cancel.1.x';
+    const hooks = (trigger: string) =>
+      running.chat.to(`/hooks/${trigger}`).map((r) => JSON.stringify(r.body));
+    try {
+      await sendSlackCommand(running, { text: 'a long heron', trigger: run, user: 'UCAN' });
+      // The progress message carries the Cancel button, naming the run.
+      await expect
+        .poll(() => hooks(run).some((m) => m.includes(SLACK_ACTION.cancel) && m.includes(run)), {
+          timeout: 10_000,
+        })
+        .toBe(true);
+      const press = async (user: string, trigger: string) => {
+        expect(
+          await sendSlackButton(running, { actionId: SLACK_ACTION.cancel, value: run, trigger, user }),
+        ).toBe(200);
+        return hooks(trigger);
+      };
+
+      const notYours = await press('UOTHER', 'cancel.other.x');
+      expect(notYours).toHaveLength(1);
+      expect(notYours[0]).toContain('"response_type":"ephemeral"');
+      expect(notYours[0]).toContain('Only ucan (who asked for it) or a clipbay admin can cancel this video.');
+      expect(running.stack.workflow.list().find((e) => e.name === run)!.status).toBe('RUNNING');
+
+      const mine = await press('UCAN', 'cancel.mine.x');
+      expect(mine).toHaveLength(1);
+      expect(mine[0]).toContain('"replace_original":true');
+      expect(mine[0]).toContain(
+        'Cancelled by ucan. TokenBay cannot stop a task it has started, so it may still be charged.',
+      );
+      const done = await running.stack.workflow.list().find((e) => e.name === run)!.done;
+      await running.stack.account.settle();
+      expect(done.status).toBe('ABORTED');
+      expect(await runOf(run)).toMatchObject({ outcome: 'cancelled', finishedAt: expect.any(Number) });
+      // RunEnded found the row closed: nobody is told "stopped" on top of "Cancelled by".
+      expect(hooks(run).filter((m) => /stopped|Reference/.test(m))).toEqual([]);
+
+      expect((await ledgerView(running.stack)).slotsHeld('UCAN')).toEqual([]);
+
+      const late = await press('UCAN', 'cancel.late.x');
+      expect(late[0]).toContain('That video already finished: there is nothing to cancel.');
+    } finally {
+      sim.options.generationSeconds = 1;
+    }
+  }, 60_000);
+
+  it('Discord: Cancel under the progress updates the message in place (type 7) and stops the run', async () => {
+    const sim = running.stack.simulator!;
+    sim.options.generationSeconds = 60;
+    const user = { id: '300000000000000077', username: 'dee' };
+    try {
+      const command = await sendDiscordCommand(running, { prompt: 'a long fox', user: user.id });
+      const edits = () =>
+        running.chat
+          .to(`/messages/@original`)
+          .filter((r) => r.path.includes(`token-${command.id}`))
+          .map((r) => JSON.stringify(r.body));
+      await expect
+        .poll(() => edits().some((m) => m.includes(`clipbay:cancel:${command.id}`)), { timeout: 10_000 })
+        .toBe(true);
+      const body = JSON.stringify(
+        discordInteraction({
+          id: `${Date.now()}00042`,
+          type: InteractionType.MessageComponent,
+          applicationId: running.stack.discordApplicationId,
+          user,
+          data: { custom_id: `clipbay:cancel:${command.id}`, component_type: 2 },
+        }),
+      );
+      const response = await fetch(`${running.stack.url}/discord/interactions`, {
+        method: 'POST',
+        headers: discordHeaders(running.stack.keys.discordPrivateKey, body),
+        body,
+      });
+      expect(await response.json()).toEqual({
+        type: 7,
+        data: {
+          content:
+            'Cancelled by dee. TokenBay cannot stop a task it has started, so it may still be charged.',
+          embeds: [],
+          components: [],
+          allowed_mentions: { parse: [] },
+        },
+      });
+      const done = await running.stack.workflow.list().find((e) => e.name === command.id)!.done;
+      expect(done.status).toBe('ABORTED');
+      await running.stack.account.settle();
+      expect(await runOf(command.id)).toMatchObject({ outcome: 'cancelled' });
+    } finally {
+      sim.options.generationSeconds = 1;
+    }
   }, 60_000);
 
   it('a quota never settled is recorded as unknown, and the clip is still delivered', async () => {

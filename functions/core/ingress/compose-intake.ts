@@ -3,6 +3,7 @@ import type { PlatformWords } from '../chat/chat-platform.js';
 import { meteredIntake } from './metered-intake.js';
 import type { UsageLedger } from '../usage/usage-ledger.js';
 import type { UsageLimits } from '../usage/usage-limits.js';
+import { cancelVideo, runControl } from './cancel-video.js';
 import { requestFinder, type RerunDeps } from './rerun-video.js';
 import { startVideo } from './start-video.js';
 import type { WorkflowInput } from '../chat/accepted-command.js';
@@ -41,5 +42,12 @@ export function composeIntake(
     now: Date.now,
     ...meteredIntake(ledger, config.usage.limits, start, words, config.shareBaseUrl),
     findRequest: requestFinder(sfn, stateMachineArn),
+    cancel: (executionId, pressedBy) =>
+      cancelVideo(executionId, pressedBy, {
+        ...runControl(sfn, stateMachineArn),
+        ledger,
+        admins: config.usage.limits.admins,
+        now: Date.now,
+      }),
   };
 }

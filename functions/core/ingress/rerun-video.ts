@@ -1,4 +1,6 @@
 import { randomInt } from 'node:crypto';
+import type { Requester } from '../chat/requester.js';
+import type { CancelOutcome } from './cancel-video.js';
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { UsageError } from '../errors.js';
 import { familyOf } from '../models/families.js';
@@ -20,6 +22,8 @@ export interface RerunDeps extends AcceptDeps {
   /** The request an earlier execution was started with, or undefined if it is unknown. */
   findRequest: (executionId: string) => Promise<VideoRequest | undefined>;
   randomSeed?: () => number;
+  /** The Cancel button under a run's progress (cancel-video.ts). */
+  cancel: (executionId: string, pressedBy: Requester) => Promise<CancelOutcome>;
 }
 
 /** What a button does to the original request. */

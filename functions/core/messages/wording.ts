@@ -47,6 +47,7 @@ export const WORDING = {
   queued: 'Queued',
   making: 'Making your video',
   ready: 'Your video is ready',
+  cancel: 'Cancel',
   failed: 'The video could not be made',
   watch: 'Watch',
   share: 'Share link',

@@ -4,6 +4,8 @@ import type { Requester } from '../chat/requester.js';
 
 /** A clip is being made: shown as one message that is updated in place. */
 export interface ProgressUpdate {
+  /** The run: the Cancel button under the progress names it. */
+  executionId: string;
   request: VideoRequest;
   requestedBy: Requester;
   progress: number;

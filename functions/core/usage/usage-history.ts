@@ -19,6 +19,7 @@ const OUTCOME_WORDS: Record<string, string> = {
   'timed-out': 'timed out',
   error: 'failed',
   stopped: 'stopped',
+  cancelled: 'cancelled',
 };
 
 const PROMPT_SHOWN = 40;

@@ -113,7 +113,10 @@ export interface RunRecord {
   model: string;
   durationSeconds: number;
   requestedAt: number;
-  /** `running` until the workflow settles it: `succeeded`, `failed`, `timed-out` or `error`. */
+  /**
+   * `running` until the run ends: `succeeded`, `failed`, `timed-out` or `error` (the workflow),
+   * `stopped` (RunEnded), `cancelled` (the Cancel button).
+   */
   outcome: string;
   quota?: number | undefined;
   taskId?: string | undefined;

@@ -76,6 +76,7 @@ export async function checkStatusStep(deps: CheckStatusDeps, event: unknown): Pr
       const shown = deps.notifier.progress(
         input.replyTo,
         {
+          executionId: input.id,
           request: input.request,
           requestedBy: input.requestedBy,
           progress: task.progress,

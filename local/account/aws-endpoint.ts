@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { closeServer, listenOnLoopback, readBody } from '../http/http-helpers.js';
 import { hostCheck } from '../security/host-check.js';
+import { queryErrorXml } from './services/cloudformation.js';
 import { AwsServiceError } from './account-errors.js';
 import type { Principal, Principals } from './principals.js';
 import { sendError, type S3Service } from './services/s3.js';
@@ -20,6 +21,8 @@ export interface AwsEndpointServices {
   s3: S3Service;
   /** By X-Amz-Target prefix: `secretsmanager`, `AWSStepFunctions`, `DynamoDB_20120810`. */
   json: Record<string, { handle: JsonService; contentType: string }>;
+  /** Query-protocol services (form-encoded `Action=…`, XML answers), by the signature's service. */
+  query?: Record<string, (params: URLSearchParams, principal: Principal) => Promise<string>>;
 }
 
 const MAX_JSON_BODY = 1024 * 1024;
@@ -72,8 +75,10 @@ export class AwsEndpoint {
 
     let principal: Principal;
     let body = '';
+    let queryService: ((params: URLSearchParams, principal: Principal) => Promise<string>) | undefined;
     try {
       const auth = parseAuthorization(request);
+      queryService = json ? undefined : this.services.query?.[auth.service];
       const found = this.principals.find(auth.accessKeyId);
       if (!found)
         throw new AwsServiceError(
@@ -87,13 +92,18 @@ export class AwsEndpoint {
           'The provided token is malformed or otherwise invalid.',
           403,
         );
-      if (json) {
+      if (json || queryService) {
         const text = await readBody(req, MAX_JSON_BODY);
         if (text === undefined)
           throw new AwsServiceError('SerializationException', 'Request body too large.', 413);
         body = text;
       }
-      await verifySignature(request, auth, found.secretAccessKey, json ? { payloadHash: sha256(body) } : {});
+      await verifySignature(
+        request,
+        auth,
+        found.secretAccessKey,
+        json || queryService ? { payloadHash: sha256(body) } : {},
+      );
       principal = found;
     } catch (error) {
       req.resume();
@@ -110,6 +120,18 @@ export class AwsEndpoint {
       return sendJsonError(res, status, code, (error as Error).message, json.contentType);
     }
 
+    if (queryService) {
+      try {
+        const answer = await queryService(new URLSearchParams(body), principal);
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(answer);
+      } catch (error) {
+        if (!(error instanceof AwsServiceError)) throw error;
+        res
+          .writeHead(error.status, { 'content-type': 'text/xml' })
+          .end(queryErrorXml(error.code, error.message));
+      }
+      return;
+    }
     if (!json) return this.services.s3.handle(req, res, rawPath, query, principal);
     try {
       const operation = target!.split('.').slice(1).join('.');

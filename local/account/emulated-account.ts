@@ -9,6 +9,7 @@ import { ConcurrencyQuota, NEW_ACCOUNT_CONCURRENCY } from './lambda/concurrency-
 import { FaultPlan } from './lambda/fault-plan.js';
 import { LambdaFunction } from './lambda/lambda-function.js';
 import { Principals, type Principal } from './principals.js';
+import { CloudFormationService } from './services/cloudformation.js';
 import { DynamoDbService } from './services/dynamodb.js';
 import { EventRules } from './services/event-rules.js';
 import { S3Service, type S3Backend } from './services/s3.js';
@@ -26,6 +27,8 @@ export interface EmulatedAccountOptions {
   template?: CloudFormationTemplate;
   /** The physical name of the video bucket (the configured VIDEO_BUCKET). */
   videoBucket: string;
+  /** The stack's name, as DescribeStacks answers (the CDK app's: `Clipbay`). */
+  stackName?: string;
   /** The HTTP API's URL: the local server (what `ApiEndpoint` resolves to). */
   apiEndpoint: string;
   s3Backend: S3Backend;
@@ -127,6 +130,14 @@ export class EmulatedAccount {
     const workflow = stateMachine(resolver, iam, principals, functions, events, options);
     const stepFunctions = new StepFunctionsService(workflow, iam);
     const dynamoDb = await DynamoDbService.start(resolver, iam);
+    // DescribeStacks answers with the template's outputs as this machine serves them.
+    const cloudFormation = new CloudFormationService(iam, options.stackName ?? 'Clipbay', () =>
+      Object.entries(template.Outputs ?? {}).map(([key, output]) => ({
+        key,
+        value: resolver.string(output.Value),
+        description: (output as { Description?: string }).Description,
+      })),
+    );
     const endpoint = new AwsEndpoint(
       principals,
       {
@@ -145,6 +156,7 @@ export class EmulatedAccount {
             contentType: 'application/x-amz-json-1.0',
           },
         },
+        query: { cloudformation: (params, p) => cloudFormation.handle(params, p) },
       },
       options.log,
     );

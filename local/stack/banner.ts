@@ -1,6 +1,7 @@
 import { PLATFORMS } from '@clipbay/platforms';
 import { LOCAL_PLATFORMS } from '../platforms/local-platforms.js';
 import type { LocalConfig } from './local-config.js';
+import { LOCAL_PROFILE } from './aws-profile.js';
 import type { LocalStack } from './local-stack.js';
 
 /** The one clear banner `npm start` prints: URLs, the deployed template's parts, and how to connect chat. */
@@ -32,7 +33,8 @@ export function banner(stack: LocalStack, config: LocalConfig, dataDir: string):
     ...routes,
     `  Share links         ${stack.url}/v/{id}`,
     `  Health              ${stack.url}/healthz`,
-    `  AWS endpoint        ${stack.account.endpoint.url}  (S3, Secrets Manager, Step Functions, DynamoDB; IAM enforced)`,
+    `  AWS endpoint        ${stack.account.endpoint.url}  (S3, Secrets Manager, Step Functions, DynamoDB, CloudFormation outputs; IAM enforced)`,
+    `  AWS CLI             export AWS_CONFIG_FILE=${stack.awsConfigFile}; aws --profile ${LOCAL_PROFILE} stepfunctions list-executions …`,
     `  S3 data${stack.s3.embedded ? ' (embedded) ' : ' (S3_ENDPOINT)'} ${stack.s3.endpoint}  bucket ${stack.s3.bucket}`,
     `  Step Functions      the template's state machine, Wait = ${config.pollIntervalSeconds} s`,
     `  TokenBay            ${mode}`,

@@ -26,6 +26,7 @@ import { closeServer, listenOnLoopback, sendJson } from '../http/http-helpers.js
 import { router, type Route } from '../http/router.js';
 import { loadLocalKeys, type LocalKeys } from './local-keys.js';
 import { fillSecrets } from './local-secrets.js';
+import { writeAwsProfile } from './aws-profile.js';
 import { LOCAL_PLATFORMS, PLATFORM_IDS } from '../platforms/local-platforms.js';
 
 export type { Route } from '../http/router.js';
@@ -72,6 +73,8 @@ export interface LocalStack {
   port: number;
   /** The emulated AWS account running the synthesized template. */
   account: EmulatedAccount;
+  /** An AWS config file with the `clipbay-local` profile: the AWS CLI as the account's operator. */
+  awsConfigFile: string;
   /** The account's state machine (its executions). */
   workflow: EmulatedAccount['workflow'];
   assembly: CloudAssembly;
@@ -180,6 +183,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log,
     });
     closers.unshift(() => account.close());
+    const awsConfigFile = await writeAwsProfile(account, dataDir);
 
     fillSecrets(
       account,
@@ -201,6 +205,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       url,
       port,
       account,
+      awsConfigFile,
       workflow: account.workflow,
       assembly,
       s3,

@@ -1,0 +1,95 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_PROFILE } from '../../local/stack/aws-profile.js';
+import { sendSlackCommand } from '../helpers/chat-commands.js';
+import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
+
+/** The AWS CLI, where this machine has it (AWS CLI v1 from pip here); the tests below need it. */
+const AWS_CLI = spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
+
+/**
+ * The local account inspected with the usual tools (issue 27): `npm start` writes the
+ * `clipbay-local` profile (the account's endpoint and its operator key), and the real AWS CLI,
+ * pointed at it with AWS_CONFIG_FILE, reads the stack's outputs, its executions, its ledger and
+ * its secrets, as an operator would in AWS.
+ */
+describe.skipIf(!AWS_CLI)('the AWS CLI against the local account (clipbay-local profile)', () => {
+  let running: StackWithFakeChat;
+  const aws = async (...args: string[]) => {
+    const { stdout } = await promisify(execFile)(
+      'aws',
+      ['--profile', LOCAL_PROFILE, '--output', 'json', ...args],
+      {
+        // Only the profile: no credentials or region from this machine's environment or files.
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          AWS_CONFIG_FILE: running.stack.awsConfigFile,
+          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+        },
+      },
+    );
+    return JSON.parse(stdout || '{}') as Record<string, unknown>;
+  };
+
+  beforeAll(async () => {
+    running = await startStackWithFakeChat({}, { generationSeconds: 1 });
+    await sendSlackCommand(running, { text: 'a clip to inspect --duration 4', trigger: 'cli.1.x' });
+    await running.stack.account.settle();
+  }, 120_000);
+  afterAll(() => running?.close());
+
+  it('cloudformation describe-stacks: the template’s outputs, as this machine serves them', async () => {
+    const { Stacks } = (await aws('cloudformation', 'describe-stacks', '--stack-name', 'Clipbay')) as {
+      Stacks: {
+        StackName: string;
+        StackStatus: string;
+        Outputs: { OutputKey: string; OutputValue: string }[];
+      }[];
+    };
+    expect(Stacks).toHaveLength(1);
+    expect(Stacks[0]).toMatchObject({ StackName: 'Clipbay', StackStatus: 'CREATE_COMPLETE' });
+    const outputs = Object.fromEntries(Stacks[0]!.Outputs.map((o) => [o.OutputKey, o.OutputValue]));
+    expect(outputs).toMatchObject({
+      SlackRequestUrl: `${running.stack.url}/slack/events`,
+      DiscordInteractionsUrl: `${running.stack.url}/discord/interactions`,
+      StateMachineArn: running.stack.account.stateMachineArn,
+      UsageTableName: running.stack.account.dynamoDb.tableNames[0],
+    });
+  });
+
+  it('stepfunctions list-executions, dynamodb scan and secretsmanager get-secret-value', async () => {
+    const { executions } = (await aws(
+      'stepfunctions',
+      'list-executions',
+      '--state-machine-arn',
+      running.stack.account.stateMachineArn,
+    )) as { executions: { name: string; status: string }[] };
+    expect(executions).toContainEqual(expect.objectContaining({ name: 'cli.1.x', status: 'SUCCEEDED' }));
+
+    const { Items } = (await aws(
+      'dynamodb',
+      'scan',
+      '--table-name',
+      running.stack.account.dynamoDb.tableNames[0]!,
+    )) as {
+      Items: { pk: { S: string } }[];
+    };
+    expect(Items.map((i) => i.pk.S)).toContain('run#cli.1.x');
+
+    const secret = (await aws(
+      'secretsmanager',
+      'get-secret-value',
+      '--secret-id',
+      running.stack.account.secrets.arnOf('TokenBayApiKey'),
+    )) as { SecretString: string };
+    expect(JSON.parse(secret.SecretString)).toHaveProperty('apiKey');
+  });
+
+  it('an unknown stack is refused as CloudFormation refuses it', async () => {
+    await expect(aws('cloudformation', 'describe-stacks', '--stack-name', 'Other')).rejects.toThrow(
+      /ValidationError.*Stack with id Other does not exist/s,
+    );
+  });
+});

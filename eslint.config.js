@@ -12,6 +12,8 @@ const HANDLERS = [
   'post-link',
   'report-failure',
   'share-link',
+  'settle-usage',
+  'run-ended',
   'slack-events',
   'discord-interactions',
 ];

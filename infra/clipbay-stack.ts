@@ -24,7 +24,7 @@ import {
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { byPlatform, PLATFORMS, type RegisteredPlatform } from '@clipbay/platforms';
+import { byPlatform, PLATFORMS, readChatEnvironment, type RegisteredPlatform } from '@clipbay/platforms';
 import { DEPLOY_SETTINGS, loadConfig, settingsReadBy, type SettingReader } from '../functions/core/config.js';
 import { ConfigError } from '../functions/core/errors.js';
 import { HISTORY_INDEX } from '../functions/core/usage/history-index.js';
@@ -82,6 +82,8 @@ export class ClipbayStack extends Stack {
     super(scope, id, props);
     const settings = deploySettings(props.settings ?? {});
     const config = loadConfig(settings);
+    // Each platform checks its own deploy settings (DISCORD_APPLICATION_ID…), naming the variable.
+    readChatEnvironment(settings);
     /** The deployed settings a function reads (the stack provides VIDEO_BUCKET and USAGE_TABLE itself). */
     const readBy = (reader: SettingReader): Record<string, string> =>
       Object.fromEntries(
@@ -423,11 +425,15 @@ export class ClipbayStack extends Stack {
  * setting the stack or a function reads or a registered platform's deploy setting; anything else
  * is refused at synth, naming it, so a misspelt context key is not silently ignored.
  */
+/** What the stack sets itself, from the resources it creates: never taken as context. */
+const STACK_PROVIDED: readonly string[] = ['VIDEO_BUCKET', 'USAGE_TABLE'];
+
 function deploySettings(given: Readonly<Record<string, string>>): Record<string, string> {
-  const known = new Set<string>([
-    ...DEPLOY_SETTINGS,
-    ...PLATFORMS.flatMap((platform) => platform.deployVariables),
-  ]);
+  const known = new Set<string>(
+    [...DEPLOY_SETTINGS, ...PLATFORMS.flatMap((platform) => platform.deployVariables)].filter(
+      (name) => !STACK_PROVIDED.includes(name),
+    ),
+  );
   const set: Record<string, string> = {};
   for (const [name, value] of Object.entries(given)) {
     if (!known.has(name))

@@ -296,6 +296,13 @@ describe('ClipbayStack template', () => {
     expect(() => new ClipbayStack(app, 'Typo', { settings: { POLL_INTERVAL: '20' } })).toThrow(
       /Invalid configuration: POLL_INTERVAL is not a setting clipbay deploys with/,
     );
+    // A platform's own deploy setting is checked by the platform; what the stack provides is not a setting.
+    expect(() => new ClipbayStack(app, 'App', { settings: { DISCORD_APPLICATION_ID: 'not-an-id' } })).toThrow(
+      'Invalid configuration: DISCORD_APPLICATION_ID must be a Discord id, 15 to 21 digits (got "not-an-id")',
+    );
+    expect(() => new ClipbayStack(app, 'Bucket', { settings: { VIDEO_BUCKET: 'mine' } })).toThrow(
+      /Invalid configuration: VIDEO_BUCKET is not a setting clipbay deploys with/,
+    );
   });
 });
 

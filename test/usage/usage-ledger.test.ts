@@ -13,6 +13,7 @@ import type { WorkflowInput } from '../../functions/core/chat/accepted-command.j
 import { usageReport } from '../../functions/core/usage/usage-report.js';
 import { HISTORY_INDEX } from '../../functions/core/usage/history-index.js';
 import { historyReport } from '../../functions/core/usage/usage-history.js';
+import { cancelVideo } from '../../functions/core/ingress/cancel-video.js';
 import { settleUsageStep } from '../../functions/core/workflow/settle-usage-step.js';
 import { runEndedStep } from '../../functions/core/workflow/run-ended-step.js';
 import type { FailureReport, Notifier } from '../../functions/core/notify/notifier.js';
@@ -288,6 +289,27 @@ describe('the ledger against a DynamoDB server', () => {
       expect(lines.slice(1).every((line) => line.includes(' · uhist · '))).toBe(true);
       expect(lines.slice(1).every((line) => /clip number \d*[13579] /.test(line))).toBe(true); // CH1's only
     });
+  });
+
+  it('Cancel pressed as the run settles: the settled outcome stays, and nothing is stopped', async () => {
+    const input = command('URACE');
+    await start(NO_LIMITS, input, () => Promise.resolve('started'));
+    await settleUsageStep(deps, { ...settleEvent(input, 'task_race', 'ready', 5), posted: { posted: true } });
+    const stopped: string[] = [];
+    const outcome = await cancelVideo(input.id, input.requestedBy, {
+      // Step Functions had not yet marked the execution ended when the press read it.
+      findRun: () => Promise.resolve({ running: true, input }),
+      stopRun: (id) => Promise.resolve(void stopped.push(id)),
+      ledger,
+      admins: [],
+      now: () => NOW,
+    });
+    expect(outcome).toEqual({
+      kind: 'private',
+      text: 'That video already finished: there is nothing to cancel.',
+    });
+    expect(stopped).toEqual([]);
+    expect(await ledger.getRun(input.id)).toMatchObject({ outcome: 'succeeded' });
   });
 
   it('two settles of one run that overlap: exactly one records the outcome, and the run is counted once', async () => {

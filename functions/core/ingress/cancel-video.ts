@@ -49,8 +49,10 @@ export async function cancelVideo(
     return { kind: 'private', text: 'That video already finished: there is nothing to cancel.' };
 
   if (deps.ledger) {
+    // The close is conditional: a run that settled in the meantime keeps its outcome, and is not stopped.
+    const closed = await deps.ledger.closeRun(executionId, { outcome: 'cancelled', finishedAt: deps.now() });
+    if (!closed) return { kind: 'private', text: 'That video already finished: there is nothing to cancel.' };
     const { userDay } = counterKeys(scopeOf(run.input), periodsAt(run.input.requestedAt));
-    await deps.ledger.closeRun(executionId, { outcome: 'cancelled', finishedAt: deps.now() });
     await deps.ledger.releaseSlot(userDay, slotToken(run.input));
   }
   await deps.stopRun(executionId, `Cancelled by ${pressedBy.name} (${pressedBy.id}).`);

@@ -425,15 +425,11 @@ export class ClipbayStack extends Stack {
  * setting the stack or a function reads or a registered platform's deploy setting; anything else
  * is refused at synth, naming it, so a misspelt context key is not silently ignored.
  */
-/** What the stack sets itself, from the resources it creates: never taken as context. */
-const STACK_PROVIDED: readonly string[] = ['VIDEO_BUCKET', 'USAGE_TABLE'];
-
 function deploySettings(given: Readonly<Record<string, string>>): Record<string, string> {
-  const known = new Set<string>(
-    [...DEPLOY_SETTINGS, ...PLATFORMS.flatMap((platform) => platform.deployVariables)].filter(
-      (name) => !STACK_PROVIDED.includes(name),
-    ),
-  );
+  const known = new Set<string>([
+    ...DEPLOY_SETTINGS,
+    ...PLATFORMS.flatMap((platform) => platform.deployVariables),
+  ]);
   const set: Record<string, string> = {};
   for (const [name, value] of Object.entries(given)) {
     if (!known.has(name))

@@ -161,9 +161,17 @@ export function settingsReadBy(reader: SettingReader): SettingName[] {
   );
 }
 
-/** What a team may deploy with: everything the stack or one of its functions reads, as CDK context. */
+/** What the stack sets itself, from the resources it creates (the bucket, the ledger's table). */
+export const STACK_PROVIDED_SETTINGS: readonly SettingName[] = ['VIDEO_BUCKET', 'USAGE_TABLE'];
+
+/**
+ * What a team may deploy with, as CDK context: everything the stack or one of its functions
+ * reads, but what the stack provides itself.
+ */
 export const DEPLOY_SETTINGS: readonly SettingName[] = (Object.keys(SETTING_READERS) as SettingName[]).filter(
-  (name) => (SETTING_READERS[name] as readonly SettingReader[]).some((r) => r !== 'local' && r !== 'cli'),
+  (name) =>
+    !STACK_PROVIDED_SETTINGS.includes(name) &&
+    (SETTING_READERS[name] as readonly SettingReader[]).some((r) => r !== 'local' && r !== 'cli'),
 );
 
 export function loadConfig(env: Env = process.env): ClipbayConfig {

@@ -52,7 +52,12 @@ export function startDeployedSocketMode(env: Env, options: DeployedSocketModeOpt
     appToken: config.chat.slack.appToken,
     slackApiUrl: config.chat.slack.apiUrl,
     botToken: config.chat.slack.botToken,
-    deps: composeIntake(config, { sfn, stateMachineArn, ledger }, platformWords),
+    // SHARE_BASE_URL (the stack output ShareBaseUrl) gives `/video history` its links.
+    deps: composeIntake(
+      { ...config, shareBaseUrl: env.SHARE_BASE_URL },
+      { sfn, stateMachineArn, ledger },
+      platformWords,
+    ),
     log: options.log,
     ...(options.onStateChange ? { onStateChange: options.onStateChange } : {}),
     ...(options.backoff ? { backoff: options.backoff } : {}),

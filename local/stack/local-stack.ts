@@ -248,7 +248,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         appToken: config.chat.slack.appToken,
         slackApiUrl: config.chat.slack.apiUrl,
         botToken: config.chat.slack.botToken,
-        deps: operatorIntake(account, config),
+        deps: operatorIntake(account, config, `${url}/`),
         log,
       });
       closers.unshift(() => socketMode!.close());
@@ -264,14 +264,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * Starting executions as the operator (the Socket Mode runner lives outside the template), behind
  * the same limits and ledger as the ingress Lambdas.
  */
-export function operatorIntake(account: EmulatedAccount, config: ClipbayConfig): RerunDeps {
+export function operatorIntake(
+  account: EmulatedAccount,
+  config: ClipbayConfig,
+  /** Where share links live (the HTTP API's URL), for `/video history`. */
+  shareBaseUrl: string,
+): RerunDeps {
   const sfn = new SFNClient({ ...account.operatorClientConfig(), maxAttempts: 1 });
   const stateMachineArn = account.stateMachineArn;
   const [table] = account.dynamoDb.tableNames;
   const ledger = table
     ? new UsageLedger(new DynamoDBClient({ ...account.operatorClientConfig(), maxAttempts: 2 }), table)
     : undefined;
-  return composeIntake(config, { sfn, stateMachineArn, ledger }, platformWords);
+  return composeIntake({ ...config, shareBaseUrl }, { sfn, stateMachineArn, ledger }, platformWords);
 }
 
 /** The user's own credentials for their S3_ENDPOINT, from the usual AWS environment and files. */

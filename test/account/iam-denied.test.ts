@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudFormationTemplate } from '../../local/account/template.js';
 import { slackHeaders } from '../../local/stack/request-signing.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { ledgerView } from '../helpers/ledger-view.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 
 /** A copy of the stack whose SaveToS3 role lost its s3:PutObject grant. */
@@ -41,9 +42,15 @@ describe('a template with a grant removed', () => {
     });
     const execution = stack.workflow.list().find((e) => e.name === 'denied.1.x')!;
     const done = await execution.done;
-    expect(done.status).toBe('FAILED');
-    // What the admin finds behind the reference: the step's error, with S3's AccessDenied as its cause.
-    expect(done.error).toBe('VideoFailed');
+    await stack.account.settle();
+    // Ended by the definition's own Fail state, after one report and the failed run's settle.
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'FAILED', error: 'VideoFailed' });
+    expect(done.statesEntered).toMatchObject({ ReportFailure: 1, SettleFailedRunUsage: 1 });
+    // One submit; the run's row closed and no slot held.
+    expect(stack.simulator!.submits()).toHaveLength(1);
+    const ledger = await ledgerView(stack);
+    expect(ledger.run('denied.1.x')).toMatchObject({ outcome: 'error', finishedAt: expect.any(Number) });
+    expect(ledger.slotsHeld('U1')).toEqual([]);
 
     const denied = stack.account.iam.decisions.filter((d) => !d.allowed);
     expect(denied.map((d) => d.action)).toContain('s3:PutObject');
@@ -54,6 +61,10 @@ describe('a template with a grant removed', () => {
     const saveLogs = running.functionLogs.filter((l) => l.fn.startsWith('SaveToS3Fn')).map((l) => l.line);
     expect(saveLogs.some((l) => l.includes('AccessDenied'))).toBe(true);
 
+    // Told exactly once: one message names the run's reference, and none says it is ready.
+    const told = chat.to('/hooks/denied').map((r) => JSON.stringify(r.body));
+    expect(told.filter((m) => m.includes('denied.1.x') && m.includes('Reference'))).toHaveLength(1);
+    expect(told.filter((m) => m.includes('Your video is ready'))).toEqual([]);
     const final = chat.to('/hooks/denied').at(-1)!.body as { text: string };
     expect(final.text).toMatch(/saving it failed/);
     expect(JSON.stringify(final)).toContain('denied.1.x'); // the reference an admin looks up

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectFailedCleanly } from '../helpers/failed-run.js';
 import { startHarness, type Harness } from '../helpers/workflow-harness.js';
 
 /**
@@ -41,7 +42,7 @@ describe('video workflow when S3 fails mid-upload', () => {
 
   it('aborts the multipart upload, tells the user, and submitted once', async () => {
     const execution = await h.run('a lighthouse', 's3-fail');
-    expect(execution.status).toBe('FAILED');
+    expectFailedCleanly(execution, h.notifier.for('C-s3-fail'));
 
     const aborts = s3.commandCalls(AbortMultipartUploadCommand);
     expect(aborts.length).toBeGreaterThanOrEqual(1);

@@ -1,6 +1,7 @@
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect } from '../helpers/streams.js';
+import { expectFailedCleanly } from '../helpers/failed-run.js';
 import { POLL_INTERVAL_SECONDS, startHarness, type Harness } from '../helpers/workflow-harness.js';
 
 /**
@@ -58,8 +59,7 @@ describe('video workflow (synthesized definition, local interpreter)', () => {
 
   it('reports a FAILURE with TokenBay’s reason', async () => {
     const execution = await h.run('a cat [fail]', 'fail-1');
-    expect(execution.status).toBe('FAILED');
-    expect(execution.error).toBe('VideoFailed');
+    expectFailedCleanly(execution, h.notifier.for('C-fail-1'));
     expectOneSubmitAndPoliteGaps('a cat [fail]');
     const failed = h.notifier.for('C-fail-1').find((m) => m.kind === 'failed');
     expect(failed?.kind === 'failed' && failed.failure).toMatchObject({
@@ -72,7 +72,8 @@ describe('video workflow (synthesized definition, local interpreter)', () => {
 
   it('reports a 200-with-error on submit as TokenBay’s message, and never polls', async () => {
     const execution = await h.run('a dog [reject]', 'reject-1');
-    expect(execution.status).toBe('FAILED');
+    expectFailedCleanly(execution, h.notifier.for('C-reject-1'));
+    expect(execution.statesEntered.CheckStatus).toBeUndefined(); // never polled
     expectOneSubmitAndPoliteGaps('a dog [reject]');
     const messages = h.notifier.for('C-reject-1');
     expect(messages.map((m) => m.kind)).toEqual(['failed']);
@@ -83,7 +84,7 @@ describe('video workflow (synthesized definition, local interpreter)', () => {
 
   it('gives up at the deadline and says so', async () => {
     const execution = await h.run('a horse [never]', 'never-1');
-    expect(execution.status).toBe('FAILED');
+    expectFailedCleanly(execution, h.notifier.for('C-never-1'));
     expectOneSubmitAndPoliteGaps('a horse [never]');
     const failed = h.notifier.for('C-never-1').find((m) => m.kind === 'failed');
     expect(failed?.kind === 'failed' && failed.failure).toMatchObject({
@@ -121,7 +122,7 @@ describe('video workflow (synthesized definition, local interpreter)', () => {
   it('never sends a submit again when it may have reached TokenBay', async () => {
     h.sim.inject('submit', 'reset-after-body');
     const execution = await h.run('a comet', 'maybe-1');
-    expect(execution.status).toBe('FAILED');
+    expectFailedCleanly(execution, h.notifier.for('C-maybe-1'));
     expect(h.sim.submits().filter((r) => (r.body as { prompt: string }).prompt === 'a comet')).toHaveLength(
       1,
     );

@@ -1,21 +1,10 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PLATFORMS } from '@clipbay/platforms';
-import { DEPLOY_SETTINGS } from '../functions/core/config.js';
 import { ClipbayStack } from './clipbay-stack.js';
+import { CONTEXT_KEYS } from './context-keys.js';
 import { REGISTRY_TSCONFIG_CONTEXT } from './registry-tsconfig.js';
 
 export const STACK_NAME = 'Clipbay';
-
-/**
- * The context keys a team sets with `-c NAME=value` (or in cdk.json): the settings' own variable
- * names (`-c POLL_INTERVAL_SECONDS=20`, `-c LIMIT_CONCURRENT_PER_USER=3`,
- * `-c DISCORD_APPLICATION_ID=…`), the same names the functions and the local stack read.
- */
-export const CONTEXT_KEYS: readonly string[] = [
-  ...DEPLOY_SETTINGS,
-  ...PLATFORMS.flatMap((platform) => platform.deployVariables),
-];
 
 /**
  * The CDK app: one stack, cdk-nag's AwsSolutions checks on every synth. `npm run synth`/`deploy`

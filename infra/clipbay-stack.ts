@@ -25,7 +25,8 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { byPlatform, PLATFORMS, readChatEnvironment, type RegisteredPlatform } from '@clipbay/platforms';
-import { DEPLOY_SETTINGS, loadConfig, settingsReadBy, type SettingReader } from '../functions/core/config.js';
+import { loadConfig, settingsReadBy, type SettingReader } from '../functions/core/config.js';
+import { CONTEXT_KEYS } from './context-keys.js';
 import { ConfigError } from '../functions/core/errors.js';
 import { HISTORY_INDEX } from '../functions/core/usage/history-index.js';
 import { ClipbayFunction } from './clipbay-function.js';
@@ -426,10 +427,7 @@ export class ClipbayStack extends Stack {
  * is refused at synth, naming it, so a misspelt context key is not silently ignored.
  */
 function deploySettings(given: Readonly<Record<string, string>>): Record<string, string> {
-  const known = new Set<string>([
-    ...DEPLOY_SETTINGS,
-    ...PLATFORMS.flatMap((platform) => platform.deployVariables),
-  ]);
+  const known = new Set<string>(CONTEXT_KEYS);
   const set: Record<string, string> = {};
   for (const [name, value] of Object.entries(given)) {
     if (!known.has(name))

@@ -30,8 +30,6 @@ export const discordPlatform = {
   deployVariables: ['DISCORD_APPLICATION_ID'],
   readEnvironment: readDiscordEnvironment,
   withSecret: discordWithSecret,
-  isOn: (settings) => settings.publicKey !== undefined,
-  apiVariable: 'DISCORD_API_BASE',
   secret: {
     constructId: 'DiscordSecrets',
     variable: 'DISCORD_SECRET_ARN',

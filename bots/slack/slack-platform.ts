@@ -31,8 +31,6 @@ export const slackPlatform = {
   deployVariables: [],
   readEnvironment: readSlackEnvironment,
   withSecret: slackWithSecret,
-  isOn: (settings) => settings.signingSecret !== undefined,
-  apiVariable: 'SLACK_API_URL',
   secret: {
     constructId: 'SlackSecrets',
     variable: 'SLACK_SECRET_ARN',

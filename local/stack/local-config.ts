@@ -1,5 +1,6 @@
-import { PLATFORMS, readChatEnvironment, type ChatEnvironment } from '@clipbay/platforms';
-import { DEPLOY_SETTINGS, loadConfig, type ClipbayConfig } from '../../functions/core/config.js';
+import { readChatEnvironment, type ChatEnvironment } from '@clipbay/platforms';
+import { loadConfig, type ClipbayConfig } from '../../functions/core/config.js';
+import { CONTEXT_KEYS } from '../../infra/context-keys.js';
 
 /** What the local stack, Socket Mode and the CLI read: clipbay's settings and every platform's. */
 export interface LocalConfig extends ClipbayConfig {
@@ -15,9 +16,7 @@ export interface LocalConfig extends ClipbayConfig {
 export function loadLocalConfig(env: Record<string, string | undefined> = process.env): LocalConfig {
   // TOKENBAY_BASE_URL stays out: the account hands every function the simulator's or this URL
   // itself (the outside world), so a per-run port never makes a new synth.
-  const names = [...DEPLOY_SETTINGS, ...PLATFORMS.flatMap((platform) => platform.deployVariables)].filter(
-    (name) => name !== 'TOKENBAY_BASE_URL',
-  );
+  const names = CONTEXT_KEYS.filter((name) => name !== 'TOKENBAY_BASE_URL');
   return {
     ...loadConfig(env),
     chat: readChatEnvironment(env),

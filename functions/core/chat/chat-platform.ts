@@ -71,10 +71,6 @@ export interface PlatformSetup<
   readonly readEnvironment: (env: Env) => EnvSettings;
   /** Its settings in force: the secret's values win over the environment's. */
   readonly withSecret: (settings: EnvSettings, secret: Secret | undefined) => Settings;
-  /** Whether these settings turn the platform on (its verification key is there). */
-  readonly isOn: (settings: Settings) => boolean;
-  /** The platform's own outside-world API base, a variable the local stack points at its stand-in. */
-  readonly apiVariable: string;
   readonly secret: PlatformSecret<Secret>;
   readonly ingress: PlatformIngress;
 }

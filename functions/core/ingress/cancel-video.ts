@@ -3,7 +3,7 @@ import { workflowInputSchema, type WorkflowInput } from '../chat/accepted-comman
 import type { Requester } from '../chat/requester.js';
 import { counterKeys, scopeOf, slotToken, type UsageLedger } from '../usage/usage-ledger.js';
 import { periodsAt } from '../usage/usage-period.js';
-import { executionName } from './start-video.js';
+import { executionArn } from './start-video.js';
 
 /** A run as Step Functions knows it: still going, and what it was started with. */
 export interface RunState {
@@ -64,8 +64,7 @@ export async function cancelVideo(
 
 /** `findRun` and `stopRun` over the Step Functions API. */
 export function runControl(sfn: SFNClient, stateMachineArn: string): Pick<CancelDeps, 'findRun' | 'stopRun'> {
-  const arnOf = (executionId: string) =>
-    `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName(executionId)}`;
+  const arnOf = (executionId: string) => executionArn(stateMachineArn, executionId);
   return {
     findRun: async (executionId) => {
       try {

@@ -1,13 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { Requester } from '../chat/requester.js';
-import type { CancelOutcome } from './cancel-video.js';
-import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { runControl, type CancelOutcome } from './cancel-video.js';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { UsageError } from '../errors.js';
 import { familyOf } from '../models/families.js';
 import type { VideoRequest } from '../request/video-request.js';
-import { workflowInputSchema } from '../chat/accepted-command.js';
 import type { AcceptDeps, Acceptance, CommandContext } from './accept-command.js';
-import { executionName } from './start-video.js';
 
 /** The buttons under a finished clip. */
 export const RERUN = {
@@ -52,18 +50,8 @@ export async function rerunVideo(
   return { kind: 'queued', request, requestedBy: context.requestedBy, duplicate: outcome === 'duplicate' };
 }
 
-/** `findRequest` over the Step Functions API: DescribeExecution of the original run. */
+/** `findRequest` over the Step Functions API: the original run's input (DescribeExecution). */
 export function requestFinder(sfn: SFNClient, stateMachineArn: string): RerunDeps['findRequest'] {
-  const executionPrefix = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`;
-  return async (executionId) => {
-    try {
-      const { input } = await sfn.send(
-        new DescribeExecutionCommand({ executionArn: executionPrefix + executionName(executionId) }),
-      );
-      return input ? workflowInputSchema.parse(JSON.parse(input)).request : undefined;
-    } catch (error) {
-      if ((error as Error).name === 'ExecutionDoesNotExist') return undefined;
-      throw error;
-    }
-  };
+  const { findRun } = runControl(sfn, stateMachineArn);
+  return async (executionId) => (await findRun(executionId))?.input.request;
 }

@@ -55,6 +55,11 @@ function isThrottled(error: unknown): boolean {
   return e.name === 'ThrottlingException' || e.$retryable?.throttling === true;
 }
 
+/** The ARN of the execution named after a platform's id, on this state machine. */
+export function executionArn(stateMachineArn: string, id: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${executionName(id)}`;
+}
+
 /** Step Functions names: 1–80 characters of letters, digits, `-`, `_` and `.`. */
 export function executionName(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 80);

@@ -1,5 +1,5 @@
 import { shareLink } from '../storage/video-links.js';
-import { HISTORY_PROMPT_CHARS, type RunRecord, type UsageLedger, type UsageScope } from './usage-ledger.js';
+import { type RunRecord, type UsageLedger, type UsageScope } from './usage-ledger.js';
 import type { UsageLimits } from './usage-limits.js';
 
 /** How many clips `/video history` lists. */
@@ -34,8 +34,8 @@ function when(ms: number): string {
 
 function line(run: RunRecord, shareBaseUrl: string | undefined, withName: boolean): string {
   const prompt = run.prompt ?? '';
-  const cut = prompt.length > PROMPT_SHOWN || prompt.length >= HISTORY_PROMPT_CHARS;
-  const start = cut ? `${prompt.slice(0, PROMPT_SHOWN).trimEnd()}…` : prompt;
+  // The ledger keeps HISTORY_PROMPT_CHARS (more than shown): a longer prompt is cut here.
+  const start = prompt.length > PROMPT_SHOWN ? `${prompt.slice(0, PROMPT_SHOWN).trimEnd()}…` : prompt;
   const link = run.clipId && shareBaseUrl ? ` ${shareLink(shareBaseUrl, run.clipId)}` : '';
   return [
     `• ${when(run.requestedAt)} UTC`,

@@ -36,8 +36,6 @@ export const echoPlatform = {
   withSecret: (settings: EchoSettings, secret: EchoSecret | undefined): EchoSettings => ({
     sharedKey: secret?.sharedKey ?? settings.sharedKey,
   }),
-  isOn: (settings: EchoSettings) => settings.sharedKey !== undefined,
-  apiVariable: 'ECHO_API_URL',
   secret: {
     constructId: 'EchoSecrets',
     variable: 'ECHO_SECRET_ARN',

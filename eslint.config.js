@@ -127,6 +127,25 @@ export default tseslint.config(
     },
   },
   {
+    // The operator commands (connect, doctor) know no platform: each platform's part lives in its
+    // bots/<platform>/ folder, listed once in ops/operator-platforms.ts.
+    files: ['ops/**/*.ts'],
+    ignores: ['ops/operator-platforms.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            boundary(
+              [...CHAT_SDKS, '**/bots/slack/**', '**/bots/discord/**', '**/local/**'],
+              'ops/ knows no platform: its parts live in bots/<platform>/<platform>-operator.ts.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['infra/**/*.ts'],
     rules: {
       'no-restricted-imports': [

@@ -41,6 +41,12 @@ export const discordSecretSchema = z.object({
     .regex(/^[0-9a-fA-F]{64}$/, 'must be the 64 hex characters of the Public Key')
     .or(z.literal('')),
   botToken: z.string().optional(),
+  /** Written by `npm run connect` (from `GET /applications/@me`); wins over DISCORD_APPLICATION_ID. */
+  applicationId: z
+    .string()
+    .regex(/^\d{15,21}$/, 'must be a Discord id, 15 to 21 digits')
+    .optional()
+    .or(z.literal('')),
 });
 export type DiscordSecret = z.infer<typeof discordSecretSchema>;
 
@@ -53,5 +59,6 @@ export function discordWithSecret(
     ...settings,
     publicKey: secret?.publicKey ? secret.publicKey.toLowerCase() : settings.publicKey,
     botToken: secret?.botToken || settings.botToken,
+    applicationId: secret?.applicationId || settings.applicationId,
   };
 }

@@ -7,7 +7,7 @@ import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { readDiscordEnvironment } from './discord-settings.js';
 import { ClipbayError, ConfigError } from '../../functions/core/errors.js';
-import { videoCommand } from './video-command.js';
+import { clipbayCommands } from './discord-commands.js';
 
 export async function registerVideoCommand(options: {
   apiBase: string;
@@ -22,7 +22,7 @@ export async function registerVideoCommand(options: {
     ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
     : Routes.applicationCommands(options.applicationId);
   // PUT replaces the application's command list with exactly this one: re-running is safe.
-  return (await rest.put(route, { body: [videoCommand()] })) as { id: string; name: string }[];
+  return (await rest.put(route, { body: clipbayCommands() })) as { id: string; name: string }[];
 }
 
 async function main(): Promise<void> {

@@ -37,6 +37,8 @@ export const readSlackEnvironment = (env: Env): SlackSettings => parseEnvironmen
 export const slackSecretSchema = z.object({
   signingSecret: z.string().min(1),
   botToken: z.string().startsWith('xoxb-').optional().or(z.literal('')),
+  /** The Slack app's id, written by `npm run connect`, which manages the app by it. */
+  appId: z.string().optional(),
 });
 export type SlackSecret = z.infer<typeof slackSecretSchema>;
 

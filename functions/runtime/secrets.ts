@@ -34,11 +34,16 @@ export const TOKENBAY_SECRET: SecretSpec<{ apiKey: string }> = {
 export const SECRET_MAX_AGE_SECONDS = 300;
 
 const warned = new Set<string>();
+/** Secrets last read unfilled: read again at once next time (see readSecret). */
+const unfilled = new Set<string>();
 
 /**
  * The secret named by its variable in this function's environment, or undefined when the function
  * has none or it is not filled. Powertools caches a value for SECRET_MAX_AGE_SECONDS and never
- * caches a failure: a throttled or denied read is tried again on the next invocation.
+ * caches a failure: a throttled or denied read is tried again on the next invocation. An unfilled
+ * secret is never trusted from the cache: `npm run connect` fills a secret and, seconds later,
+ * Discord checks the endpoint with a signed PING, which a container that had read the blank
+ * secret must already verify.
  */
 export async function readSecret<Value extends object>(
   spec: SecretSpec<Value>,
@@ -46,8 +51,10 @@ export async function readSecret<Value extends object>(
 ): Promise<Value | undefined> {
   const arn = env[spec.variable];
   if (!arn) return undefined;
-  const raw = await getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS });
+  const raw = await getSecret(arn, { maxAge: SECRET_MAX_AGE_SECONDS, forceFetch: unfilled.has(arn) });
   const value = parseSecret(spec, typeof raw === 'string' ? raw : '');
+  if (value === undefined) unfilled.add(arn);
+  else unfilled.delete(arn);
   if (value === undefined && !warned.has(arn)) {
     warned.add(arn);
     logger.warn(`The ${spec.label} secret is not filled: ${spec.label} is off until it is`, {

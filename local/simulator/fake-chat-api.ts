@@ -25,6 +25,14 @@ export interface ChatRequest {
   files: ChatFile[];
 }
 
+/** A stand-in's answer to one request (status 200 and JSON unless it says otherwise). */
+export interface ChatAnswer {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+export type ChatHandler = (request: ChatRequest) => Promise<ChatAnswer>;
+
 /** Where the fake's Slack upload URLs point: `POST /slack/upload/<file id>` takes the raw bytes. */
 const SLACK_UPLOAD = /^\/slack\/upload\/(F\w+)$/;
 
@@ -44,6 +52,7 @@ export class FakeChatServer {
     times: number;
     headers: Record<string, string>;
   }[] = [];
+  private readonly handlers: { match: RegExp; answer: ChatHandler }[] = [];
   private server: Server | undefined;
   private uploads = 0;
   url = '';
@@ -74,6 +83,19 @@ export class FakeChatServer {
             }
           : parseBody(req.headers['content-type'] ?? '', whole!, keep);
         this.requests.push({ method: req.method ?? '', path, headers: req.headers, body, files });
+        const request = this.requests.at(-1)!;
+        const handler = this.handlers.find((h) => h.match.test(`${req.method} ${path}`));
+        if (handler) {
+          void handler
+            .answer(request)
+            .then(({ status = 200, body: answer, headers = {} }) =>
+              res
+                .writeHead(status, { 'content-type': 'application/json', ...headers })
+                .end(answer === undefined ? undefined : JSON.stringify(answer)),
+            )
+            .catch((error: unknown) => res.writeHead(500).end(String(error)));
+          return;
+        }
         const script = this.scripted.find((s) => s.match.test(`${req.method} ${path}`) && s.times !== 0);
         if (script) script.times--;
         const status = script?.status ?? 200;
@@ -126,6 +148,14 @@ export class FakeChatServer {
     headers: Record<string, string> = {},
   ): void {
     this.scripted.push({ match, status, body, times, headers });
+  }
+
+  /**
+   * Answer requests whose "METHOD path" matches with `answer` (a stand-in for a whole API, such as
+   * Slack's app management or Discord's application endpoints); scripted answers come after.
+   */
+  handle(match: RegExp, answer: ChatHandler): void {
+    this.handlers.push({ match, answer });
   }
 
   to(pathPart: string): ChatRequest[] {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { VIDEO_COMMAND } from '../../bots/slack/slack-ingress.js';
+import { SLACK_BOT_SCOPES } from '../../bots/slack/slack-scopes.js';
 
 type Manifest = {
   features: { slash_commands: { command: string; url?: string }[] };
@@ -22,6 +23,8 @@ describe('Slack app manifests', () => {
       expect.objectContaining({ command: VIDEO_COMMAND, url: 'REPLACE_WITH_SlackRequestUrl' }),
     ]);
     expect(manifest.oauth_config.scopes.bot).toEqual(SCOPES);
+    // connect and doctor name each missing scope with its reason from this list.
+    expect(SLACK_BOT_SCOPES.map((s) => s.scope)).toEqual(SCOPES);
     expect(manifest.settings.interactivity.request_url).toBe('REPLACE_WITH_SlackRequestUrl');
     expect(manifest.settings.socket_mode_enabled).toBe(false);
   });
@@ -31,5 +34,7 @@ describe('Slack app manifests', () => {
     expect(manifest.settings.socket_mode_enabled).toBe(true);
     expect(manifest.features.slash_commands[0]).not.toHaveProperty('url');
     expect(manifest.oauth_config.scopes.bot).toEqual(SCOPES);
+    // connect and doctor name each missing scope with its reason from this list.
+    expect(SLACK_BOT_SCOPES.map((s) => s.scope)).toEqual(SCOPES);
   });
 });

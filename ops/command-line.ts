@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+import { LOCAL_PROFILE_FILE } from './aws-target.js';
+import type { SessionOptions } from './operator-session.js';
+
+/** The options `connect` and `doctor` share, and every answer flag (`--slack-bot-token=…`). */
+export interface CommandLine {
+  session: SessionOptions;
+  /** Answer flags by name, without dashes. */
+  flags: Record<string, string | undefined>;
+  /** `--only=slack,tokenbay`: the parts to work on (default: all). */
+  only: string[] | undefined;
+  help: boolean;
+}
+
+/**
+ * Parses `npm run connect|doctor -- …`. Every answer flag is `--name=value` (or `--name value`);
+ * `--local` works against `npm start`'s account through the profile it wrote in CLIPBAY_DATA_DIR.
+ */
+export function parseCommandLine(
+  argv: readonly string[],
+  answerFlags: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): CommandLine {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      local: { type: 'boolean' },
+      region: { type: 'string' },
+      'stack-name': { type: 'string' },
+      only: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      ...Object.fromEntries(answerFlags.map((flag) => [flag, { type: 'string' as const }])),
+    },
+  });
+  const given = values as Record<string, unknown>;
+  const flags = Object.fromEntries(
+    answerFlags.map((flag) => [flag, typeof given[flag] === 'string' ? (given[flag] as string) : undefined]),
+  );
+  return {
+    session: {
+      ...(values.local ? { localProfile: join(env.CLIPBAY_DATA_DIR ?? '.clipbay', LOCAL_PROFILE_FILE) } : {}),
+      ...(values.region ? { region: values.region as string } : {}),
+      ...(values['stack-name'] ? { stackName: values['stack-name'] as string } : {}),
+      env,
+    },
+    flags,
+    only:
+      typeof values.only === 'string'
+        ? values.only.split(',').map((part) => part.trim().toLowerCase())
+        : undefined,
+    help: values.help === true,
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * `npm run doctor`: one line per check, ✔ or ✗, each ✗ with the exact fix; exits non-zero when any
+ * check fails. Against the deployed stack, or `--local` against npm start's account.
+ */
+import { Answers } from './answers.js';
+import { renderCheck, type CheckResult } from './check-result.js';
+import { parseCommandLine } from './command-line.js';
+import { runAsProcess, type OperatorIo } from './operator-io.js';
+import { OPERATOR_PLATFORMS } from './operator-platforms.js';
+import { openSession } from './operator-session.js';
+import { recentExecutionsCheck } from './recent-executions.js';
+import { tokenBayChecks } from './tokenbay-operator.js';
+
+/** The flags doctor takes besides the shared ones: what lets a check run that otherwise cannot. */
+const doctorFlags = () => [
+  'tokenbay-base-url',
+  ...Object.values(OPERATOR_PLATFORMS).flatMap((p) => p.questions.map((q) => q.flag)),
+];
+
+/** Runs every check; the exit status is 1 when any failed. */
+export async function runDoctor(io: OperatorIo): Promise<number> {
+  const command = parseCommandLine(io.argv, doctorFlags(), io.env);
+  if (command.help) {
+    io.out(
+      'npm run doctor [-- --local] [--region R] [--slack-config-token=…] [--guild=…]: check the stack and its connections.',
+    );
+    return 0;
+  }
+  const env = {
+    ...io.env,
+    ...(command.flags['tokenbay-base-url'] ? { TOKENBAY_BASE_URL: command.flags['tokenbay-base-url'] } : {}),
+  };
+  // doctor never asks: every check runs on what the stack holds (and what the flags add).
+  const answers = new Answers(command.flags, env);
+  const session = await openSession({ ...command.session, env });
+  io.out(`Stack ${session.stack.name} in ${session.target.label}`);
+  const results: CheckResult[] = [];
+  const report = (checks: CheckResult[]) => {
+    for (const check of checks) io.out(renderCheck(check));
+    results.push(...checks);
+  };
+  try {
+    report(await tokenBayChecks(session.secrets, session.tokenBay));
+    for (const platform of session.platforms) {
+      if (command.only && !command.only.includes(platform.id)) continue;
+      report(await platform.operator.doctor(await platform.context(answers, () => undefined)));
+    }
+    report([await recentExecutionsCheck(session.target, session.stack.output('StateMachineArn'))]);
+  } finally {
+    session.close();
+  }
+  const failures = results.filter((r) => r.state === 'failed').length;
+  io.out(
+    failures ? `\n${failures} of ${results.length} checks failed.` : `\nAll ${results.length} checks passed.`,
+  );
+  return failures ? 1 : 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runAsProcess(runDoctor);

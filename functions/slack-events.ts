@@ -2,9 +2,11 @@ import { AwsLambdaReceiver } from '@slack/bolt';
 import type { AwsEvent } from '@slack/bolt/dist/receivers/AwsLambdaReceiver.js';
 import type { Context } from 'aws-lambda';
 import { createSlackApp } from '../bots/slack/slack-ingress.js';
+import { slackPlatform } from '../bots/slack/slack-platform.js';
 import { slackRequestProblem } from '../bots/slack/slack-request-check.js';
 import { lambdaConfig, type LambdaConfig } from './runtime/lambda-config.js';
 import { logger } from './runtime/logger.js';
+import { measuredIngress } from './runtime/metrics.js';
 import { remembered } from './runtime/remembered.js';
 import { workflowIntake } from './runtime/workflow-intake.js';
 
@@ -20,8 +22,8 @@ const boltHandler = remembered(
   },
 );
 
-/** `POST /slack/events` on the HTTP API: Bolt's Lambda receiver (verify, parse, ack). */
-export const handler = async (event: AwsEvent, context: Context) => {
+/** `POST /slack/events` on the HTTP API: Bolt's Lambda receiver (verify, parse, ack), timed as AckLatency. */
+export const handler = measuredIngress(slackPlatform.id, async (event: AwsEvent, context: Context) => {
   const problem = slackRequestProblem(event, Date.now());
   if (problem) return { statusCode: problem.status, body: problem.reason };
   const config = await lambdaConfig();
@@ -30,4 +32,4 @@ export const handler = async (event: AwsEvent, context: Context) => {
     return { statusCode: 503, body: 'clipbay: Slack is not configured.' };
   }
   return boltHandler({ config, signingSecret: config.chat.slack.signingSecret })(event, context);
-};
+});

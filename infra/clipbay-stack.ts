@@ -26,10 +26,13 @@ import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { byPlatform, PLATFORMS, readChatEnvironment, type RegisteredPlatform } from '@clipbay/platforms';
 import { loadConfig, settingsReadBy, type SettingReader } from '../functions/core/config.js';
-import { CONTEXT_KEYS } from './context-keys.js';
+import { CONTEXT_KEYS, STACK_OPTIONS } from './context-keys.js';
 import { ConfigError } from '../functions/core/errors.js';
 import { HISTORY_INDEX } from '../functions/core/usage/history-index.js';
+import { AlarmNotification } from './alarm-notification.js';
 import { ClipbayFunction } from './clipbay-function.js';
+import { alarmNamePrefix, OperationsAlarms } from './operations-alarms.js';
+import { OperationsDashboard } from './operations-dashboard.js';
 import { VideoWorkflow } from './video-workflow.js';
 
 export interface ClipbayStackProps extends StackProps {
@@ -47,6 +50,12 @@ export interface ClipbayStackProps extends StackProps {
    * function is bundled with it, and the synth must run under it too (local/account/synth.ts).
    */
   registryTsconfig?: string;
+  /**
+   * Who is told when an alarm fires and when it clears (`-c alarmEmail=ops@example.com`): an SNS
+   * topic with this one e-mail subscription. Unset: no topic; the alarms and the dashboard are
+   * still there.
+   */
+  alarmEmail?: string;
 }
 
 /** The TokenBay secret as the stack creates it: the key blank, so a function can tell "not filled". */
@@ -76,12 +85,14 @@ export const SECRET_ENV = {
 
 /**
  * Everything clipbay needs in one account: a private bucket, the secrets (empty until filled),
- * the Lambdas, the state machine, and an HTTP API for Slack, Discord and share links.
+ * the Lambdas, the state machine, an HTTP API for Slack, Discord and share links, and the alarms
+ * and dashboard that operate it.
  */
 export class ClipbayStack extends Stack {
   constructor(scope: Construct, id: string, props: ClipbayStackProps = {}) {
     super(scope, id, props);
     const settings = deploySettings(props.settings ?? {});
+    const alarmEmail = checkedAlarmEmail(props.alarmEmail);
     const config = loadConfig(settings);
     // Each platform checks its own deploy settings (DISCORD_APPLICATION_ID…), naming the variable.
     readChatEnvironment(settings);
@@ -380,11 +391,14 @@ export class ClipbayStack extends Stack {
       reads(f, platform.id);
       return f;
     };
+    const ingressFunctions: { platform: RegisteredPlatform; fn: ClipbayFunction }[] = [];
     for (const platform of PLATFORMS) {
+      const f = ingress(platform);
+      ingressFunctions.push({ platform, fn: f });
       api.addRoutes({
         path: platform.ingress.path,
         methods: [HttpMethod.POST],
-        integration: new HttpLambdaIntegration(platform.label, ingress(platform)),
+        integration: new HttpLambdaIntegration(platform.label, f),
       });
       new CfnOutput(this, platform.ingress.output.id, {
         value: `${api.apiEndpoint}${platform.ingress.path}`,
@@ -398,6 +412,24 @@ export class ClipbayStack extends Stack {
     });
 
     this.acknowledgeFindings(api);
+
+    // Operating it: alarms (told by e-mail with alarmEmail) and one dashboard (docs/OPERATING.md).
+    const notification = alarmEmail
+      ? new AlarmNotification(this, 'AlarmNotification', {
+          email: alarmEmail,
+          alarmNamePattern: `${alarmNamePrefix(this)}*`,
+        })
+      : undefined;
+    const { alarms } = new OperationsAlarms(this, 'Alarms', {
+      stateMachine: workflow.stateMachine,
+      ingress: ingressFunctions,
+      api,
+      apiAccessLogs: apiLogs,
+      saveToS3,
+      postLink,
+      ...(notification ? { notify: notification.topic } : {}),
+    });
+    new OperationsDashboard(this, 'Operations', { platforms: PLATFORMS, api, alarms });
 
     new CfnOutput(this, 'ShareBaseUrl', { value: shareBaseUrl });
     new CfnOutput(this, 'VideoBucketName', { value: videos.bucketName });
@@ -419,6 +451,15 @@ export class ClipbayStack extends Stack {
         'Slack and Discord cannot send AWS credentials; every request is verified by its platform signature (HMAC / Ed25519) in the Lambda, and /v/{id} serves only unguessable clip ids.',
     });
   }
+}
+
+/** The alarm e-mail as given (blank counts as unset), or a ConfigError naming `alarmEmail`. */
+function checkedAlarmEmail(given: string | undefined): string | undefined {
+  const email = given?.trim();
+  if (!email) return undefined;
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    throw new ConfigError(STACK_OPTIONS.alarmEmail, `must be an e-mail address (got "${email}")`);
+  return email;
 }
 
 /**

@@ -11,3 +11,13 @@ export const CONTEXT_KEYS: readonly string[] = [
   ...DEPLOY_SETTINGS,
   ...PLATFORMS.flatMap((platform) => platform.deployVariables),
 ];
+
+/**
+ * The stack's own options, as CDK context under these names (`-c alarmEmail=ops@example.com`):
+ * not settings any function reads, so not among CONTEXT_KEYS (which the stack checks with the
+ * functions' schema and the local stack reads from its environment).
+ */
+export const STACK_OPTIONS = {
+  /** Who is told when an alarm fires (an SNS topic with an e-mail subscription). */
+  alarmEmail: 'alarmEmail',
+} as const;

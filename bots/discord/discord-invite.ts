@@ -2,11 +2,13 @@ import { PermissionFlagsBits } from 'discord-api-types/v10';
 
 /**
  * What clipbay's bot needs in a channel once a 15-minute interaction token has expired: see it,
- * post, embed the clip's link, and attach the MP4 (discord.com/developers/docs/topics/permissions).
+ * post (in threads too), embed the clip's link, and attach the MP4
+ * (discord.com/developers/docs/topics/permissions).
  */
 export const CLIPBAY_PERMISSIONS =
   PermissionFlagsBits.ViewChannel |
   PermissionFlagsBits.SendMessages |
+  PermissionFlagsBits.SendMessagesInThreads |
   PermissionFlagsBits.EmbedLinks |
   PermissionFlagsBits.AttachFiles;
 

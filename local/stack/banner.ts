@@ -35,6 +35,7 @@ export function banner(stack: LocalStack, config: LocalConfig, dataDir: string):
     `  Health              ${stack.url}/healthz`,
     `  AWS endpoint        ${stack.account.endpoint.url}  (S3, Secrets Manager, Step Functions, DynamoDB, CloudFormation outputs; IAM enforced)`,
     `  AWS CLI             export AWS_CONFIG_FILE=${stack.awsConfigFile}; aws --profile ${LOCAL_PROFILE} stepfunctions list-executions …`,
+    `  Doctor              npm run doctor -- --local  (secrets, keys, executions and alarms, each ✗ with its fix)`,
     `  S3 data${stack.s3.embedded ? ' (embedded) ' : ' (S3_ENDPOINT)'} ${stack.s3.endpoint}  bucket ${stack.s3.bucket}`,
     `  Step Functions      the template's state machine, Wait = ${config.pollIntervalSeconds} s`,
     `  TokenBay            ${mode}`,

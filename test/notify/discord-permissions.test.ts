@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { CLIPBAY_PERMISSIONS, inviteUrl } from '../../bots/discord/discord-invite.js';
 
 /** What the bot needs when it posts to the channel itself (after the 15-minute interaction token). */
 const NEEDED = {
@@ -9,13 +10,20 @@ const NEEDED = {
   attachFiles: 1n << 15n,
   sendMessagesInThreads: 1n << 38n,
 };
+const expected = Object.values(NEEDED).reduce((all, bit) => all | bit, 0n);
 
-describe('the Discord invite link in the README', () => {
-  it('asks for exactly the permissions the notifier needs', async () => {
-    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-    const asked = [...readme.matchAll(/discord\.com\/oauth2\/authorize\?[^`\s]*permissions=(\d+)/g)];
+describe('the Discord invite link', () => {
+  it('connect prints one that asks for exactly the permissions the notifier needs', () => {
+    expect(CLIPBAY_PERMISSIONS).toBe(expected);
+    const link = new URL(inviteUrl('123456789012345678'));
+    expect(link.searchParams.get('permissions')).toBe('274877959168');
+    expect(link.searchParams.get('scope')).toBe('bot applications.commands');
+  });
+
+  it('the by-hand copy in docs/CONNECTING.md asks for the same', async () => {
+    const page = await readFile(new URL('../../docs/CONNECTING.md', import.meta.url), 'utf8');
+    const asked = [...page.matchAll(/discord\.com\/oauth2\/authorize\?[^`\s]*permissions=(\d+)/g)];
     expect(asked).toHaveLength(1);
-    const expected = Object.values(NEEDED).reduce((all, bit) => all | bit, 0n);
     expect(BigInt(asked[0]![1]!)).toBe(expected);
     expect(expected).toBe(274_877_959_168n);
   });

@@ -174,7 +174,7 @@ describe('connect and doctor, through the emulated account', () => {
     expect(second.text).toContain('Discord: Discord now sends interactions to');
     expect(second.text).toContain('Registered /video in server 123456789012345678');
     expect(second.text).toContain(
-      `Add the bot to your server: https://discord.com/oauth2/authorize?client_id=${discord.id}&scope=bot+applications.commands&permissions=52224`,
+      `Add the bot to your server: https://discord.com/oauth2/authorize?client_id=${discord.id}&scope=bot+applications.commands&permissions=274877959168`,
     );
     expect(discord.interactionsEndpointUrl).toBe(requestUrl('/discord/interactions'));
     expect(discord.lastVerification).toEqual({ good: 200, bad: 401 });

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../infra/app.js';
 import { settingsReadBy, type SettingReader } from '../../functions/core/config.js';
 import { ClipbayStack } from '../../infra/clipbay-stack.js';
+import { PLATFORMS } from '@clipbay/platforms';
 import { stateMachineDefinition } from '../helpers/synthesized-definition.js';
 
 type State = {
@@ -288,6 +289,137 @@ describe('ClipbayStack template', () => {
       template.hasOutput(output, {});
   });
 
+  it('alarms on failed and timed-out runs, ingress errors, the API’s 5xx and 429, SaveToS3 and PostLink errors', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+      (a) => a.Properties as Record<string, unknown>,
+    );
+    const byName = Object.fromEntries(alarms.map((a) => [a.AlarmName as string, a]));
+    const ref = (prefix: string) => ({ Ref: expect.stringMatching(`^${prefix}`) as unknown });
+    const machine = { StateMachineArn: ref('VideoWorkflowStateMachine') };
+    const fn = (prefix: string) => ({ FunctionName: ref(prefix) });
+    type Expected = [string, string, string, Record<string, unknown>, number, number];
+    const expected: Expected[] = [
+      // name, namespace, metric, dimension, threshold, period (s)
+      ['ExecutionsFailed', 'AWS/States', 'ExecutionsFailed', machine, 3, 900],
+      ['ExecutionsTimedOut', 'AWS/States', 'ExecutionsTimedOut', machine, 1, 300],
+      ...PLATFORMS.map((p): Expected => [
+        `${p.label}IngressErrors`,
+        'AWS/Lambda',
+        'Errors',
+        fn(p.ingress.functionId),
+        1,
+        300,
+      ]),
+      ['Api5xx', 'AWS/ApiGateway', '5xx', { ApiId: ref('Api') }, 3, 300],
+      ['SaveToS3Errors', 'AWS/Lambda', 'Errors', fn('SaveToS3Fn'), 3, 900],
+      ['PostLinkErrors', 'AWS/Lambda', 'Errors', fn('PostLinkFn'), 3, 900],
+    ];
+    for (const [name, namespace, metric, dimension, threshold, period] of expected)
+      expect(byName[`Clipbay-${name}`], name).toEqual({
+        AlarmName: `Clipbay-${name}`,
+        AlarmDescription: expect.stringMatching(/.{80,}/) as unknown,
+        Namespace: namespace,
+        MetricName: metric,
+        Dimensions: Object.entries(dimension).map(([Name, Value]) => ({ Name, Value })),
+        Statistic: 'Sum',
+        Period: period,
+        EvaluationPeriods: 1,
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+    // 429: HTTP APIs publish no throttling metric; the stage's access log is counted instead.
+    expect(byName['Clipbay-ApiThrottled']).toMatchObject({
+      Namespace: 'Clipbay',
+      MetricName: 'ApiThrottled',
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: Match.stringLikeRegexp('^ApiAccessLogs') },
+      FilterPattern: '{ $.status = "429" }',
+      MetricTransformations: [{ MetricNamespace: 'Clipbay', MetricName: 'ApiThrottled', MetricValue: '1' }],
+    });
+    expect(Object.keys(byName).sort()).toEqual(
+      [...expected.map(([name]) => `Clipbay-${name}`), 'Clipbay-ApiThrottled'].sort(),
+    );
+    // The ingress alarms say which platform, and every description says what to do.
+    expect(byName['Clipbay-ExecutionsFailed']!.AlarmDescription).toMatch(/npm run doctor/);
+    // Without alarmEmail nobody is told: no topic, no actions.
+    template.resourceCountIs('AWS::SNS::Topic', 0);
+    for (const alarm of alarms) expect(alarm).not.toHaveProperty('AlarmActions');
+  });
+
+  it('draws one dashboard from the functions’ metrics: commands, videos, ack latency p50/p99, quota per day', () => {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    expect(dashboard!.Properties.DashboardName).toBe('Clipbay');
+    // The body is a Fn::Join of JSON text and references: the references as placeholders.
+    const [, parts] = dashboard!.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
+    const body = JSON.parse(parts.map((part) => (typeof part === 'string' ? part : 'REF')).join('')) as {
+      widgets: {
+        properties: {
+          title?: string;
+          metrics?: unknown[][];
+          period?: number;
+          start?: string;
+          alarms?: string[];
+          annotations?: { horizontal?: { value: number }[] };
+        };
+      }[];
+    };
+    const widget = (title: string) => body.widgets.find((w) => w.properties.title === title)!.properties;
+    /**
+     * A graph's metrics: `[namespace, name, key, value, key, value…, options]`, its dimensions as an
+     * object; a period left out is CloudWatch's default for a graph, 300 s.
+     */
+    const metrics = (title: string) =>
+      widget(title).metrics!.map((m) => {
+        const [namespace, name, ...pairs] = m.filter((x): x is string => typeof x === 'string');
+        const dimensions = Object.fromEntries(
+          pairs.flatMap((key, i) => (i % 2 === 0 ? [[key, pairs[i + 1]]] : [])),
+        ) as Record<string, string>;
+        const options = m.find((x) => typeof x === 'object') as
+          { stat?: string; period?: number } | undefined;
+        return {
+          namespace,
+          name,
+          dimensions,
+          stat: options?.stat,
+          period: options?.period ?? 300,
+        };
+      });
+    const service = { service: 'clipbay' };
+    expect(metrics('Commands accepted (video runs started)')).toEqual(
+      PLATFORMS.map((p) => ({
+        namespace: 'Clipbay',
+        name: 'CommandsAccepted',
+        dimensions: { ...service, platform: p.id },
+        stat: 'Sum',
+        period: 300,
+      })),
+    );
+    expect(metrics('Videos').map((m) => [m.name, m.dimensions, m.stat])).toEqual([
+      ['VideosSucceeded', service, 'Sum'],
+      ['VideosFailed', service, 'Sum'],
+    ]);
+    expect(metrics('Ack latency (ms)').map((m) => [m.name, m.dimensions, m.stat])).toEqual(
+      PLATFORMS.flatMap((p) =>
+        ['p50', 'p99'].map((stat) => ['AckLatency', { ...service, platform: p.id }, stat]),
+      ),
+    );
+    expect(widget('Ack latency (ms)').annotations!.horizontal![0]!.value).toBe(3000);
+    expect(metrics('TokenBay quota per day')).toEqual([
+      { namespace: 'Clipbay', name: 'TokenBayQuota', dimensions: service, stat: 'Sum', period: 86400 },
+    ]);
+    expect(widget('TokenBay quota per day').start).toBe('-P14D');
+    expect(metrics('HTTP API errors').map((m) => m.name)).toEqual(['5xx', '4xx', 'ApiThrottled']);
+    expect(widget('Alarms').alarms).toHaveLength(
+      Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length,
+    );
+  });
+
   it('checks its settings with the functions’ schema, naming the variable: a poll interval under 5 s, a misspelt key', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     expect(() => new ClipbayStack(app, 'Fast', { settings: { POLL_INTERVAL_SECONDS: '4' } })).toThrow(
@@ -338,6 +470,53 @@ describe('usage limits as CDK context', () => {
   it('stop the synth with the setting’s name when one is not valid', () => {
     expect(() => createApp({ context: { LIMIT_CONCURRENT_PER_USER: 'three', ...noBundling } })).toThrow(
       'Invalid configuration: LIMIT_CONCURRENT_PER_USER must be a whole number of at least 1, or unset for no limit (got "three")',
+    );
+  });
+});
+
+describe('alarmEmail as CDK context', () => {
+  it('adds an SNS topic, TLS-only, e-mailing that address, on every alarm’s ALARM and OK; cdk-nag stays clean', () => {
+    // createApp runs cdk-nag's AwsSolutions checks: the synth throws on an unacknowledged finding.
+    const stack = createApp({ context: { alarmEmail: 'ops@example.com', 'aws:cdk:bundling-stacks': [] } })
+      .synth()
+      .getStackByName('Clipbay');
+    const template = Template.fromJSON(stack.template as Record<string, unknown>);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    const [topicId] = Object.keys(template.findResources('AWS::SNS::Topic'));
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topicId },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } }),
+          }),
+        ]),
+      },
+    });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThanOrEqual(8);
+    for (const alarm of alarms)
+      expect(alarm.Properties).toMatchObject({
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+  });
+
+  it('refuses a value that is not an e-mail address, naming alarmEmail', () => {
+    expect(() => createApp({ context: { alarmEmail: 'ops', 'aws:cdk:bundling-stacks': [] } })).toThrow(
+      'Invalid configuration: alarmEmail must be an e-mail address (got "ops")',
     );
   });
 });

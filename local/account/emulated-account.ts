@@ -10,6 +10,7 @@ import { FaultPlan } from './lambda/fault-plan.js';
 import { LambdaFunction } from './lambda/lambda-function.js';
 import { Principals, type Principal } from './principals.js';
 import { CloudFormationService } from './services/cloudformation.js';
+import { CloudWatchService } from './services/cloudwatch.js';
 import { DynamoDbService } from './services/dynamodb.js';
 import { EventRules } from './services/event-rules.js';
 import { S3Service, type S3Backend } from './services/s3.js';
@@ -64,7 +65,8 @@ export interface EmulatedAccountOptions {
 
 /**
  * An AWS account on this machine running the synthesized template: each Lambda from its bundle in
- * its own processes under its own role, one AWS endpoint (Secrets Manager, Step Functions, S3, DynamoDB) that
+ * its own processes under its own role, one AWS endpoint (Secrets Manager, Step Functions, S3,
+ * DynamoDB, and for the operator's tools CloudFormation and CloudWatch) that
  * verifies signatures and enforces the template's IAM, the state machine in a local interpreter
  * whose Tasks invoke the functions, and the HTTP API's routes.
  */
@@ -87,6 +89,8 @@ export class EmulatedAccount {
     readonly faults: FaultPlan,
     /** Lambda's concurrency quota shared by the functions that reserve none. */
     readonly concurrency: ConcurrencyQuota,
+    /** The template's alarms (DescribeAlarms); a test sets one's state with `setAlarmState`. */
+    readonly cloudWatch: CloudWatchService,
     private readonly workDir: string,
   ) {}
 
@@ -138,6 +142,7 @@ export class EmulatedAccount {
         description: (output as { Description?: string }).Description,
       })),
     );
+    const cloudWatch = new CloudWatchService(resolver, iam);
     const endpoint = new AwsEndpoint(
       principals,
       {
@@ -153,6 +158,11 @@ export class EmulatedAccount {
           },
           DynamoDB_20120810: {
             handle: (op, body, p) => dynamoDb.handle(op, body, p),
+            contentType: 'application/x-amz-json-1.0',
+          },
+          // CloudWatch (AWS JSON 1.0, what the SDK's client and the AWS CLI send).
+          GraniteServiceVersion20100801: {
+            handle: (op, body, p) => cloudWatch.handle(op, body, p),
             contentType: 'application/x-amz-json-1.0',
           },
         },
@@ -232,6 +242,7 @@ export class EmulatedAccount {
       events,
       faults,
       concurrency,
+      cloudWatch,
       workDir,
     );
   }
@@ -328,6 +339,7 @@ function stateMachine(
     definition: definition as unknown as Record<string, unknown>,
     handlers,
     stateMachineArn,
+    roleArn: resolver.string(machine.Properties!.RoleArn),
     // "Step Functions Execution Status Change", as Step Functions sends it to EventBridge.
     // https://docs.aws.amazon.com/step-functions/latest/dg/cw-events.html
     onEnded: (e) =>

@@ -67,6 +67,12 @@ export class TemplateResolver {
         return `Clipbay-${name}-${suffix(name, 12)}`;
       case 'AWS::ApiGatewayV2::Stage':
         return '$default';
+      case 'AWS::SNS::Topic':
+        return `arn:${partition}:sns:${region}:${accountId}:Clipbay-${name}-${suffix(name, 12)}`;
+      case 'AWS::CloudWatch::Alarm':
+        return typeof resource.Properties?.AlarmName === 'string'
+          ? resource.Properties.AlarmName
+          : `Clipbay-${name}`;
       default:
         return name;
     }

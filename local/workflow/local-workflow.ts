@@ -1,4 +1,5 @@
 import { withFaithfulTypeTests } from './choice-rules.js';
+import { ExecutionHistory, type HistoryState, type InterpreterEvent } from './execution-history.js';
 import './promise-with-resolvers.js';
 import { StateMachine } from 'aws-local-stepfunctions';
 
@@ -18,6 +19,8 @@ export interface LocalExecution {
   cause: string | undefined;
   /** States entered, by name (Step Functions bills Standard workflows per state transition). */
   statesEntered: Record<string, number>;
+  /** Its events as GetExecutionHistory answers them, recorded as it runs. */
+  history: ExecutionHistory;
   /** Settles when the execution ends, never rejects. */
   done: Promise<LocalExecution>;
 }
@@ -32,6 +35,8 @@ export interface LocalWorkflowOptions {
   /** Override every retry interval, in ms. Default: the definition's. */
   retryIntervalMs?: number;
   stateMachineArn?: string;
+  /** The state machine's role (ExecutionStarted names it). */
+  roleArn?: string;
   /** Told when an execution that ran ends, however it ended (Step Functions' status-change event). */
   onEnded?: (execution: LocalExecution) => void;
 }
@@ -60,16 +65,21 @@ export class LocalWorkflow {
     });
   }
 
-  private overrides() {
-    const states = (this.options.definition.States ?? {}) as Record<
-      string,
-      { Type: string; Retry?: unknown[] }
-    >;
+  private get states() {
+    return (this.options.definition.States ?? {}) as Record<string, HistoryState & { Retry?: unknown[] }>;
+  }
+
+  /** The interpreter's overrides for one execution: its Task handlers record into its history. */
+  private overrides(history: ExecutionHistory) {
+    const states = this.states;
     const byType = (type: string) => Object.keys(states).filter((name) => states[name]!.Type === type);
     const each = (names: string[], value: number | undefined) =>
       value === undefined ? undefined : Object.fromEntries(names.map((name) => [name, value]));
+    const handlers = Object.fromEntries(
+      Object.entries(this.options.handlers).map(([name, handler]) => [name, history.task(name, handler)]),
+    );
     return {
-      taskResourceLocalHandlers: this.options.handlers as never,
+      taskResourceLocalHandlers: handlers as never,
       waitTimeOverrides: each(byType('Wait'), this.options.waitMs),
       retryIntervalOverrides: each(
         Object.keys(states).filter((name) => states[name]!.Retry),
@@ -89,8 +99,9 @@ export class LocalWorkflow {
     }
     const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     if (this.holdExecutions) return this.hold(name, executionArn, input);
+    const execution = runningExecution(name, executionArn, input, this.newHistory());
     const run = this.machine.run(JSON.parse(input), {
-      overrides: this.overrides(),
+      overrides: this.overrides(execution.history),
       context: {
         Execution: {
           Id: executionArn,
@@ -100,13 +111,14 @@ export class LocalWorkflow {
         },
       } as never,
     });
-    const execution = runningExecution(name, executionArn, input);
     const counted = (async () => {
-      for await (const event of run.eventLogs)
+      for await (const event of run.eventLogs) {
+        execution.history.interpreterEvent(event as InterpreterEvent);
         if (event.type === 'StateEntered') {
           const name = (event as { state: { name: string } }).state.name;
           execution.statesEntered[name] = (execution.statesEntered[name] ?? 0) + 1;
         }
+      }
     })().catch(() => undefined);
     const finished = run.result.then(
       (output) => Object.assign(execution, { status: 'SUCCEEDED', output, stopDate: new Date() }),
@@ -124,6 +136,7 @@ export class LocalWorkflow {
     );
     execution.done = finished.then(async (result) => {
       await counted;
+      result.history.ended(result);
       this.options.onEnded?.(result);
       return result;
     });
@@ -134,13 +147,23 @@ export class LocalWorkflow {
 
   private hold(name: string, executionArn: string, input: string): LocalExecution {
     let release: () => void = () => undefined;
-    const execution = runningExecution(name, executionArn, input);
-    execution.done = new Promise<void>((resolve) => (release = resolve)).then(() =>
-      Object.assign(execution, { status: 'ABORTED' as const, stopDate: new Date() }),
-    );
+    const execution = runningExecution(name, executionArn, input, this.newHistory());
+    execution.done = new Promise<void>((resolve) => (release = resolve)).then(() => {
+      Object.assign(execution, { status: 'ABORTED' as const, stopDate: new Date() });
+      execution.history.ended(execution);
+      return execution;
+    });
     this.executions.set(name, execution);
     this.aborts.set(name, release);
     return execution;
+  }
+
+  private newHistory(): ExecutionHistory {
+    return new ExecutionHistory({
+      states: this.states,
+      region: this.stateMachineArn.split(':')[3] ?? 'us-east-1',
+      roleArn: this.options.roleArn,
+    });
   }
 
   describe(executionArn: string): LocalExecution | undefined {
@@ -167,19 +190,27 @@ export class LocalWorkflow {
   }
 }
 
-/** A new execution's record, RUNNING; `done` is set by whoever runs (or holds) it. */
-function runningExecution(name: string, executionArn: string, input: string): LocalExecution {
+/** A new execution's record, RUNNING, its history started; `done` is set by whoever runs (or holds) it. */
+function runningExecution(
+  name: string,
+  executionArn: string,
+  input: string,
+  history: ExecutionHistory,
+): LocalExecution {
+  const startDate = new Date();
+  history.started(input, startDate);
   return {
     executionArn,
     name,
     input,
     status: 'RUNNING',
-    startDate: new Date(),
+    startDate,
     stopDate: undefined,
     output: undefined,
     error: undefined,
     cause: undefined,
     statesEntered: {},
+    history,
     done: undefined as unknown as Promise<LocalExecution>,
   };
 }

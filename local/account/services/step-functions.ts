@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AccountIam } from '../account-iam.js';
 import { AwsServiceError } from '../account-errors.js';
 import type { Principal } from '../principals.js';
+import { executionHistoryPage } from './execution-history-page.js';
 import type { LocalExecution, LocalWorkflow } from '../../workflow/local-workflow.js';
 
 /** Characters Step Functions refuses in execution names (besides whitespace and control characters). */
@@ -10,8 +11,8 @@ const FORBIDDEN_NAME = /[\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * The Step Functions API (JSON 1.0) for the synthesized state machine: StartExecution (its name
- * rules and idempotency), DescribeExecution, StopExecution and ListExecutions, each checked against
- * the caller's role.
+ * rules and idempotency), DescribeExecution, StopExecution, ListExecutions and GetExecutionHistory,
+ * each checked against the caller's role.
  */
 export class StepFunctionsService {
   /** Fault injection: the next N StartExecution calls are throttled. */
@@ -67,6 +68,14 @@ export class StepFunctionsService {
         return operation === 'StopExecution'
           ? { stopDate: seconds(new Date()) }
           : describe(execution, machine);
+      }
+      case 'GetExecutionHistory': {
+        const arn = String(body.executionArn ?? '');
+        this.iam.authorize(principal, { action, resource: arn });
+        const execution = this.workflow.describe(arn);
+        if (!execution)
+          throw new AwsServiceError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+        return executionHistoryPage(arn, execution.history.events, body);
       }
       case 'ListExecutions':
         this.iam.authorize(principal, { action, resource: String(body.stateMachineArn ?? '') });

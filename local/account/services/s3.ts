@@ -146,6 +146,10 @@ export class S3Service {
     const base = { bucket, key, context: { 'aws:SecureTransport': 'true' } };
     const object = `arn:aws:s3:::${bucket}/${key}`;
     const bucketArn = `arn:aws:s3:::${bucket}`;
+    // ListBuckets (`GET /`) needs s3:ListAllMyBuckets, which takes no resource: a grant on `*` (or
+    // `arn:aws:s3:::*`, as AWS's example policies write it) covers it.
+    if (bucket === '' && (method === 'GET' || method === 'HEAD'))
+      return { ...base, action: 's3:ListAllMyBuckets', resource: 'arn:aws:s3:::*', kind: 'other' };
     if (key === undefined) {
       if (method === 'GET' && params.has('uploads'))
         return {

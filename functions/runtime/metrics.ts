@@ -1,5 +1,6 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRIC, METRIC_DIMENSION, METRICS_NAMESPACE, METRICS_SERVICE } from '../core/operations-metrics.js';
+import { logger } from './logger.js';
 
 /**
  * clipbay's metrics (functions/core/operations-metrics.ts), written as CloudWatch embedded metric
@@ -7,6 +8,16 @@ import { METRIC, METRIC_DIMENSION, METRICS_NAMESPACE, METRICS_SERVICE } from '..
  * CloudWatch Logs turns into metrics. No API call, nothing sent while the handler waits.
  */
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: METRICS_SERVICE });
+
+/** Records and writes; a metric that cannot be written never fails the request or the step. */
+function publish(record: () => void): void {
+  try {
+    record();
+    metrics.publishStoredMetrics();
+  } catch (error) {
+    logger.warn('metrics not written', { errorMessage: (error as Error).message });
+  }
+}
 
 /** A video run started from chat (published with the ingress invocation's other metrics). */
 export function countCommandAccepted(): void {
@@ -27,9 +38,14 @@ export function measuredIngress<Args extends unknown[], Answer>(
     try {
       return await handler(...args);
     } finally {
-      metrics.addDimension(METRIC_DIMENSION.platform, platformId);
-      metrics.addMetric(METRIC.ackLatency, MetricUnit.Milliseconds, Math.round(performance.now() - started));
-      metrics.publishStoredMetrics();
+      publish(() => {
+        metrics.addDimension(METRIC_DIMENSION.platform, platformId);
+        metrics.addMetric(
+          METRIC.ackLatency,
+          MetricUnit.Milliseconds,
+          Math.round(performance.now() - started),
+        );
+      });
     }
   };
 }
@@ -39,7 +55,8 @@ export function measuredIngress<Args extends unknown[], Answer>(
  * VideosSucceeded or VideosFailed, and the TokenBay quota its task used when TokenBay said.
  */
 export function publishRunSettled(run: { succeeded: boolean; quota: number | null }): void {
-  metrics.addMetric(run.succeeded ? METRIC.videosSucceeded : METRIC.videosFailed, MetricUnit.Count, 1);
-  if (run.quota !== null) metrics.addMetric(METRIC.tokenBayQuota, MetricUnit.Count, run.quota);
-  metrics.publishStoredMetrics();
+  publish(() => {
+    metrics.addMetric(run.succeeded ? METRIC.videosSucceeded : METRIC.videosFailed, MetricUnit.Count, 1);
+    if (run.quota !== null) metrics.addMetric(METRIC.tokenBayQuota, MetricUnit.Count, run.quota);
+  });
 }

@@ -439,6 +439,10 @@ export class ClipbayStack extends Stack {
       description: 'The usage ledger (USAGE_TABLE for Socket Mode in front of this stack)',
     });
     new CfnOutput(this, 'TokenBaySecretName', { value: secrets.tokenBay.secretName });
+    new CfnOutput(this, 'TokenBayBaseUrl', {
+      value: config.tokenBay.baseUrl,
+      description: 'The TokenBay API the functions call (npm run connect and doctor check the key there)',
+    });
     for (const platform of PLATFORMS)
       new CfnOutput(this, `${platform.label}SecretName`, { value: secrets[platform.id].secretName });
   }

@@ -2,6 +2,7 @@
  * `npm run doctor`: one line per check, ✔ or ✗, each ✗ with the exact fix; exits non-zero when any
  * check fails. Against the deployed stack, or `--local` against npm start's account.
  */
+import { alarmChecks } from './alarm-states.js';
 import { Answers } from './answers.js';
 import { renderCheck, type CheckResult } from './check-result.js';
 import { parseCommandLine } from './command-line.js';
@@ -46,6 +47,7 @@ export async function runDoctor(io: OperatorIo): Promise<number> {
       report(await platform.operator.doctor(await platform.context(answers, () => undefined)));
     }
     report([await recentExecutionsCheck(session.target, session.stack.output('StateMachineArn'))]);
+    report(await alarmChecks(session.target, session.stack.name));
   } finally {
     session.close();
   }

@@ -1,4 +1,10 @@
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
 import { clientConfig, type AwsTarget } from './aws-target.js';
 import { failed, passed, type CheckResult } from './check-result.js';
 
@@ -11,8 +17,9 @@ const OUTCOMES = ['SUCCEEDED', 'RUNNING', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PEN
 
 /**
  * `doctor`'s look at the workflow: the newest executions counted by outcome (ListExecutions gives
- * the newest first), and for the newest that did not succeed, its error and cause (DescribeExecution)
- * and its name, which is the run's reference in chat.
+ * the newest first), and for the newest that did not succeed, its name (the run's reference in
+ * chat) and the error that started it: the last failed step in its history (GetExecutionHistory),
+ * since the execution's own error is the workflow's VideoFailed once the channel was told.
  */
 export async function recentExecutionsCheck(
   target: AwsTarget,
@@ -38,10 +45,14 @@ export async function recentExecutionsCheck(
     const bad = newest.find((e) => UNSUCCESSFUL.has(e.status ?? ''));
     if (!bad) return passed(what, summary);
     const detail = await sfn.send(new DescribeExecutionCommand({ executionArn: bad.executionArn }));
-    const cause = (detail.cause ?? '').replace(/\s+/g, ' ').slice(0, 300);
+    const { events = [] } = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn: bad.executionArn, reverseOrder: true, maxResults: 200 }),
+    );
+    const root = rootFailure(events) ?? { error: detail.error, cause: detail.cause };
+    const cause = (root.cause ?? '').replace(/\s+/g, ' ').slice(0, 300);
     return failed(
       what,
-      `${summary}; newest ${bad.status?.toLowerCase()}: ${bad.name} (${detail.error ?? bad.status}${cause ? `: ${cause}` : ''})`,
+      `${summary}; newest ${bad.status?.toLowerCase().replace('_', ' ')}: ${bad.name} (${root.error ?? bad.status}${cause ? `: ${cause}` : ''})`,
       `Fix what the error names; the steps are in: aws stepfunctions get-execution-history --execution-arn ${bad.executionArn}`,
     );
   } catch (error) {
@@ -52,5 +63,27 @@ export async function recentExecutionsCheck(
     );
   } finally {
     sfn.destroy();
+  }
+}
+
+/** The newest failed step before the execution's own end (events newest first), if any. */
+function rootFailure(events: HistoryEvent[]): { error?: string; cause?: string } | undefined {
+  for (const event of events) {
+    if (!/(Failed|TimedOut)$/.test(event.type ?? '') || event.type?.startsWith('Execution')) continue;
+    const details = Object.entries(event).find(([key]) => key.endsWith('EventDetails'))?.[1] as
+      { error?: string; cause?: string } | undefined;
+    if (details?.error)
+      return { error: details.error, ...(details.cause ? { cause: readable(details.cause) } : {}) };
+  }
+  return undefined;
+}
+
+/** A Lambda error's cause is its JSON (`errorType`, `errorMessage`, `trace`): the message is what helps. */
+function readable(cause: string): string {
+  try {
+    const { errorMessage } = JSON.parse(cause) as { errorMessage?: unknown };
+    return typeof errorMessage === 'string' ? errorMessage : cause;
+  } catch {
+    return cause;
   }
 }

@@ -39,6 +39,12 @@ export interface EmulatedAccountOptions {
    * ones the Lambda runtime sets.
    */
   outsideWorld: Record<string, string>;
+  /**
+   * Stack outputs that name an outside service, by output key, with the variable that locates it
+   * here (`{ TokenBayBaseUrl: 'TOKENBAY_BASE_URL' }`): DescribeStacks answers with the outside
+   * world's value, as it answers with the HTTP API's local URL.
+   */
+  outputsServedOutside?: Readonly<Record<string, string>>;
   /** Port for the AWS endpoint (0: any). */
   endpointPort?: number;
   /** Host names the endpoint answers besides loopback. */
@@ -138,7 +144,8 @@ export class EmulatedAccount {
     const cloudFormation = new CloudFormationService(iam, options.stackName ?? 'Clipbay', () =>
       Object.entries(template.Outputs ?? {}).map(([key, output]) => ({
         key,
-        value: resolver.string(output.Value),
+        value:
+          options.outsideWorld[options.outputsServedOutside?.[key] ?? ''] ?? resolver.string(output.Value),
         description: (output as { Description?: string }).Description,
       })),
     );

@@ -169,6 +169,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         region: process.env.AWS_REGION ?? 'us-east-1',
         keys: s3.embedded ? LOCAL_S3_CREDENTIALS : await userS3Keys(),
       },
+      // connect and doctor check the TokenBay key where the functions call it.
+      outputsServedOutside: { TokenBayBaseUrl: 'TOKENBAY_BASE_URL' },
       outsideWorld: {
         TOKENBAY_BASE_URL: tokenBayUrl,
         SLACK_API_URL: options.slackApi?.url(url) ?? config.chat.slack.apiUrl,

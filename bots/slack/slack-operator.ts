@@ -13,7 +13,9 @@ const CONFIG_TOKEN: Question = {
   message: 'Slack app configuration token (xoxe.xoxp-…, api.slack.com/apps → Your App Configuration Tokens)',
   secret: true,
   problem: (token) =>
-    token.startsWith('xoxe') ? undefined : 'must start with xoxe (an app configuration token)',
+    token.startsWith('xoxe.xoxp-')
+      ? undefined
+      : 'must be the access token (xoxe.xoxp-…), not the refresh token (xoxe-…)',
 };
 const SIGNING_SECRET: Question = {
   flag: 'slack-signing-secret',

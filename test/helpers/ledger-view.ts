@@ -4,7 +4,7 @@ import type { LocalStack } from '../../local/stack/local-stack.js';
 
 /**
  * The usage ledger of a running local stack, read as its operator would (a scan of the account's
- * DynamoDB table): a run's row, and the executions holding a user's slots today.
+ * DynamoDB table): a run's row, the executions holding a user's slots today, and the counts.
  */
 export async function ledgerView(stack: LocalStack) {
   const dynamo = new DynamoDBClient(stack.account.operatorClientConfig());
@@ -19,6 +19,12 @@ export async function ledgerView(stack: LocalStack) {
       slotsHeld: (user: string): string[] =>
         Items.filter((i) => i.pk?.S?.endsWith(`#${user}`) && i.sk?.S?.startsWith('day#')).flatMap(
           (i) => i.runs?.SS ?? [],
+        ),
+      /** A user's videos counted in a period (`day#…` or `month#…`), from its counter row. */
+      videosCounted: (user: string, period: 'day' | 'month'): number =>
+        Items.filter((i) => i.pk?.S?.endsWith(`#${user}`) && i.sk?.S?.startsWith(`${period}#`)).reduce(
+          (sum, i) => sum + Number(i.videos?.N ?? 0),
+          0,
         ),
     };
   } finally {

@@ -230,6 +230,28 @@ describe('the ledger against a DynamoDB server', () => {
       posted: { posted: true },
     });
     expect(await lines()).toEqual(['• Today: 1 video, quota 40', '• December: 1 video, quota 40']);
+
+    // A run closed outside the workflow (stopped, cancelled) counts in the month as in the day.
+    const stopped = command('UAGREE');
+    await start(NO_LIMITS, stopped, () => Promise.resolve('started'));
+    await runEndedStep(
+      {
+        ledger,
+        notifier: { failed: () => Promise.resolve() } as unknown as Notifier,
+        clock: { now: () => NOW },
+      },
+      {
+        'detail-type': 'Step Functions Execution Status Change',
+        source: 'aws.states',
+        detail: {
+          executionArn: `arn:${stopped.id}`,
+          name: stopped.id,
+          status: 'ABORTED',
+          input: JSON.stringify(stopped),
+        },
+      },
+    );
+    expect(await lines()).toEqual(['• Today: 2 videos, quota 40', '• December: 2 videos, quota 40']);
   });
 
   describe('/video history: one Query of an index, newest first', () => {
@@ -481,6 +503,13 @@ describe('the ledger against a DynamoDB server', () => {
       // A duplicate delivery tells nobody again.
       expect(await step(ended(input, 'ABORTED'))).toEqual({ status: 'ABORTED', settled: false, told: false });
       expect(sent).toHaveLength(1);
+      // Counted once, as a video made: in the day (at the start) and the month (at the close).
+      const keys = counterKeys(scopeOf(input), periodsAt(input.requestedAt));
+      const counters = await ledger.read([keys.userDay, keys.userMonth]);
+      expect([counterAt(counters, keys.userDay), counterAt(counters, keys.userMonth)]).toEqual([
+        { videos: 1, quota: 0, running: 0 },
+        { videos: 1, quota: 0, running: 0 },
+      ]);
     });
 
     it('a run the workflow settled is left alone, and one whose settle failed is closed without a message', async () => {

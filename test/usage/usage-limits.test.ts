@@ -364,7 +364,10 @@ describe('settling usage (emulated account)', () => {
       // RunEnded found the row closed: nobody is told "stopped" on top of "Cancelled by".
       expect(hooks(run).filter((m) => /stopped|Reference/.test(m))).toEqual([]);
 
-      expect((await ledgerView(running.stack)).slotsHeld('UCAN')).toEqual([]);
+      const view = await ledgerView(running.stack);
+      expect(view.slotsHeld('UCAN')).toEqual([]);
+      // Counted as a video made (its task may still be charged), in the month as in the day.
+      expect([view.videosCounted('UCAN', 'day'), view.videosCounted('UCAN', 'month')]).toEqual([1, 1]);
 
       const late = await press('UCAN', 'cancel.late.x');
       expect(late[0]).toContain('That video already finished: there is nothing to cancel.');

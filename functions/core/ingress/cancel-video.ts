@@ -1,6 +1,7 @@
 import { DescribeExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { workflowInputSchema, type WorkflowInput } from '../chat/accepted-command.js';
 import type { Requester } from '../chat/requester.js';
+import { countClosedRun } from '../usage/count-closed-run.js';
 import { counterKeys, scopeOf, slotToken, type UsageLedger } from '../usage/usage-ledger.js';
 import { periodsAt } from '../usage/usage-period.js';
 import { executionArn } from './start-video.js';
@@ -30,7 +31,9 @@ export type CancelOutcome = { kind: 'private'; text: string } | { kind: 'cancell
  * The Cancel button under a run's progress. Only the person who asked, or a clipbay admin, may
  * press it; a press after the run ended changes nothing. TokenBay has no way to cancel a task, so
  * the message says it may still be charged. The run's row closes as `cancelled` before the stop
- * (so RunEnded, seeing it closed, tells nobody a second time), and its slot is freed.
+ * (so RunEnded, seeing it closed, tells nobody a second time), its slot is freed, and it counts as
+ * a video made (its task may still be charged), in the month and the channel's and workspace's
+ * counts as in the day's, which counted it at the start.
  */
 export async function cancelVideo(
   executionId: string,
@@ -54,6 +57,7 @@ export async function cancelVideo(
     if (!closed) return { kind: 'private', text: 'That video already finished: there is nothing to cancel.' };
     const { userDay } = counterKeys(scopeOf(run.input), periodsAt(run.input.requestedAt));
     await deps.ledger.releaseSlot(userDay, slotToken(run.input));
+    await countClosedRun(deps.ledger, run.input, { created: true });
   }
   await deps.stopRun(executionId, `Cancelled by ${pressedBy.name} (${pressedBy.id}).`);
   return {

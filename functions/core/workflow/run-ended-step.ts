@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { systemClock, type Clock } from '../clock.js';
 import { sendAfterRateLimit, type Sleep } from '../notify/after-rate-limit.js';
 import { FAILURE_KIND, type FailureKind, type Notifier } from '../notify/notifier.js';
+import { countClosedRun } from '../usage/count-closed-run.js';
 import { counterKeys, scopeOf, slotToken, type UsageLedger } from '../usage/usage-ledger.js';
 import { periodsAt } from '../usage/usage-period.js';
 import { workflowInputSchema } from '../chat/accepted-command.js';
@@ -83,8 +84,10 @@ const TOLD: Record<'FAILED' | 'UNTOLD' | 'TIMED_OUT' | 'ABORTED', { kind: Failur
  * delivery of the same event if that call's message did not go out (`tellPending` on the row). A run that ended
  * in `VideoFailedUntold` (ReportFailure itself failed) is told here, minutes later, whoever closed
  * it: the message replaces the command's own answer in place, so a second delivery shows once.
- * Counters are left as the ingress counted them: whether a task was created is not known here,
- * so the day's count is kept rather than given back.
+ * The run that closes the row here is counted here too, as a video made (whether a task was
+ * created is not known here, and a stopped task may still be charged): the day's count is kept,
+ * and the month's, the channel's and the workspace's count it, so `/video usage` and the limits
+ * agree however the run ended. Its quota stays unknown.
  */
 export async function runEndedStep(deps: RunEndedDeps, event: unknown): Promise<RunEndedResult> {
   const { detail } = runEndedEventSchema.parse(event);
@@ -110,6 +113,7 @@ export async function runEndedStep(deps: RunEndedDeps, event: unknown): Promise<
     tellPending: owed,
   });
   const settled = closed !== undefined;
+  if (settled) await countClosedRun(deps.ledger, run, { created: true });
   // The workflow closed the row: it told the channel, unless ReportFailure itself failed (untold).
   // RunEnded closed it earlier: tell if that delivery did not get the message out.
   if (!settled && !untold && !(await deps.ledger.getRun(run.id))?.tellPending)

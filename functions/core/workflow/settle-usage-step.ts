@@ -1,8 +1,9 @@
 import { systemClock, type Clock } from '../clock.js';
 import { ERROR } from '../errors.js';
 import type { TokenBayClient } from '../tokenbay/client.js';
-import { counterKeys, scopeOf, slotToken, type ItemKey, type UsageLedger } from '../usage/usage-ledger.js';
-import { periodsAt, type UsagePeriods } from '../usage/usage-period.js';
+import { countClosedRun } from '../usage/count-closed-run.js';
+import { counterKeys, scopeOf, slotToken, type UsageLedger } from '../usage/usage-ledger.js';
+import { periodsAt } from '../usage/usage-period.js';
 import { POLL_OUTCOME, settleInputSchema, type SettleInput } from './execution-state.js';
 
 export interface SettleUsageDeps {
@@ -77,17 +78,8 @@ export async function settleUsageStep(deps: SettleUsageDeps, event: unknown): Pr
   });
   if (!closed) return settled;
 
-  const deltas = Object.values(keys).map((k) => {
-    const countedAtIngress = k === keys.userDay;
-    // No task was created: the day's count is given back, and nothing else counts.
-    if (!task) return [k, countedAtIngress ? { videos: -1 } : {}] as const;
-    return [k, countedAtIngress ? { quota: quota ?? 0 } : { videos: 1, quota: quota ?? 0 }] as const;
-  });
-  await Promise.all(
-    deltas
-      .filter(([, delta]) => Object.values(delta).some((v) => v !== 0))
-      .map(([k, delta]) => ledger.addToCounter(k, delta, counterExpiry(ledger, k, periods))),
-  );
+  // No task was created: the day's count is given back, and nothing else counts.
+  await countClosedRun(ledger, input, { created: task !== undefined, quota });
   return { ...settled, recorded: true };
 }
 
@@ -97,8 +89,4 @@ function outcomeOf(input: SettleInput): RunOutcome {
   if (input.status?.outcome === POLL_OUTCOME.timedOut || input.error?.Error === ERROR.deadlineExceeded)
     return 'timed-out';
   return 'error';
-}
-
-function counterExpiry(ledger: UsageLedger, k: ItemKey, periods: UsagePeriods): number {
-  return ledger.counterExpiry(k, k.sk.startsWith('day#') ? periods.dayEndsAt : periods.monthEndsAt);
 }

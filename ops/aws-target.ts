@@ -9,6 +9,8 @@ export interface AwsTarget {
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Where this is, for messages: "AWS (us-east-1)" or "the local account". */
   label: string;
+  /** How to reach the same place with the AWS CLI, for the fixes doctor prints. */
+  cli: string;
 }
 
 /** The profile `npm start` writes into its data directory (`.clipbay/aws-config`). */
@@ -43,6 +45,7 @@ export async function localAwsTarget(configFile: string): Promise<AwsTarget> {
     region: region ?? 'us-east-1',
     credentials: { accessKeyId: aws_access_key_id, secretAccessKey: aws_secret_access_key },
     label: 'the local account (npm start)',
+    cli: `AWS_CONFIG_FILE=${configFile} aws --profile clipbay-local`,
   };
 }
 
@@ -51,11 +54,12 @@ export function deployedAwsTarget(region: string | undefined): AwsTarget {
   return {
     ...(region ? { region } : {}),
     label: `AWS (${region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'the profile’s region'})`,
+    cli: region ? `aws --region ${region}` : 'aws',
   };
 }
 
 /** Client options for an SDK client: `{ endpoint, region, credentials }` where given. */
 export function clientConfig(target: AwsTarget) {
-  const { label: _label, ...config } = target;
+  const { label: _label, cli: _cli, ...config } = target;
   return { ...config, maxAttempts: 3 };
 }

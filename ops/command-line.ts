@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { LOCAL_PROFILE_FILE } from './aws-target.js';
+import { OperatorError } from './operator-error.js';
 import type { SessionOptions } from './operator-session.js';
 
 /** The options `connect` and `doctor` share, and every answer flag (`--slack-bot-token=…`). */
@@ -22,18 +23,29 @@ export function parseCommandLine(
   answerFlags: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
 ): CommandLine {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
-      local: { type: 'boolean' },
-      region: { type: 'string' },
-      'stack-name': { type: 'string' },
-      only: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-      ...Object.fromEntries(answerFlags.map((flag) => [flag, { type: 'string' as const }])),
-    },
-  });
+  const options = {
+    local: { type: 'boolean' },
+    region: { type: 'string' },
+    'stack-name': { type: 'string' },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    ...Object.fromEntries(answerFlags.map((flag) => [flag, { type: 'string' as const }])),
+  } as const;
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], strict: true, options }));
+  } catch (error) {
+    // Node's message quotes the argument, which may be a token pasted in the wrong place.
+    const code = (error as { code?: string }).code;
+    throw new OperatorError(
+      code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+        ? 'An argument without a flag was given (not shown, in case it is a secret).'
+        : code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+          ? `Unknown option ${/'(-[^']*)'/.exec((error as Error).message)?.[1] ?? ''}.`.replace(' .', '.')
+          : 'A flag is missing its value, or has one it does not take.',
+      'Give each value as --flag=value; --help lists the flags.',
+    );
+  }
   const given = values as Record<string, unknown>;
   const flags = Object.fromEntries(
     answerFlags.map((flag) => [flag, typeof given[flag] === 'string' ? (given[flag] as string) : undefined]),

@@ -7,10 +7,10 @@
 import { PLATFORMS } from '@clipbay/platforms';
 import { Answers } from './answers.js';
 import { parseCommandLine } from './command-line.js';
-import { OperatorError } from './operator-error.js';
+import { asOperatorError } from './operator-error.js';
 import { OPERATOR_PLATFORMS } from './operator-platforms.js';
 import { openSession } from './operator-session.js';
-import { runAsProcess, type OperatorIo } from './operator-io.js';
+import { isMain, runAsProcess, type OperatorIo } from './operator-io.js';
 import { connectTokenBay, TOKENBAY_KEY } from './tokenbay-operator.js';
 
 /** Every answer flag: TokenBay's and each platform's. */
@@ -37,14 +37,20 @@ export async function runConnect(io: OperatorIo): Promise<number> {
   const todo: string[] = [];
   const outcome: string[] = [];
   let failures = 0;
-  const part = async (name: string, work: () => Promise<string[] | void>) => {
+  /** One part: connected (with what is left to do), skipped (with why), or failed (with the fix). */
+  const part = async (name: string, work: () => Promise<string[] | { skipped: string } | void>) => {
     try {
-      todo.push(...((await work()) ?? []));
-      outcome.push(`✔ ${name}`);
+      const done = await work();
+      if (done && 'skipped' in done) outcome.push(`– ${name}: skipped (${done.skipped})`);
+      else {
+        todo.push(...(done ?? []));
+        outcome.push(`✔ ${name}`);
+      }
     } catch (error) {
-      if (!(error instanceof OperatorError)) throw error;
+      // One part failing never stops the others; whatever it was, it is reported with a fix.
+      const { message, fix } = asOperatorError(error);
       failures++;
-      outcome.push(`✗ ${name}: ${error.message}\n    → ${error.fix}`);
+      outcome.push(`✗ ${name}: ${message}\n    → ${fix}`);
     }
   };
   const say = (prefix: string) => (line: string) => io.out(`  ${prefix}: ${line}`);
@@ -56,20 +62,20 @@ export async function runConnect(io: OperatorIo): Promise<number> {
       );
     for (const platform of session.platforms) {
       if (!wants(platform.id)) continue;
-      const context = await platform.context(answers, say(platform.label));
       const required = PLATFORMS.find((p) => p.id === platform.id)!.secret.required;
-      const connected = Boolean(context.current?.[required]);
-      const go =
-        platform.operator.wanted(answers) ||
-        connected ||
-        (answers.interactive && (await answers.confirm(`Connect ${platform.label}?`, true)));
-      if (!go) {
-        outcome.push(
-          `– ${platform.label}: skipped (give ${platform.operator.questions.map((q) => `--${q.flag}`).join(' / ')} to connect it)`,
-        );
-        continue;
-      }
-      await part(platform.label, () => platform.operator.connect(context));
+      await part(platform.label, async () => {
+        const context = await platform.context(answers, say(platform.label));
+        const connected = Boolean(context.current?.[required]?.trim());
+        const go =
+          platform.operator.wanted(answers) ||
+          connected ||
+          (answers.interactive && (await answers.confirm(`Connect ${platform.label}?`, true)));
+        if (!go)
+          return {
+            skipped: `give ${platform.operator.questions.map((q) => `--${q.flag}`).join(' / ')} to connect it`,
+          };
+        return platform.operator.connect(context);
+      });
     }
   } finally {
     session.close();
@@ -99,4 +105,4 @@ function connectHelp(questions: ReturnType<typeof answerQuestions>): string {
   ].join('\n');
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runAsProcess(runConnect);
+if (isMain(import.meta.url)) await runAsProcess(runConnect);

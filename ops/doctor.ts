@@ -4,9 +4,10 @@
  */
 import { alarmChecks } from './alarm-states.js';
 import { Answers } from './answers.js';
-import { renderCheck, type CheckResult } from './check-result.js';
+import { failed, renderCheck, type CheckResult } from './check-result.js';
 import { parseCommandLine } from './command-line.js';
-import { runAsProcess, type OperatorIo } from './operator-io.js';
+import { asOperatorError } from './operator-error.js';
+import { isMain, runAsProcess, type OperatorIo } from './operator-io.js';
 import { OPERATOR_PLATFORMS } from './operator-platforms.js';
 import { openSession } from './operator-session.js';
 import { recentExecutionsCheck } from './recent-executions.js';
@@ -23,7 +24,16 @@ export async function runDoctor(io: OperatorIo): Promise<number> {
   const command = parseCommandLine(io.argv, doctorFlags(), io.env);
   if (command.help) {
     io.out(
-      'npm run doctor [-- --local] [--region R] [--slack-config-token=…] [--guild=…]: check the stack and its connections.',
+      [
+        'npm run doctor [-- options]: check the stack and its connections, one line per check; exit 1 if any fails.',
+        '',
+        '  --local                 the stack npm start runs (its .clipbay/aws-config profile)',
+        '  --region R, --stack-name N   where the stack is (default: the AWS SDK chain, Clipbay)',
+        '  --only slack,discord    only these platforms (TokenBay, executions and alarms are always checked)',
+        '  --tokenbay-base-url URL (TOKENBAY_BASE_URL; default: the stack output TokenBayBaseUrl)',
+        '  --slack-config-token=… (SLACK_CONFIG_TOKEN): also read the Slack app’s request URLs',
+        '  --guild=ID (DISCORD_GUILD_ID): check the commands in that server (default: where connect put them)',
+      ].join('\n'),
     );
     return 0;
   }
@@ -40,14 +50,27 @@ export async function runDoctor(io: OperatorIo): Promise<number> {
     for (const check of checks) io.out(renderCheck(check));
     results.push(...checks);
   };
+  // A check that throws is a failed check with its reason: the others still run.
+  const check = async (what: string, run: () => Promise<CheckResult[]>) => {
+    try {
+      report(await run());
+    } catch (error) {
+      const { message, fix } = asOperatorError(error);
+      report([failed(what, message, fix)]);
+    }
+  };
   try {
-    report(await tokenBayChecks(session.secrets, session.tokenBay));
+    await check('TokenBay', () => tokenBayChecks(session.secrets, session.tokenBay));
     for (const platform of session.platforms) {
       if (command.only && !command.only.includes(platform.id)) continue;
-      report(await platform.operator.doctor(await platform.context(answers, () => undefined)));
+      await check(platform.label, async () =>
+        platform.operator.doctor(await platform.context(answers, () => undefined)),
+      );
     }
-    report([await recentExecutionsCheck(session.target, session.stack.output('StateMachineArn'))]);
-    report(await alarmChecks(session.target, session.stack.name));
+    await check('Executions', async () => [
+      await recentExecutionsCheck(session.target, session.stack.output('StateMachineArn')),
+    ]);
+    await check('Alarms', () => alarmChecks(session.target, session.stack.name));
   } finally {
     session.close();
   }
@@ -58,4 +81,4 @@ export async function runDoctor(io: OperatorIo): Promise<number> {
   return failures ? 1 : 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await runAsProcess(runDoctor);
+if (isMain(import.meta.url)) await runAsProcess(runDoctor);

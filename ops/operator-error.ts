@@ -13,3 +13,14 @@ export class OperatorError extends Error {
     super(message);
   }
 }
+
+/** Any error as what to say and what to do: an OperatorError as it is, anything else with a generic fix. */
+export function asOperatorError(error: unknown): OperatorError {
+  if (error instanceof OperatorError) return error;
+  const name = (error as Error | undefined)?.name ?? 'Error';
+  const message = (error as Error | undefined)?.message ?? String(error);
+  return new OperatorError(
+    `${name}: ${message}`,
+    'Run this again; if it keeps failing, check the network and the credentials it names.',
+  );
+}

@@ -1,5 +1,6 @@
+import { pathToFileURL } from 'node:url';
 import type { Prompter } from './answers.js';
-import { OperatorError } from './operator-error.js';
+import { asOperatorError } from './operator-error.js';
 import { terminalPrompter } from './terminal-prompter.js';
 
 /** What an operator command runs with: its arguments, environment, a person (or none), and output. */
@@ -21,9 +22,16 @@ export async function runAsProcess(run: (io: OperatorIo) => Promise<number>): Pr
       out: (line) => process.stdout.write(`${line}\n`),
     });
   } catch (error) {
-    if (error instanceof OperatorError) console.error(`✗ ${error.message}\n  → ${error.fix}`);
-    else if ((error as Error).name === 'ExitPromptError') console.error('Stopped; nothing more was written.');
-    else console.error(`✗ ${(error as Error).message}`);
+    if ((error as Error).name === 'ExitPromptError') console.error('Stopped; nothing more was written.');
+    else {
+      const { message, fix } = asOperatorError(error);
+      console.error(`✗ ${message}\n  → ${fix}`);
+    }
     process.exitCode = 1;
   }
+}
+
+/** Whether this module is the process's entry (`tsx ops/connect.ts`), with any path, spaces included. */
+export function isMain(moduleUrl: string): boolean {
+  return process.argv[1] !== undefined && moduleUrl === pathToFileURL(process.argv[1]).href;
 }

@@ -53,13 +53,13 @@ export async function recentExecutionsCheck(
     return failed(
       what,
       `${summary}; newest ${bad.status?.toLowerCase().replace('_', ' ')}: ${bad.name} (${root.error ?? bad.status}${cause ? `: ${cause}` : ''})`,
-      `Fix what the error names; the steps are in: aws stepfunctions get-execution-history --execution-arn ${bad.executionArn}`,
+      `Fix what the error names; the steps are in: ${target.cli} stepfunctions get-execution-history --execution-arn ${bad.executionArn}`,
     );
   } catch (error) {
     return failed(
       `Last ${RECENT_EXECUTIONS} executions`,
       `could not be listed: ${(error as Error).name}`,
-      'Use credentials allowed states:ListExecutions and states:DescribeExecution on the state machine.',
+      'Use credentials allowed states:ListExecutions, states:DescribeExecution and states:GetExecutionHistory on the state machine.',
     );
   } finally {
     sfn.destroy();

@@ -9,7 +9,9 @@ export function clipbayCommands(): RESTPostAPIApplicationCommandsJSONBody[] {
 /**
  * Whether the commands Discord holds are exactly clipbay's current definitions: the same commands,
  * each holding every field clipbay sets with the same value. Discord adds fields of its own (`id`,
- * `version`, `application_id`…) and leaves out `false` and empty defaults, so those do not count.
+ * `version`, `application_id`…), fills the ones clipbay leaves unset with its defaults
+ * (`integration_types: [0]`, `dm_permission: true` for a global command…) and leaves out `false`,
+ * so none of those count.
  */
 export function commandsMatch(
   registered: readonly Record<string, unknown>[],
@@ -23,8 +25,10 @@ export function commandsMatch(
 }
 
 function holds(held: unknown, wanted: unknown): boolean {
-  if (wanted === undefined || wanted === null || wanted === false)
-    return held === wanted || held == null || held === false;
+  // A field clipbay leaves unset is Discord's to default (`integration_types`, `contexts`,
+  // `dm_permission`…): whatever Discord holds for it is current.
+  if (wanted === undefined) return true;
+  if (wanted === null || wanted === false) return held === wanted || held == null || held === false;
   if (Array.isArray(wanted))
     return Array.isArray(held) && held.length === wanted.length && wanted.every((w, i) => holds(held[i], w));
   if (typeof wanted === 'object') {

@@ -46,10 +46,13 @@ export const discordOperator: OperatorPlatform = {
     const app = await application(api);
     say(`Discord application ${app.name} (${app.id})`);
 
+    // The server the commands go to, remembered so doctor and later runs check the same place.
+    const guildId = answers.given(GUILD) ?? (current?.guildId || undefined);
     const saved = await context.secrets.save(context.secretId, {
       publicKey: app.verifyKey,
       botToken,
       applicationId: app.id,
+      ...(guildId ? { guildId } : {}),
     });
     say(saved === 'written' ? 'Wrote the Discord secret' : 'The Discord secret already held these values');
 
@@ -63,13 +66,12 @@ export const discordOperator: OperatorPlatform = {
         if (!refusal) throw error;
         throw new OperatorError(
           `Discord refused ${requestUrl} as the Interactions Endpoint URL: ${refusal.message}`,
-          'Discord checks it with a PING signed by this application’s key: run npm run doctor to see whether the stack answers it, then run connect again.',
+          'Discord checks it with a PING signed by this application’s key. The secret holds that key now, but a warm function may use the previous one for up to 5 minutes: run connect again after that. If it still fails, npm run doctor checks the route.',
         );
       }
       say(`Discord now sends interactions to ${requestUrl}`);
     }
 
-    const guildId = answers.given(GUILD);
     const where = guildId ? `in server ${guildId}` : 'globally';
     if (commandsMatch(await api.commands(app.id, guildId))) say(`The commands are current ${where}`);
     else {
@@ -85,7 +87,7 @@ export const discordOperator: OperatorPlatform = {
 
   async doctor(context) {
     const { current, requestUrl } = context;
-    if (!current?.publicKey)
+    if (!current?.publicKey?.trim())
       return [failed('Discord secret', 'not filled', 'npm run connect -- --discord-bot-token=…')];
     const shape = discordSecretSchema.safeParse(current);
     if (!shape.success)
@@ -96,7 +98,7 @@ export const discordOperator: OperatorPlatform = {
           'npm run connect',
         ),
       ];
-    const checks: CheckResult[] = [passed('Discord secret', 'public key and bot token present')];
+    const checks: CheckResult[] = [passed('Discord secret', 'public key present')];
     if (!current.botToken)
       return [...checks, failed('Discord bot token', 'missing', 'npm run connect -- --discord-bot-token=…')];
     const api = apiOf(context, current.botToken);
@@ -136,7 +138,7 @@ export const discordOperator: OperatorPlatform = {
         ),
       );
     checks.push(await forgedPingCheck(requestUrl));
-    const guildId = context.answers.given(GUILD);
+    const guildId = context.answers.given(GUILD) ?? (current.guildId || undefined);
     checks.push(
       commandsMatch(await api.commands(app.id, guildId))
         ? passed('Discord commands', `current ${guildId ? `in server ${guildId}` : 'globally'}`)

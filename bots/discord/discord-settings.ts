@@ -47,6 +47,8 @@ export const discordSecretSchema = z.object({
     .regex(/^\d{15,21}$/, 'must be a Discord id, 15 to 21 digits')
     .optional()
     .or(z.literal('')),
+  /** The server `npm run connect --guild` registered the commands in (doctor checks there). */
+  guildId: z.string().optional(),
 });
 export type DiscordSecret = z.infer<typeof discordSecretSchema>;
 

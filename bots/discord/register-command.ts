@@ -3,6 +3,7 @@
  * hour to appear) or, with DISCORD_GUILD_ID, in one server at once (for testing).
  * Needs DISCORD_APPLICATION_ID and DISCORD_BOT_TOKEN; DISCORD_API_BASE points it elsewhere.
  */
+import { pathToFileURL } from 'node:url';
 import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { readDiscordEnvironment } from './discord-settings.js';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   );
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   main().catch((error: unknown) => {
     console.error(
       error instanceof ClipbayError ? error.message : `Registration failed: ${(error as Error).message}`,

@@ -72,6 +72,11 @@ export const slackOperator: OperatorPlatform = {
         ? await answers.need(CONFIG_TOKEN)
         : undefined);
 
+    if (configToken && !current?.appId && !creating)
+      throw new OperatorError(
+        'The Slack secret holds an app set up by hand (or --slack-signing-secret names one); connect does not make another app over it.',
+        'To keep that app, run connect without --slack-config-token (set its request URLs yourself). To replace it, empty the Slack secret first: aws secretsmanager put-secret-value --secret-id <SlackSecretName> --secret-string \'{"signingSecret":"","botToken":""}\'',
+      );
     let secret = {
       signingSecret: current?.signingSecret ?? '',
       botToken: current?.botToken ?? '',
@@ -93,14 +98,25 @@ export const slackOperator: OperatorPlatform = {
         api.createApp(configToken, await clipbayManifest(requestUrl)),
       );
       secret = { signingSecret: app.signingSecret, botToken: '', appId: app.appId };
-      // Saved at once: Slack shows the signing secret only in this answer, and a rerun finds the app by its id.
-      await context.secrets.save(context.secretId, withoutBlank(secret));
+      // Saved at once: a rerun finds the app by its id (and never makes a second one).
+      try {
+        await context.secrets.save(context.secretId, withoutBlank(secret));
+      } catch (error) {
+        throw new OperatorError(
+          `Created the Slack app ${app.appId}, but its values could not be saved: ${(error as Error).message}`,
+          `Run connect again with --slack-signing-secret (the app's Basic Information page shows it), or delete the app ${app.appId} at api.slack.com/apps and run connect again.`,
+        );
+      }
       say(`Created the Slack app ${app.appId}; its signing secret is in the stack`);
       installUrl = app.installUrl;
     } else {
       secret.signingSecret =
         answers.given(SIGNING_SECRET) ?? (secret.signingSecret || (await answers.need(SIGNING_SECRET)));
-      if (!secret.appId)
+      if (secret.appId)
+        todo.push(
+          `Slack's request URL was not checked: give --slack-config-token to check it and point the app at ${requestUrl}`,
+        );
+      else
         todo.push(
           `In your Slack app, set the Request URL of /video (Slash Commands) and of Interactivity to ${requestUrl}`,
         );
@@ -126,7 +142,7 @@ export const slackOperator: OperatorPlatform = {
 
   async doctor(context) {
     const { current } = context;
-    if (!current?.signingSecret)
+    if (!current?.signingSecret?.trim())
       return [
         failed(
           'Slack secret',
@@ -143,7 +159,7 @@ export const slackOperator: OperatorPlatform = {
           'npm run connect',
         ),
       ];
-    const checks: CheckResult[] = [passed('Slack secret', 'signing secret and bot token present')];
+    const checks: CheckResult[] = [passed('Slack secret', 'signing secret present')];
     const api = apiOf(context);
     if (!current.botToken)
       checks.push(

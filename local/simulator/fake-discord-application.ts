@@ -114,16 +114,27 @@ export class FakeDiscordApplication {
       return { status: 403, body: { message: 'Missing Access', code: 50001 } };
     if (request.method === 'GET') return { body: this.commands.get(scope) ?? [] };
     const given = Array.isArray(request.body) ? (request.body as Record<string, unknown>[]) : [];
+    // Stored as Discord returns them: its own fields, and its defaults for what was left unset.
     const stored = given.map((command, index) => ({
-      ...command,
       id: `2${index}${Date.now()}`.slice(0, 18),
       application_id: this.id,
       version: `3${Date.now()}`.slice(0, 18),
       default_member_permissions: null,
-      type: command.type ?? 1,
+      type: 1,
       nsfw: false,
+      name_localizations: null,
+      description_localizations: null,
+      integration_types: [0],
+      contexts: null,
+      ...(scope.includes('/guilds/') ? { guild_id: scope.split('/')[4] } : { dm_permission: true }),
+      ...withoutUnset(command),
     })) as unknown as RegisteredCommand[];
     this.commands.set(scope, stored);
     return { body: stored };
   }
+}
+
+/** JSON as Discord stores it: keys whose value is undefined are not sent at all. */
+function withoutUnset(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 }

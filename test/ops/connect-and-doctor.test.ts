@@ -92,6 +92,19 @@ describe('connect and doctor, through the emulated account', () => {
     expect(text).not.toContain('sk-wrong');
     expect(text).not.toContain(partial);
 
+    // A configuration token never makes a new app over one set up by hand.
+    const overHandMade = await run(runConnect, [
+      '--only=slack',
+      `--slack-signing-secret=${'a'.repeat(32)}`,
+      `--slack-config-token=${slack.issueConfigToken()}`,
+    ]);
+    expect(overHandMade.text).toContain('✗ Slack: The Slack secret holds an app set up by hand');
+    expect(slack.apps.size).toBe(0);
+    // A token pasted without its flag is not echoed back.
+    await expect(run(runConnect, ['xoxb-pasted-by-mistake'])).rejects.toThrow(
+      'An argument without a flag was given (not shown, in case it is a secret).',
+    );
+
     const wrongToken = await run(runConnect, [
       '--only=slack',
       `--slack-signing-secret=${'a'.repeat(32)}`,
@@ -132,6 +145,9 @@ describe('connect and doctor, through the emulated account', () => {
       },
     };
     const first = await run(runConnect, [], person);
+    const [made] = [...slack.apps.values()];
+    for (const secretValue of [made!.signingSecret, discord.botToken, ...slack.tokens.keys()])
+      expect(first.text).not.toContain(secretValue);
     expect(asked).toEqual(['tokenbay-api-key', 'slack-config-token', 'slack-bot-token', 'discord-bot-token']);
     expect(first.text).toMatch(/Slack: Created the Slack app A\d+; its signing secret is in the stack/);
     expect(first.text).toMatch(
@@ -165,6 +181,7 @@ describe('connect and doctor, through the emulated account', () => {
       botToken: discord.botToken,
       applicationId: discord.id,
     });
+    expect(first.text).toContain('a warm function may use the previous one for up to 5 minutes');
 
     // Once the old key has aged out of the ingress (here: a new container), a rerun finishes.
     running.stack.account.fn('DiscordInteractionsFn').stop();
@@ -235,10 +252,8 @@ describe('connect and doctor, through the emulated account', () => {
   });
 
   it('doctor: every check passes once connected', async () => {
-    const { code, text } = await run(runDoctor, [
-      '--guild=123456789012345678',
-      `--slack-config-token=${slack.issueConfigToken()}`,
-    ]);
+    // No --guild: doctor checks the server connect registered the commands in.
+    const { code, text } = await run(runDoctor, [`--slack-config-token=${slack.issueConfigToken()}`]);
     expect(text).not.toContain('✗');
     expect(text).toContain('✔ TokenBay key');
     expect(text).toContain(`✔ Slack request URL (${requestUrl('/slack/events')})`);
@@ -311,7 +326,9 @@ describe('connect and doctor, through the emulated account', () => {
     expect(text).toMatch(
       /✗ Last 20 executions: 2 succeeded, 1 failed; newest failed: connect\.slack\.fail \(/,
     );
-    expect(text).toContain('aws stepfunctions get-execution-history --execution-arn');
+    expect(text).toMatch(
+      /AWS_CONFIG_FILE=\S+aws-config aws --profile clipbay-local stepfunctions get-execution-history --execution-arn arn:/,
+    );
     expect(text).not.toContain('sk-revoked');
     expect(text).not.toContain(botToken);
 

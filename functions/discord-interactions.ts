@@ -36,6 +36,7 @@ export const handler = measuredIngress(
         ...workflowIntake(config),
         publicKey: publicKeyOf(publicKeyHex),
         applicationId: config.chat.discord.applicationId,
+        fileHosts: discordPlatform.files.hosts(config.chat.discord),
       },
     );
     logger.info('discord interaction', { status: answer.status });

@@ -17,6 +17,7 @@ const boltHandler = remembered(
     createSlackApp(receiver, workflowIntake(config), {
       botToken: config.chat.slack.botToken,
       apiUrl: config.chat.slack.apiUrl,
+      fileHosts: slackPlatform.files.hosts(config.chat.slack),
     });
     return receiver.toHandler();
   },

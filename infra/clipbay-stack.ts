@@ -26,6 +26,7 @@ import type { CfnStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { byPlatform, PLATFORMS, readChatEnvironment, type RegisteredPlatform } from '@clipbay/platforms';
 import { loadConfig, settingsReadBy, type SettingReader } from '../functions/core/config.js';
+import { CHAT_IMAGE_PREFIX } from '../functions/core/storage/chat-image-object.js';
 import { CONTEXT_KEYS, STACK_OPTIONS } from './context-keys.js';
 import { ConfigError } from '../functions/core/errors.js';
 import { HISTORY_INDEX } from '../functions/core/usage/history-index.js';
@@ -124,6 +125,8 @@ export class ClipbayStack extends Stack {
       serverAccessLogsPrefix: 'videos/',
       lifecycleRules: [
         { prefix: 'clips/', expiration: Duration.days(config.videoExpiryDays) },
+        // Copies of images shared in chat, kept only until TokenBay has read them.
+        { prefix: CHAT_IMAGE_PREFIX, expiration: Duration.days(1) },
         { abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
@@ -191,7 +194,9 @@ export class ClipbayStack extends Stack {
         ...extra,
       });
 
-    const submit = fn('SubmitFn', 'functions/submit.ts', { environment: readBy('submit') });
+    const submit = fn('SubmitFn', 'functions/submit.ts', {
+      environment: { ...readBy('submit'), ...bucket },
+    });
     const checkStatus = fn('CheckStatusFn', 'functions/check-status.ts', {
       environment: readBy('check-status'),
     });
@@ -286,6 +291,20 @@ export class ClipbayStack extends Stack {
         conditions: { StringLike: { 's3:prefix': ['clips/*'] } },
       }),
     );
+    // Submit copies an image shared in chat under images/ and signs TokenBay's link to it.
+    const images = videos.arnForObjects(`${CHAT_IMAGE_PREFIX}*`);
+    submit.addToRolePolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['s3:PutObject', 's3:GetObject'],
+        resources: [images],
+      }),
+    );
+    Validations.of(submit.role!).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(videos.node.defaultChild as CfnBucket)}.Arn>/${CHAT_IMAGE_PREFIX}*]`,
+      reason:
+        'Copies of chat images are objects under images/<run>/ with names known only at run time; only that prefix is reachable.',
+    });
     for (const user of [saveToS3, postLink, shareLink])
       Validations.of(user.role!).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(videos.node.defaultChild as CfnBucket)}.Arn>/clips/*]`,
@@ -300,7 +319,8 @@ export class ClipbayStack extends Stack {
         fn.addEnvironment(SECRET_ENV[name], secrets[name].secretArn);
       }
     };
-    reads(submit, 'tokenBay');
+    // Submit reads a chat file with the platform's bot token (Slack's private files).
+    reads(submit, 'tokenBay', ...chatSecrets);
     reads(checkStatus, 'tokenBay', ...chatSecrets);
     reads(saveToS3, 'tokenBay');
     reads(postLink, ...chatSecrets);

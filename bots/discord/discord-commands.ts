@@ -1,9 +1,10 @@
 import type { RESTPostAPIApplicationCommandsJSONBody } from 'discord-api-types/v10';
+import { ANIMATE_COMMAND } from './discord-animate.js';
 import { videoCommand } from './video-command.js';
 
 /** Every application command clipbay registers: what `discord:register` and `connect` PUT. */
 export function clipbayCommands(): RESTPostAPIApplicationCommandsJSONBody[] {
-  return [videoCommand()];
+  return [videoCommand(), ANIMATE_COMMAND];
 }
 
 /**
@@ -38,4 +39,9 @@ function holds(held: unknown, wanted: unknown): boolean {
     );
   }
   return held === wanted;
+}
+
+/** A command as people find it: `/video`, or `“Animate” (message menu)`. */
+export function commandLabel(command: { name: string; type?: number | undefined }): string {
+  return (command.type ?? 1) === 1 ? `/${command.name}` : `“${command.name}” (message menu)`;
 }

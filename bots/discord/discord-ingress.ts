@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import { InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
 import * as z from 'zod';
 import { PrivateAnswerError } from '../../functions/core/errors.js';
+import { animateModal, animateSubmission, animateTarget, NO_IMAGE_TEXT } from './discord-animate.js';
 import { autocompleteChoices } from './discord-autocomplete.js';
 import { discordPlatform, type DiscordReplyTarget } from './discord-platform.js';
 import { discordCommandDataSchema, parseDiscordOptions } from './discord-options.js';
@@ -28,6 +29,8 @@ export interface DiscordAnswer {
 export interface DiscordInteractionDeps extends RerunDeps {
   publicKey: KeyObject;
   applicationId: string | undefined;
+  /** Discord's file hosts for these settings (an attachment is copied from there, not linked). */
+  fileHosts?: readonly string[];
 }
 
 /** Bodies larger than this are not interactions; refused before parsing. */
@@ -135,10 +138,29 @@ export async function handleDiscordInteraction(
       }
       accepted = await rerunVideo(button.kind, button.executionId, context, deps);
     } else if (interaction.type === InteractionType.ApplicationCommand) {
+      // Animate on a message: a modal asking what should happen (nothing starts or counts yet).
+      const image = animateTarget(interaction.data);
+      if (image === null) return ephemeral(NO_IMAGE_TEXT);
+      if (image !== undefined) return { status: 200, body: animateModal(image) };
       const data = discordCommandDataSchema.safeParse(interaction.data);
       if (!data.success || data.data.name !== 'video') return ephemeral(UNKNOWN);
       accepted = await acceptCommand(
-        parseDiscordOptions(data.data, { defaultModel: deps.defaultModel }),
+        parseDiscordOptions(data.data, {
+          defaultModel: deps.defaultModel,
+          copiedImageHosts: deps.fileHosts ?? [],
+        }),
+        context,
+        deps,
+      );
+    } else if (interaction.type === InteractionType.ModalSubmit) {
+      // The Animate modal: a run started exactly as `/video` with that prompt and image would.
+      const command = animateSubmission(interaction.data);
+      if (!command) return ephemeral(UNKNOWN);
+      accepted = await acceptCommand(
+        parseDiscordOptions(command, {
+          defaultModel: deps.defaultModel,
+          copiedImageHosts: deps.fileHosts ?? [],
+        }),
         context,
         deps,
       );

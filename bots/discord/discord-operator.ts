@@ -3,7 +3,7 @@ import { failed, passed, type CheckResult } from '../../ops/check-result.js';
 import { OperatorError } from '../../ops/operator-error.js';
 import type { OperatorContext, OperatorPlatform } from '../../ops/operator-platform.js';
 import { DiscordAppApi, discordRefusal, type DiscordApplication } from './discord-app-api.js';
-import { clipbayCommands, commandsMatch } from './discord-commands.js';
+import { clipbayCommands, commandLabel, commandsMatch } from './discord-commands.js';
 import { inviteUrl } from './discord-invite.js';
 import { discordSecretSchema } from './discord-settings.js';
 
@@ -77,9 +77,7 @@ export const discordOperator: OperatorPlatform = {
     else {
       await api.putCommands(app.id, clipbayCommands(), guildId);
       say(
-        `Registered ${clipbayCommands()
-          .map((c) => `/${c.name}`)
-          .join(', ')} ${where}${guildId ? '' : ' (can take up to an hour to appear)'}`,
+        `Registered ${clipbayCommands().map(commandLabel).join(', ')} ${where}${guildId ? '' : ' (can take up to an hour to appear)'}`,
       );
     }
     return [`Add the bot to your server: ${inviteUrl(app.id)}`];

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { PlatformSetup } from '../../functions/core/chat/chat-platform.js';
+import { standInHost } from '../../functions/core/chat/stand-in-host.js';
 import {
   DISCORD_VARIABLES,
   discordSecretSchema,
@@ -43,5 +44,14 @@ export const discordPlatform = {
     entry: 'functions/discord-interactions.ts',
     path: '/discord/interactions',
     output: { id: 'DiscordInteractionsUrl', description: 'Discord: Interactions Endpoint URL' },
+  },
+  files: {
+    // Attachments on Discord's CDN (signed links: no header needed); a stand-in API serves its own.
+    hosts: (settings) => [
+      'cdn.discordapp.com',
+      'media.discordapp.net',
+      ...standInHost(settings.apiBase, 'discord.com'),
+    ],
+    authorization: () => undefined,
   },
 } as const satisfies PlatformSetup<DiscordReplyTarget, DiscordSettings, DiscordSecret, DiscordSettings>;

@@ -8,14 +8,14 @@ import { REST } from '@discordjs/rest';
 import { Routes } from 'discord-api-types/v10';
 import { readDiscordEnvironment } from './discord-settings.js';
 import { ClipbayError, ConfigError } from '../../functions/core/errors.js';
-import { clipbayCommands } from './discord-commands.js';
+import { clipbayCommands, commandLabel } from './discord-commands.js';
 
 export async function registerVideoCommand(options: {
   apiBase: string;
   applicationId: string;
   botToken: string;
   guildId?: string;
-}): Promise<{ id: string; name: string }[]> {
+}): Promise<{ id: string; name: string; type?: number }[]> {
   const rest = new REST({ api: options.apiBase.replace(/\/+$/, ''), version: '10' }).setToken(
     options.botToken,
   );
@@ -23,7 +23,11 @@ export async function registerVideoCommand(options: {
     ? Routes.applicationGuildCommands(options.applicationId, options.guildId)
     : Routes.applicationCommands(options.applicationId);
   // PUT replaces the application's command list with exactly this one: re-running is safe.
-  return (await rest.put(route, { body: clipbayCommands() })) as { id: string; name: string }[];
+  return (await rest.put(route, { body: clipbayCommands() })) as {
+    id: string;
+    name: string;
+    type?: number;
+  }[];
 }
 
 async function main(): Promise<void> {
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
     guildId,
   });
   console.log(
-    `Registered ${registered.map((c) => `/${c.name}`).join(', ')} ${guildId ? `in guild ${guildId}` : 'globally'}.`,
+    `Registered ${registered.map(commandLabel).join(', ')} ${guildId ? `in guild ${guildId}` : 'globally'}.`,
   );
 }
 

@@ -79,11 +79,17 @@ export class SlackAppApi {
     return answer.manifest as SlackManifest;
   }
 
-  async updateManifest(configToken: string, appId: string, manifest: SlackManifest): Promise<void> {
-    await this.call(configToken, 'apps.manifest.update', {
+  /** `apps.manifest.update`; `permissionsUpdated` when the app must be reinstalled for new scopes. */
+  async updateManifest(
+    configToken: string,
+    appId: string,
+    manifest: SlackManifest,
+  ): Promise<{ permissionsUpdated: boolean }> {
+    const answer = await this.call(configToken, 'apps.manifest.update', {
       app_id: appId,
       manifest: JSON.stringify(manifest),
     });
+    return { permissionsUpdated: answer.permissions_updated === true };
   }
 
   /** `auth.test`: the token's workspace and its granted scopes (the `x-oauth-scopes` header). */

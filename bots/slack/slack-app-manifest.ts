@@ -7,7 +7,11 @@ const PLACEHOLDER = 'REPLACE_WITH_SlackRequestUrl';
 /** The parts of a Slack app manifest that point at clipbay. */
 export interface SlackManifest {
   display_information: { name: string };
-  features?: { slash_commands?: { command: string; url?: string }[] };
+  features?: {
+    slash_commands?: { command: string; url?: string }[];
+    shortcuts?: { callback_id: string; type: string }[];
+  };
+  oauth_config?: { scopes?: { bot?: string[] } };
   settings?: { interactivity?: { request_url?: string } };
   [key: string]: unknown;
 }
@@ -42,4 +46,19 @@ export function pointedAt(manifest: SlackManifest, requestUrl: string): SlackMan
       interactivity: { ...manifest.settings?.interactivity, request_url: requestUrl },
     },
   };
+}
+
+/** What an app's manifest lacks of clipbay's: its request URLs, shortcuts or bot scopes. */
+export function manifestDifferences(live: SlackManifest, wanted: SlackManifest): string[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const sorted = (list: string[] | undefined) => [...(list ?? [])].sort();
+  const shortcuts = (m: SlackManifest) =>
+    sorted((m.features?.shortcuts ?? []).map((s) => `${s.type}:${s.callback_id}`));
+  return [
+    ...(same(manifestRequestUrls(live), manifestRequestUrls(wanted)) ? [] : ['request URLs']),
+    ...(same(shortcuts(live), shortcuts(wanted)) ? [] : ['shortcuts']),
+    ...(same(sorted(live.oauth_config?.scopes?.bot), sorted(wanted.oauth_config?.scopes?.bot))
+      ? []
+      : ['scopes']),
+  ];
 }

@@ -19,6 +19,8 @@ import {
 /** What the form needs beyond the intake: the bot token that may open and update views. */
 export interface SlackFormOptions {
   botToken: string | undefined;
+  /** Slack's file hosts for these settings (an Animate image is copied from there, not linked). */
+  fileHosts?: readonly string[];
 }
 
 /**
@@ -73,6 +75,7 @@ export function listenToVideoForm(app: App, deps: RerunDeps, options: SlackFormO
     try {
       request = validateVideoRequest(readVideoForm(state), {
         defaultModel: formModel(state) ?? deps.defaultModel,
+        copiedImageHosts: options.fileHosts ?? [],
       });
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;

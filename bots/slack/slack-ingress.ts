@@ -6,6 +6,7 @@ import { acceptCommand } from '../../functions/core/ingress/accept-command.js';
 import { RERUN, rerunVideo, type RerunDeps } from '../../functions/core/ingress/rerun-video.js';
 import { SLACK_ACTION, slackEphemeral, slackQueuedMessage } from './slack-messages.js';
 import { slackPlatform, type SlackReplyTarget } from './slack-platform.js';
+import { listenToAnimate } from './slack-animate.js';
 import { listenToVideoForm, openVideoForm, type SlackFormOptions } from './slack-form-listeners.js';
 
 export const VIDEO_COMMAND = '/video';
@@ -38,7 +39,10 @@ export function createSlackApp(
       return;
     }
     try {
-      const parsed = parseCommandText(decodeSlackText(command.text), { defaultModel: deps.defaultModel });
+      const parsed = parseCommandText(decodeSlackText(command.text), {
+        defaultModel: deps.defaultModel,
+        copiedImageHosts: options.fileHosts ?? [],
+      });
       const accepted = await acceptCommand(
         parsed,
         {
@@ -99,6 +103,7 @@ export function createSlackApp(
   });
 
   listenToVideoForm(app, deps, options);
+  listenToAnimate(app, deps, options);
 
   // Cancel under a run's progress: only the asker or an admin; the message then says who cancelled.
   app.action<BlockAction<ButtonAction>>(SLACK_ACTION.cancel, async ({ body, action, ack, respond }) => {

@@ -3,7 +3,12 @@ import { failed, passed, skipped, type CheckResult } from '../../ops/check-resul
 import { OperatorError } from '../../ops/operator-error.js';
 import type { OperatorContext, OperatorPlatform } from '../../ops/operator-platform.js';
 import { SlackApiRefusal, SlackAppApi, type BotTokenIdentity } from './slack-app-api.js';
-import { clipbayManifest, manifestRequestUrls, pointedAt } from './slack-app-manifest.js';
+import {
+  clipbayManifest,
+  manifestDifferences,
+  manifestRequestUrls,
+  pointedAt,
+} from './slack-app-manifest.js';
 import { missingScopes } from './slack-scopes.js';
 import { slackSecretSchema } from './slack-settings.js';
 
@@ -85,13 +90,23 @@ export const slackOperator: OperatorPlatform = {
     let installUrl: string | undefined;
     if (configToken && secret.appId) {
       const live = await refusalsExplained(() => api.exportManifest(configToken, secret.appId));
-      if (manifestRequestUrls(live).every((url) => url === requestUrl))
-        say(`Slack app ${secret.appId} already points at ${requestUrl}`);
+      const wanted = await clipbayManifest(requestUrl);
+      const stale = manifestDifferences(live, wanted);
+      if (!stale.length) say(`Slack app ${secret.appId} is current and points at ${requestUrl}`);
       else {
-        await refusalsExplained(() =>
-          api.updateManifest(configToken, secret.appId, pointedAt(live, requestUrl)),
+        // The app connect made follows clipbay's manifest (its name and look stay as they are).
+        const updated = await refusalsExplained(() =>
+          api.updateManifest(configToken, secret.appId, {
+            ...pointedAt(wanted, requestUrl),
+            display_information: live.display_information,
+          }),
         );
-        say(`Slack app ${secret.appId} now points at ${requestUrl}`);
+        say(`Slack app ${secret.appId} updated: ${stale.join(', ')}`);
+        if (updated.permissionsUpdated) {
+          const reinstall = `Reinstall the Slack app so it gets its new scopes (api.slack.com/apps/${secret.appId} → Install App)`;
+          say(reinstall);
+          todo.push(reinstall);
+        }
       }
     } else if (configToken) {
       const app = await refusalsExplained(async () =>
@@ -183,8 +198,8 @@ export const slackOperator: OperatorPlatform = {
       );
     else {
       try {
-        const urls = manifestRequestUrls(await api.exportManifest(configToken, current.appId));
-        const wrong = urls.filter((url) => url !== context.requestUrl);
+        const live = await api.exportManifest(configToken, current.appId);
+        const wrong = manifestRequestUrls(live).filter((url) => url !== context.requestUrl);
         checks.push(
           wrong.length
             ? failed(
@@ -193,6 +208,19 @@ export const slackOperator: OperatorPlatform = {
                 'npm run connect -- --slack-config-token=… (it points the app at the stack)',
               )
             : passed('Slack request URL', context.requestUrl),
+        );
+        // Shortcuts and scopes of this version (Animate: the shortcut and files:read).
+        const missing = manifestDifferences(live, await clipbayManifest(context.requestUrl)).filter(
+          (part) => part !== 'request URLs',
+        );
+        checks.push(
+          missing.length
+            ? failed(
+                'Slack app manifest',
+                `its ${missing.join(' and ')} differ from this version’s`,
+                'npm run connect -- --slack-config-token=… (it updates the app; reinstall it if Slack asks)',
+              )
+            : passed('Slack app manifest', 'shortcuts and scopes current'),
         );
       } catch (error) {
         checks.push(

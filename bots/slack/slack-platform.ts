@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { PlatformSetup } from '../../functions/core/chat/chat-platform.js';
+import { standInHost } from '../../functions/core/chat/stand-in-host.js';
 import {
   readSlackEnvironment,
   SLACK_VARIABLES,
@@ -44,5 +45,11 @@ export const slackPlatform = {
     entry: 'functions/slack-events.ts',
     path: '/slack/events',
     output: { id: 'SlackRequestUrl', description: 'Slack: slash command and interactivity URL' },
+  },
+  files: {
+    // Private files (url_private) on files.slack.com, read with the bot token (files:read); a
+    // stand-in API (SLACK_API_URL elsewhere, as locally) serves them from its own host.
+    hosts: (settings) => ['files.slack.com', ...standInHost(settings.apiUrl, 'slack.com')],
+    authorization: (settings) => (settings.botToken ? `Bearer ${settings.botToken}` : undefined),
   },
 } as const satisfies PlatformSetup<SlackReplyTarget, SlackSettings, SlackSecret, SlackSettings>;

@@ -11,6 +11,7 @@ export const SLACK_BOT_SCOPES = [
     for: 'posting in public channels the bot was never invited to',
   },
   { scope: 'files:write', for: 'uploading each clip so it plays in the channel (else a link only)' },
+  { scope: 'files:read', for: 'reading the image a message shares, for Animate' },
 ] as const;
 
 /** The scopes `have` lacks, each with its reason. */

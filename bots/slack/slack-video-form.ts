@@ -53,6 +53,8 @@ export const formMetadataSchema = z.object({
   channelId: z.string().min(1),
   responseUrl: z.string().url(),
   workspaceId: z.string().min(1).optional(),
+  /** Animate: the message's image (its private URL), the first frame the form starts with. */
+  imageUrl: z.string().url().optional(),
 });
 export type FormMetadata = z.infer<typeof formMetadataSchema>;
 
@@ -173,13 +175,17 @@ export function videoForm(
     type: 'input',
     block_id: VIDEO_FORM.block.image,
     optional: true,
-    label: text('First frame (an image link)'),
-    element: { type: 'url_text_input', action_id: VIDEO_FORM.block.image },
+    label: text(metadata.imageUrl ? 'First frame (the message’s image)' : 'First frame (an image link)'),
+    element: {
+      type: 'url_text_input',
+      action_id: VIDEO_FORM.block.image,
+      ...(metadata.imageUrl ? { initial_value: metadata.imageUrl } : {}),
+    },
   });
   return {
     type: 'modal',
     callback_id: VIDEO_FORM.callbackId,
-    title: text('Make a video'),
+    title: text(metadata.imageUrl ? 'Animate this image' : 'Make a video'),
     submit: text('Make it'),
     close: text('Cancel'),
     private_metadata: JSON.stringify(metadata),

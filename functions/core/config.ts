@@ -137,7 +137,7 @@ export const SETTING_READERS = {
   POLL_INTERVAL_SECONDS: ['stack', 'local', 'cli'],
   GENERATION_TIMEOUT_SECONDS: ['submit', 'check-status', 'local', 'cli'],
   EDIT_TIMEOUT_SECONDS: ['check-status', 'stack', 'local', 'cli'],
-  VIDEO_BUCKET: ['save-to-s3', 'post-link', 'share-link', 'local', 'cli'],
+  VIDEO_BUCKET: ['submit', 'save-to-s3', 'post-link', 'share-link', 'local', 'cli'],
   S3_ENDPOINT: ['local', 'cli'],
   LINK_EXPIRY_SECONDS: ['post-link', 'local', 'cli'],
   CLIPBAY_INLINE: ['post-link', 'local'],

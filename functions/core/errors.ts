@@ -24,6 +24,7 @@ export const ERROR = {
   deadlineExceeded: 'DeadlineExceededError',
   notify: 'NotifyError',
   notifyRejected: 'NotifyRejectedError',
+  imageRefused: 'ImageRefusedError',
 } as const;
 export type ErrorName = (typeof ERROR)[keyof typeof ERROR];
 
@@ -232,6 +233,14 @@ export class NotifyRejectedError extends ClipbayError {
   }
 }
 
+/**
+ * An image shared in chat that clipbay will not pass on: not an image type TokenBay takes, too
+ * large, or not readable from the platform. The message says which, for the person who asked.
+ */
+export class ImageRefusedError extends ClipbayError {
+  override readonly name = ERROR.imageRefused;
+}
+
 /** Every class of the tree, by its ERROR key (a test checks each instance's `name` against ERROR). */
 export const ERROR_CLASSES = {
   clipbay: ClipbayError,
@@ -254,4 +263,5 @@ export const ERROR_CLASSES = {
   deadlineExceeded: DeadlineExceededError,
   notify: NotifyError,
   notifyRejected: NotifyRejectedError,
+  imageRefused: ImageRefusedError,
 } satisfies { [K in keyof typeof ERROR]: abstract new (...args: never[]) => { name: string } };

@@ -29,6 +29,8 @@ export interface ChatRequest {
 export interface ChatAnswer {
   status?: number;
   body?: unknown;
+  /** Bytes to send as they are (a file), with the headers given, instead of a JSON body. */
+  raw?: Buffer;
   headers?: Record<string, string>;
 }
 export type ChatHandler = (request: ChatRequest) => Promise<ChatAnswer>;
@@ -88,10 +90,12 @@ export class FakeChatServer {
         if (handler) {
           void handler
             .answer(request)
-            .then(({ status = 200, body: answer, headers = {} }) =>
-              res
-                .writeHead(status, { 'content-type': 'application/json', ...headers })
-                .end(answer === undefined ? undefined : JSON.stringify(answer)),
+            .then(({ status = 200, body: answer, raw, headers = {} }) =>
+              raw
+                ? res.writeHead(status, { 'content-length': String(raw.length), ...headers }).end(raw)
+                : res
+                    .writeHead(status, { 'content-type': 'application/json', ...headers })
+                    .end(answer === undefined ? undefined : JSON.stringify(answer)),
             )
             .catch((error: unknown) => res.writeHead(500).end(String(error)));
           return;

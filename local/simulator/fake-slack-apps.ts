@@ -131,8 +131,11 @@ export class FakeSlackApps {
     const manifest = this.manifestOf(request);
     const invalid = this.invalidManifest(manifest);
     if (invalid) return invalid;
+    const scopesBefore = JSON.stringify(scopesOf(app.manifest).sort());
     app.manifest = manifest!;
-    return { body: { ok: true, app_id: app.appId, permissions_updated: false } };
+    // Slack says when new scopes need the app reinstalled.
+    const permissionsUpdated = JSON.stringify(scopesOf(manifest!).sort()) !== scopesBefore;
+    return { body: { ok: true, app_id: app.appId, permissions_updated: permissionsUpdated } };
   }
 
   private async authTest(request: ChatRequest): Promise<ChatAnswer> {

@@ -10,6 +10,7 @@ import { InteractionType } from 'discord-api-types/v10';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wildcard, type PolicyStatement } from '../../local/account/iam-policy.js';
 import { discordInteraction, videoCommandData } from '../../local/stack/discord-interaction.js';
+import { FakeChatFiles } from '../../local/simulator/fake-chat-files.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
 import { slackCommandBody } from '../../local/stack/slack-command.js';
 import { withIngressEnvironment } from '../helpers/template-edits.js';
@@ -117,6 +118,21 @@ describe('each function uses exactly the grants its role has (real videos in the
       );
       expect((await response.arrayBuffer()).byteLength).toBe(VIDEO_BYTES);
     }
+    // 1b. A video from an image shared in chat (Animate's path): Submit copies it from the chat's file
+    //     host into images/ and presigns TokenBay's link, which TokenBay then reads.
+    const image = new FakeChatFiles(chat).share(
+      'first.png',
+      Buffer.from('\x89PNG\r\n\x1a\nroles'),
+      'image/png',
+    );
+    const animated = await slack(`a harbor at dusk --image ${image}`);
+    expect(animated.done.status).toBe('SUCCEEDED');
+    const sent = stack.simulator!.requests.find(
+      (r) => r.route === 'submit' && (r.body as { prompt?: string }).prompt === 'a harbor at dusk',
+    )!.body as { image: string };
+    expect(sent.image).toContain('/images/');
+    expect((await fetch(sent.image)).status).toBe(200);
+
     // A missing clip is "expired" whether or not S3's implicit ListBucket check for a missing key
     // carries s3:prefix (AWS does not say): 404 from HEAD, or 403 and then a listing of the key.
     for (const carriesPrefix of [false, true]) {

@@ -1,3 +1,4 @@
+import { ANIMATE_COMMAND } from '../../bots/discord/discord-animate.js';
 import {
   ApplicationCommandOptionType,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
@@ -61,7 +62,7 @@ describe('Discord /video command definition', () => {
         'PUT /api/v10/applications/100000000000000001/guilds/300000000000000003/commands',
       );
       expect(request!.headers.authorization).toBe('Bot bot-token');
-      expect(request!.body).toEqual([command]);
+      expect(request!.body).toEqual([command, ANIMATE_COMMAND]);
     });
   });
 });

@@ -188,7 +188,7 @@ describe('connect and doctor, through the emulated account', () => {
     const second = await run(runConnect, ['--guild=123456789012345678']);
     expect(second.code).toBe(0);
     expect(second.text).toContain('Discord: Discord now sends interactions to');
-    expect(second.text).toContain('Registered /video in server 123456789012345678');
+    expect(second.text).toContain('Registered /video, “Animate” (message menu) in server 123456789012345678');
     expect(second.text).toContain(
       `Add the bot to your server: https://discord.com/oauth2/authorize?client_id=${discord.id}&scope=bot+applications.commands&permissions=274877959168`,
     );
@@ -281,8 +281,13 @@ describe('connect and doctor, through the emulated account', () => {
       { ...discord.commands.get(scope)![0]!, description: 'an older description' },
     ]);
     discord.interactionsEndpointUrl = 'https://old-stack.example.com/discord/interactions';
+    // An app from before Animate: pointed at an old stack, without the shortcut or files:read.
     app!.manifest = {
       ...app!.manifest,
+      features: {
+        slash_commands: [{ command: '/video', url: 'https://old-stack.example.com/slack/events' }],
+      },
+      oauth_config: { scopes: { bot: ALL_SCOPES.filter((s) => s !== 'files:read') } },
       settings: { interactivity: { request_url: 'https://old-stack.example.com/slack/events' } },
     };
     // A revoked TokenBay key, and a run that failed on it.
@@ -329,8 +334,22 @@ describe('connect and doctor, through the emulated account', () => {
     expect(text).toMatch(
       /AWS_CONFIG_FILE=\S+aws-config aws --profile clipbay-local stepfunctions get-execution-history --execution-arn arn:/,
     );
+    expect(text).toMatch(
+      /✗ Slack app manifest: its shortcuts and scopes differ from this version’s\n\s+→ npm run connect -- --slack-config-token/,
+    );
     expect(text).not.toContain('sk-revoked');
     expect(text).not.toContain(botToken);
+
+    // connect with a configuration token brings the app it made up to date, and says to reinstall.
+    const updated = await run(runConnect, ['--only=slack', `--slack-config-token=${configToken}`]);
+    expect(updated.text).toContain(`Slack app ${app!.appId} updated: request URLs, shortcuts, scopes`);
+    expect(updated.text).toContain(`Reinstall the Slack app so it gets its new scopes`);
+    expect(app!.manifest).toMatchObject({
+      display_information: { name: 'clipbay' },
+      features: { shortcuts: [{ callback_id: 'clipbay_animate', type: 'message' }] },
+      oauth_config: { scopes: { bot: ALL_SCOPES } },
+      settings: { interactivity: { request_url: requestUrl('/slack/events') } },
+    });
 
     // An unfilled secret, as the stack first creates it.
     running.stack.account.secrets.put(

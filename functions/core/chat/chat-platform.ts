@@ -51,6 +51,17 @@ export interface PlatformIngress {
 }
 
 /**
+ * Where a platform keeps the files people share in it (an image to animate), and how clipbay may
+ * read one: only from these hosts, with this Authorization header (Slack's private files need the
+ * bot token; Discord's CDN links carry their own signature).
+ */
+export interface PlatformFiles<Settings> {
+  /** Host names (`host` or `host:port`) the platform serves files from, for these settings. */
+  readonly hosts: (settings: Settings) => readonly string[];
+  readonly authorization: (settings: Settings) => string | undefined;
+}
+
+/**
  * Everything the neutral code needs to run a platform: its description, its settings (its own
  * environment variables, checked once, with its secret merged in), its secret and its ingress.
  */
@@ -73,4 +84,5 @@ export interface PlatformSetup<
   readonly withSecret: (settings: EnvSettings, secret: Secret | undefined) => Settings;
   readonly secret: PlatformSecret<Secret>;
   readonly ingress: PlatformIngress;
+  readonly files: PlatformFiles<Settings>;
 }

@@ -66,7 +66,11 @@ function isInternalHost(hostname: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.internal');
 }
 
-export function imageUrlProblem(label: string, value: string): string | undefined {
+export function imageUrlProblem(
+  label: string,
+  value: string,
+  copiedHosts: readonly string[] = [],
+): string | undefined {
   let url: URL;
   try {
     url = new URL(value);
@@ -76,7 +80,7 @@ export function imageUrlProblem(label: string, value: string): string | undefine
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     return `The ${label} must be an http(s) link, not ${url.protocol.replace(':', '')}:.`;
   if (url.username || url.password) return `The ${label} must not contain a user name or password.`;
-  if (isInternalHost(url.hostname))
+  if (isInternalHost(url.hostname) && !copiedHosts.includes(url.host))
     return `The ${label} points at a private or local address (${url.hostname}); use a public image link.`;
   return undefined;
 }

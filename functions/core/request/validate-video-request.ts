@@ -16,6 +16,11 @@ export interface ValidateOptions {
   defaultModel: string;
   /** The family table (the deployed one unless a test brings its own). */
   families?: readonly ModelFamily[];
+  /**
+   * The platform's own file hosts (`host[:port]`): clipbay copies an image from there itself and
+   * TokenBay never fetches it, so such a link may point anywhere (a local stand-in's address).
+   */
+  copiedImageHosts?: readonly string[];
 }
 
 const MODEL_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/;
@@ -71,7 +76,7 @@ export function validateVideoRequest(raw: RawVideoOptions, options: ValidateOpti
 
   // Links are checked and sent in the URL parser's form: the form that was checked is the one sent.
   const images = (raw.images ?? []).map(normalizeLink);
-  images.forEach((url) => problems.add(imageUrlProblem('image link', url)));
+  images.forEach((url) => problems.add(imageUrlProblem('image link', url, options.copiedImageHosts)));
   if (images.length > 1 && !family.fields.image.many)
     problems.add(`${family.label} takes one first-frame image; you gave ${images.length}.`);
 

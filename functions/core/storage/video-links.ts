@@ -34,6 +34,17 @@ export async function presignClip(
   requestedSeconds: number,
   clock: Clock = systemClock,
 ): Promise<PresignedLink> {
+  return presignObject(s3, bucket, videoKey(clipId), requestedSeconds, clock);
+}
+
+/** A presigned GET for any object of the bucket, with the same caps as a clip's (above). */
+export async function presignObject(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  requestedSeconds: number,
+  clock: Clock = systemClock,
+): Promise<PresignedLink> {
   const credentials = await s3.config.credentials();
   let expiresInSeconds = Math.min(requestedSeconds, MAX_LINK_EXPIRY_SECONDS);
   const expiresAt = credentialsExpiry(credentials, clock);
@@ -41,7 +52,7 @@ export async function presignClip(
     const left = Math.floor((expiresAt - clock.now()) / 1000) - CREDENTIAL_MARGIN_SECONDS;
     expiresInSeconds = Math.max(MIN_USEFUL_SECONDS, Math.min(expiresInSeconds, left));
   }
-  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: videoKey(clipId) }), {
+  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
     expiresIn: expiresInSeconds,
   });
   return { url, expiresInSeconds, expiresAt: clock.now() + expiresInSeconds * 1000 };

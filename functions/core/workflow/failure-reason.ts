@@ -66,6 +66,10 @@ const BY_ERROR: Record<ErrorName, Wording> = {
   [ERROR.busy]: () => UNREACHABLE,
   [ERROR.limitReached]: () => UNREACHABLE,
   [ERROR.privateAnswer]: () => INTERNAL,
+  [ERROR.imageRefused]: (message) => ({
+    kind: FAILURE_KIND.rejected,
+    reason: message ?? 'The image could not be used.',
+  }),
   [ERROR.clipbay]: () => INTERNAL,
 };
 

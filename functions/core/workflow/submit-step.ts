@@ -4,7 +4,8 @@ import { DeadlineExceededError, TokenBayRateLimitError } from '../errors.js';
 import { buildSubmitBody } from '../request/build-submit-body.js';
 import { IN_FUNCTION_RETRY, nextWaitMs } from '../retry-policy.js';
 import type { TokenBayClient } from '../tokenbay/client.js';
-import { workflowInputSchema } from '../chat/accepted-command.js';
+import { workflowInputSchema, type WorkflowInput } from '../chat/accepted-command.js';
+import type { VideoRequest } from '../request/video-request.js';
 import { submitThrottledSchema, type SubmitThrottled, type SubmittedTask } from './execution-state.js';
 
 export interface SubmitDeps {
@@ -15,6 +16,11 @@ export interface SubmitDeps {
   newClipId?: () => string;
   /** In [0, 1): the jitter of the backoff. */
   random?: () => number;
+  /**
+   * The request as TokenBay may see it: images shared in chat replaced by links to copies in the
+   * bucket (transfer/chat-image-copy.ts). Unset: the request as it came.
+   */
+  requestForTokenBay?: (input: WorkflowInput) => Promise<VideoRequest>;
 }
 
 /**
@@ -30,7 +36,9 @@ export async function submitStep(deps: SubmitDeps, event: unknown): Promise<Subm
   const clock = deps.clock ?? systemClock;
   const deadline = input.requestedAt + deps.generationTimeoutSeconds * 1000;
   try {
-    const submitted = await deps.tokenBay.submit(buildSubmitBody(input.request));
+    // Before anything is sent: a refused image fails the run with its reason, nothing created.
+    const request = deps.requestForTokenBay ? await deps.requestForTokenBay(input) : input.request;
+    const submitted = await deps.tokenBay.submit(buildSubmitBody(request));
     return {
       taskId: submitted.id,
       clipId: (deps.newClipId ?? newClipId)(),

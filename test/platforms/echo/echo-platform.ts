@@ -50,4 +50,5 @@ export const echoPlatform = {
     path: '/echo/commands',
     output: { id: 'EchoCommandsUrl', description: 'Echo: where commands are POSTed' },
   },
+  files: { hosts: () => [], authorization: () => undefined },
 } as const satisfies PlatformSetup<EchoReplyTarget, EchoSettings, EchoSecret, EchoSettings>;

@@ -5,7 +5,8 @@ import { templateIam, type TemplateIam } from '../helpers/template-iam.js';
 
 /** What each function's code reads (functions/runtime/secrets.ts reads the secrets its environment names). */
 const READS: Record<string, (keyof typeof SECRET_ENV)[]> = {
-  SubmitFn: ['tokenBay'],
+  // Reads a chat file with the platform's bot token (Animate: Slack's private files).
+  SubmitFn: ['tokenBay', 'slack', 'discord'],
   CheckStatusFn: ['tokenBay', 'slack', 'discord'],
   SaveToS3Fn: ['tokenBay'],
   PostLinkFn: ['slack', 'discord'],

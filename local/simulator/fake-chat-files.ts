@@ -7,8 +7,6 @@ interface SharedFile {
   contentType: string;
   /** The Authorization header that may read it (Slack's private files); none for Discord's CDN. */
   authorization?: string | undefined;
-  /** Sent chunked, with no Content-Length (its size is known only once it is read). */
-  chunked?: boolean | undefined;
 }
 
 /**
@@ -30,26 +28,14 @@ export class FakeChatFiles {
           raw: Buffer.from('<!DOCTYPE html><html><body>Sign in to Slack</body></html>'),
           headers: { 'content-type': 'text/html; charset=utf-8' },
         };
-      return {
-        raw: file.bytes,
-        headers: {
-          'content-type': file.contentType,
-          ...(file.chunked ? { 'transfer-encoding': 'chunked' } : {}),
-        },
-      };
+      return { raw: file.bytes, headers: { 'content-type': file.contentType } };
     });
   }
 
   /** Shares a file; its URL on the fake's host. */
-  share(
-    name: string,
-    bytes: Buffer,
-    contentType: string,
-    authorization?: string,
-    options: { chunked?: boolean } = {},
-  ): string {
+  share(name: string, bytes: Buffer, contentType: string, authorization?: string): string {
     const path = `/files/${randomBytes(6).toString('hex')}/${encodeURIComponent(name)}`;
-    this.files.set(path, { bytes, contentType, authorization, chunked: options.chunked });
+    this.files.set(path, { bytes, contentType, authorization });
     return `${this.chat.url}${path}`;
   }
 }

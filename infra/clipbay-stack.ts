@@ -293,10 +293,11 @@ export class ClipbayStack extends Stack {
     );
     // Submit copies an image shared in chat under images/ and signs TokenBay's link to it.
     const images = videos.arnForObjects(`${CHAT_IMAGE_PREFIX}*`);
+    // An image cut off at the size cap mid-upload has its multipart upload aborted, not left open.
     submit.addToRolePolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['s3:PutObject', 's3:GetObject'],
+        actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
         resources: [images],
       }),
     );

@@ -92,7 +92,13 @@ export class FakeChatServer {
             .answer(request)
             .then(({ status = 200, body: answer, raw, headers = {} }) =>
               raw
-                ? res.writeHead(status, { 'content-length': String(raw.length), ...headers }).end(raw)
+                ? res
+                    .writeHead(status, {
+                      // Unless it is sent chunked, as a server that does not know the length does.
+                      ...(headers['transfer-encoding'] ? {} : { 'content-length': String(raw.length) }),
+                      ...headers,
+                    })
+                    .end(raw)
                 : res
                     .writeHead(status, { 'content-type': 'application/json', ...headers })
                     .end(answer === undefined ? undefined : JSON.stringify(answer)),

@@ -7,6 +7,8 @@ interface SharedFile {
   contentType: string;
   /** The Authorization header that may read it (Slack's private files); none for Discord's CDN. */
   authorization?: string | undefined;
+  /** Sent chunked, with no Content-Length (its size is known only once it is read). */
+  chunked?: boolean | undefined;
 }
 
 /**
@@ -28,14 +30,26 @@ export class FakeChatFiles {
           raw: Buffer.from('<!DOCTYPE html><html><body>Sign in to Slack</body></html>'),
           headers: { 'content-type': 'text/html; charset=utf-8' },
         };
-      return { raw: file.bytes, headers: { 'content-type': file.contentType } };
+      return {
+        raw: file.bytes,
+        headers: {
+          'content-type': file.contentType,
+          ...(file.chunked ? { 'transfer-encoding': 'chunked' } : {}),
+        },
+      };
     });
   }
 
   /** Shares a file; its URL on the fake's host. */
-  share(name: string, bytes: Buffer, contentType: string, authorization?: string): string {
+  share(
+    name: string,
+    bytes: Buffer,
+    contentType: string,
+    authorization?: string,
+    options: { chunked?: boolean } = {},
+  ): string {
     const path = `/files/${randomBytes(6).toString('hex')}/${encodeURIComponent(name)}`;
-    this.files.set(path, { bytes, contentType, authorization });
+    this.files.set(path, { bytes, contentType, authorization, chunked: options.chunked });
     return `${this.chat.url}${path}`;
   }
 }

@@ -120,11 +120,8 @@ describe('each function uses exactly the grants its role has (real videos in the
     }
     // 1b. A video from an image shared in chat (Animate's path): Submit copies it from the chat's file
     //     host into images/ and presigns TokenBay's link, which TokenBay then reads.
-    const image = new FakeChatFiles(chat).share(
-      'first.png',
-      Buffer.from('\x89PNG\r\n\x1a\nroles'),
-      'image/png',
-    );
+    const sharedFiles = new FakeChatFiles(chat);
+    const image = sharedFiles.share('first.png', Buffer.from('\x89PNG\r\n\x1a\nroles'), 'image/png');
     const animated = await slack(`a harbor at dusk --image ${image}`);
     expect(animated.done.status).toBe('SUCCEEDED');
     const sent = stack.simulator!.requests.find(
@@ -132,6 +129,11 @@ describe('each function uses exactly the grants its role has (real videos in the
     )!.body as { image: string };
     expect(sent.image).toContain('/images/');
     expect((await fetch(sent.image)).status).toBe(200);
+    // One over the size cap, sent with no length: cut off mid-upload, its multipart upload aborted.
+    const oversized = sharedFiles.share('huge.png', Buffer.alloc(11 * 2 ** 20, 1), 'image/png', undefined, {
+      chunked: true,
+    });
+    expect((await slack(`a huge harbor --image ${oversized}`)).done.status).toBe('FAILED');
 
     // A missing clip is "expired" whether or not S3's implicit ListBucket check for a missing key
     // carries s3:prefix (AWS does not say): 404 from HEAD, or 403 and then a listing of the key.
@@ -295,11 +297,16 @@ describe('each function uses exactly the grants its role has (real videos in the
     ).toEqual([expect.stringMatching(/^ShareLinkFn s3:ListBucket arn:aws:s3:::[^/]+$/)]);
   });
 
-  it('SaveToS3 aborted a multipart upload, allowed by its role', () => {
+  it('SaveToS3 aborted a multipart upload under clips/, and Submit the cut-off image under images/, each allowed by its role', () => {
     const aborts = decisions.filter((d) => d.action === 's3:AbortMultipartUpload');
-    expect(aborts.length).toBeGreaterThan(0);
-    expect(aborts.every((d) => d.allowed && functionOf(d) === 'SaveToS3Fn')).toBe(true);
-    expect(aborts[0]!.resource).toMatch(/^arn:aws:s3:::[^/]+\/clips\/[A-Za-z0-9_-]{22}\.mp4$/);
+    const clips = aborts.filter((d) => /\/clips\//.test(d.resource));
+    const images = aborts.filter((d) => !clips.includes(d));
+    expect(clips.length).toBeGreaterThan(0);
+    expect(clips.every((d) => d.allowed && functionOf(d) === 'SaveToS3Fn')).toBe(true);
+    expect(clips[0]!.resource).toMatch(/^arn:aws:s3:::[^/]+\/clips\/[A-Za-z0-9_-]{22}\.mp4$/);
+    expect(images.length).toBeGreaterThan(0);
+    expect(images.every((d) => d.allowed && functionOf(d) === 'SubmitFn')).toBe(true);
+    expect(images.every((d) => /^arn:aws:s3:::[^/]+\/images\/[^/]+\/0\.png$/.test(d.resource))).toBe(true);
   });
 
   it('grants each function nothing it never used, but for the grants listed with a reason', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeChatFiles } from '../../local/simulator/fake-chat-files.js';
 import { slackViewProblems } from '../../local/simulator/slack-view-limits.js';
@@ -94,8 +95,8 @@ describe('Animate on a message’s image (emulated account)', () => {
     )?.body as Record<string, unknown> | undefined;
   const hooks = (trigger: string) => running.chat.to(`/hooks/${trigger}`).map((r) => JSON.stringify(r.body));
 
-  async function animateOnSlack(trigger: string, image: Buffer, prompt: string) {
-    const url = files.share('harbor.png', image, 'image/png', `Bearer ${BOT_TOKEN}`);
+  async function animateOnSlack(trigger: string, image: Buffer, prompt: string, chunked = false) {
+    const url = files.share('harbor.png', image, 'image/png', `Bearer ${BOT_TOKEN}`, { chunked });
     const opened = await slackInteraction(
       shortcut(trigger, [{ id: 'F1', name: 'harbor.png', mimetype: 'image/png', url_private: url }]),
     );
@@ -158,8 +159,11 @@ describe('Animate on a message’s image (emulated account)', () => {
     expect((await ledgerView(running.stack)).videosCounted('UANIM', 'day')).toBe(counted);
   });
 
-  it('refusals: too large, or a web page instead of the image: the run fails before TokenBay, told once why', async () => {
+  it('refusals: too large, or a web page instead of the image: the run fails before TokenBay, ends cleanly, told once why', async () => {
+    const countedBefore = (await ledgerView(running.stack)).videosCounted('UANIM', 'day');
     await animateOnSlack('anim.slack.big', png(10 * 2 ** 20 + 1), 'a huge harbor');
+    // No Content-Length: cut off at the cap as it streams, mid multipart upload.
+    await animateOnSlack('anim.slack.unsized', png(11 * 2 ** 20), 'an unsized harbor', true);
     // Shared with another token's access: Slack answers its sign-in page (HTML), as without files:read.
     const html = files.share('private.png', png(2_000), 'image/png', 'Bearer xoxb-someone-else');
     const opened = await slackInteraction(
@@ -172,19 +176,54 @@ describe('Animate on a message’s image (emulated account)', () => {
     await slackInteraction(submission('anim.slack.html.submit', view, 'a private harbor', html));
     await running.stack.account.settle();
 
-    for (const [trigger, reason] of [
-      ['anim.slack.big', /The image is 10\.0 MiB; clipbay passes on images up to 10 MiB/],
-      ['anim.slack.html', /answered with a web page instead of the image.*files:read/],
+    const ledger = await ledgerView(running.stack);
+    for (const [trigger, prompt, reason] of [
+      ['anim.slack.big', 'a huge harbor', /The image is 10\.0 MiB; clipbay passes on images up to 10 MiB/],
+      [
+        'anim.slack.unsized',
+        'an unsized harbor',
+        /The image is 10\.\d MiB; clipbay passes on images up to 10 MiB/,
+      ],
+      ['anim.slack.html', 'a private harbor', /answered with a web page instead of the image.*files:read/],
     ] as const) {
       const run = running.stack.workflow.list().find((e) => e.name === `${trigger}.submit`)!;
-      expect((await run.done).status).toBe('FAILED');
-      const told = hooks(trigger).filter((m) => reason.test(m));
-      expect(told).toHaveLength(1);
+      await run.done;
+      // Ended by the definition's own Fail state, through one ReportFailure and one settle.
+      expect({ status: run.status, error: run.error }).toEqual({ status: 'FAILED', error: 'VideoFailed' });
+      expect(run.statesEntered).toMatchObject({ ReportFailure: 1, SettleFailedRunUsage: 1 });
+      // Told exactly once, wherever chat was reached, and never that a clip was ready.
+      const bodies = running.chat.requests
+        .filter(
+          (r) => r.path.includes(`/hooks/${trigger}`) || JSON.stringify(r.body).includes(`${trigger}.submit`),
+        )
+        .map((r) => JSON.stringify(r.body));
+      expect(bodies.filter((b) => reason.test(b))).toHaveLength(1);
+      expect(bodies.filter((b) => b.includes(prompt) && b.includes('Download MP4'))).toEqual([]);
+      // Nothing reached TokenBay; the run's row is closed.
+      expect(submitted(prompt)).toBeUndefined();
+      expect(ledger.run(`${trigger}.submit`)).toMatchObject({
+        outcome: 'error',
+        finishedAt: expect.any(Number),
+      });
     }
-    expect(submitted('a huge harbor')).toBeUndefined();
-    expect(submitted('a private harbor')).toBeUndefined();
-    const view2 = await ledgerView(running.stack);
-    expect(view2.slotsHeld('UANIM')).toEqual([]);
+    // No slot held, and the day's count given back (no task was created).
+    expect(ledger.slotsHeld('UANIM')).toEqual([]);
+    expect(ledger.videosCounted('UANIM', 'day')).toBe(countedBefore);
+    // Nothing left in the bucket: no copy, no unfinished multipart upload of the large one.
+    const s3 = new S3Client({ ...running.stack.account.operatorClientConfig(), forcePathStyle: true });
+    try {
+      const bucket = running.stack.s3.bucket;
+      const objects = await s3.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: 'images/anim.slack.' }),
+      );
+      expect((objects.Contents ?? []).map((o) => o.Key)).toEqual([
+        expect.stringMatching(/^images\/anim\.slack\.1\.submit\/0\.png$/),
+      ]);
+      const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: 'images/' }));
+      expect(uploads.Uploads ?? []).toEqual([]);
+    } finally {
+      s3.destroy();
+    }
   });
 
   const discordPost = async (interaction: Record<string, unknown>) => {

@@ -56,7 +56,13 @@ describe('an execution’s history', () => {
       Report: async () => ({ told: true }),
     });
     const done = await execution.done;
-    expect(done.status).toBe('FAILED');
+    // Ended by the definition's own Fail state, after one report, the failed Task tried twice.
+    expect({ status: done.status, error: execution.error }).toEqual({
+      status: 'FAILED',
+      error: 'VideoFailed',
+    });
+    expect(execution.statesEntered).toEqual({ Flaky: 1, Report: 1, Failed: 1 });
+    expect(attempts).toBe(2);
     const events = execution.history.events;
     expect(summary(events)).toEqual([
       'ExecutionStarted',

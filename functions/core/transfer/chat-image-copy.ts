@@ -1,4 +1,4 @@
-import { Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -33,6 +33,8 @@ export interface ChatImageCopyDeps {
   s3: S3Client;
   bucket: string;
   fetch?: typeof fetch;
+  /** Time to read an image (CHAT_IMAGE_LIMITS.timeoutMs unless a test says otherwise). */
+  timeoutMs?: number;
 }
 
 /**
@@ -74,13 +76,36 @@ async function copyOne(
   deps: ChatImageCopyDeps,
 ): Promise<string> {
   const host = new URL(url).host;
+  // The read's own deadline, cleared once the copy is over: a timer left behind would abort a body
+  // nobody reads any more, and that error, with no one listening, would end the process.
+  const reading = new AbortController();
+  const deadline = setTimeout(
+    () => reading.abort(new Error('The image took too long to read.')),
+    deps.timeoutMs ?? CHAT_IMAGE_LIMITS.timeoutMs,
+  );
+  try {
+    return await copyWithin(url, host, keyFor, access, deps, reading.signal);
+  } finally {
+    clearTimeout(deadline);
+    reading.abort(); // whatever is left of the body is closed, never left open on the socket
+  }
+}
+
+async function copyWithin(
+  url: string,
+  host: string,
+  keyFor: (extension: string) => string,
+  access: ChatFileAccess,
+  deps: ChatImageCopyDeps,
+  signal: AbortSignal,
+): Promise<string> {
   let response: Response;
   try {
     response = await (deps.fetch ?? fetch)(url, {
       headers: access.authorization ? { authorization: access.authorization } : {},
       // A redirect could lead the platform's token elsewhere: a file host answers directly.
       redirect: 'error',
-      signal: AbortSignal.timeout(CHAT_IMAGE_LIMITS.timeoutMs),
+      signal,
     });
   } catch (error) {
     throw new ImageRefusedError(
@@ -113,7 +138,9 @@ async function copyOne(
       done(seen > CHAT_IMAGE_LIMITS.maxBytes ? tooLarge(seen) : null, chunk);
     },
   });
-  const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>).pipe(capped);
+  // pipeline, not pipe: when the cap stops the copy, the body is destroyed with it (and its
+  // connection closed), and each stream's error has a listener.
+  const body = pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), capped, () => {});
   try {
     await new Upload({
       client: deps.s3,
@@ -123,6 +150,11 @@ async function copyOne(
     if (error instanceof ImageRefusedError) throw error;
     if ((capped as { errored?: unknown }).errored instanceof ImageRefusedError)
       throw (capped as { errored: ImageRefusedError }).errored;
+    if (signal.aborted)
+      throw new ImageRefusedError(
+        `${access.label} took too long to send the image. Try again, or give a public image link with --image.`,
+        { cause: error },
+      );
     throw error;
   }
   return (await presignObject(deps.s3, deps.bucket, key, CHAT_IMAGE_LIMITS.linkSeconds)).url;

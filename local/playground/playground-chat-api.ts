@@ -6,7 +6,9 @@ import { pipeline } from 'node:stream/promises';
 import { readBodyBytes, sendJson } from '../http/http-helpers.js';
 import type { LocalStack, Route } from '../stack/local-stack.js';
 import { parseMultipart } from '../simulator/multipart.js';
+import { slackViewsMethod } from './playground-dialogs.js';
 import type { PlaygroundStore } from './playground-store.js';
+import { sharedFileType } from './shared-file-types.js';
 
 /** Where the playground's Slack Web API stand-in listens (SLACK_API_URL when no Slack app is set up). */
 export const PLAYGROUND_SLACK_API = '/playground/slack/api/';
@@ -15,7 +17,8 @@ export const PLAYGROUND_SLACK_BOT_TOKEN = 'xoxb-playground-local';
 
 /** Discord attachments are at most 10 MiB; a multipart body a little more. */
 const DISCORD_BODY_LIMIT = 11 * 2 ** 20;
-const FILE_NAME = /^[\w-]{1,80}\.mp4$/;
+/** A clip uploaded to the stand-in, or a file a person shared. */
+const FILE_NAME = /^[\w-]{1,80}\.(?:mp4|png|jpg|webp|gif|bin)$/;
 
 /**
  * Each playground conversation is its own Slack channel, so the stand-in knows which conversation
@@ -30,8 +33,9 @@ function conversationOfChannel(channel: string): string {
 
 /**
  * The platform side of the playground beyond Slack's response_url: Slack's Web API (chat.postMessage,
- * chat.update, and the file upload: files.getUploadURLExternal, the upload URL, and
- * files.completeUploadExternal) and Discord's @original edits, multipart bodies included. Uploaded
+ * chat.update, views.open and views.update, and the file upload: files.getUploadURLExternal, the
+ * upload URL, and files.completeUploadExternal), Slack's private file URLs, and Discord's @original
+ * edits, multipart bodies included. Uploaded
  * clips are written to the data folder as they arrive and played from there: the page shows
  * exactly the bytes the platform received, as Slack and Discord would play them.
  */
@@ -48,6 +52,9 @@ export function playgroundChatRoutes(stack: LocalStack, store: PlaygroundStore, 
       case 'chat.update':
         store.post(conversation, slackBody(fields), { replace: method === 'chat.update', ephemeral: false });
         return answer(res, { ok: true, channel: fields.channel, ts: fields.ts ?? `${Date.now() / 1000}` });
+      case 'views.open':
+      case 'views.update':
+        return answer(res, slackViewsMethod(store, method as 'views.open' | 'views.update', fields));
       case 'files.getUploadURLExternal': {
         const fileId = `F${Date.now().toString(36).toUpperCase()}${++uploads}`;
         return answer(res, {
@@ -142,7 +149,7 @@ export function playgroundChatRoutes(stack: LocalStack, store: PlaygroundStore, 
   }
 }
 
-/** An uploaded clip, with Range support (the video element seeks with it). */
+/** An uploaded clip or a shared file, with Range support (the video element seeks with it). */
 async function sendFile(req: IncomingMessage, res: ServerResponse, file: string): Promise<void> {
   const size = await stat(file).then(
     (s) => s.size,
@@ -160,7 +167,7 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, file: string)
     return;
   }
   res.writeHead(range ? 206 : 200, {
-    'content-type': 'video/mp4',
+    'content-type': sharedFileType(file),
     'content-length': String(end - start + 1),
     'accept-ranges': 'bytes',
     'cache-control': 'no-store',

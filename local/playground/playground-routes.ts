@@ -1,18 +1,32 @@
-import { randomBytes, randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ComponentType, InteractionResponseType, InteractionType, MessageFlags } from 'discord-api-types/v10';
+import { ComponentType, InteractionType, MessageFlags } from 'discord-api-types/v10';
 import * as z from 'zod';
 import { PlaygroundGuard } from '../security/playground-guard.js';
 import { readBody, sendJson } from '../http/http-helpers.js';
 import type { LocalStack, Route } from '../stack/local-stack.js';
-import { discordHeaders, slackHeaders } from '../stack/request-signing.js';
 import { slackCommandBody } from '../stack/slack-command.js';
+import { videoCommandData } from '../stack/discord-interaction.js';
 import { discordOptionsFromText } from './discord-options-from-text.js';
 import { playgroundChatRoutes, slackChannelOf } from './playground-chat-api.js';
+import { actOnDialog, dialogActionSchema } from './playground-dialogs.js';
+import {
+  newConversationId,
+  PLAYGROUND_TEAM,
+  PLAYGROUND_USER,
+  PlaygroundRequests,
+} from './playground-requests.js';
+import {
+  animateSharedFile,
+  SHARED_FILE_LIMIT,
+  shareFile,
+  shareFileSchema,
+  shortcutSchema,
+  slackPrivateFileRoute,
+} from './playground-shared-files.js';
 import type { Platform, PlaygroundStore } from './playground-store.js';
-import { discordInteraction, videoCommandData } from '../stack/discord-interaction.js';
 
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 const STATIC: Record<string, { file: string; type: string }> = {
@@ -21,9 +35,6 @@ const STATIC: Record<string, { file: string; type: string }> = {
   '/playground/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
 };
 
-/** Who types in the playground, on both platforms. */
-const PLAYGROUND_USER = { slackId: 'UPLAYGROUND', discordId: '500000000000000005', name: 'you' };
-const DISCORD_CHANNEL = '400000000000000004';
 export const PLAYGROUND_DISCORD_API = '/playground/discord/api';
 
 const commandSchema = z.object({ platform: z.enum(['slack', 'discord']), text: z.string().max(100_000) });
@@ -33,7 +44,19 @@ const actionSchema = z.object({
   actionId: z.string().max(100),
   value: z.string().max(2000).default(''),
   label: z.string().max(100).default('button'),
+  /** The conversation whose message the button is on: an answer that replaces it replaces it there. */
+  conversationId: z.string().max(100).optional(),
 });
+
+/** The state-changing requests the page sends, each checked by the guard, then by its schema. */
+interface PageRequest {
+  schema: z.ZodType;
+  /** How large a body it takes (a shared file is sent inline, base64). */
+  limit: number;
+  /** What it answers: the conversation to follow, or the dialog as it now stands. */
+  run: (input: never) => Promise<unknown>;
+  usage: string;
+}
 
 /**
  * The playground: a page where a person types `/video …` as in Slack or Discord, and routes that
@@ -47,68 +70,26 @@ export function playgroundRoutes(
   store: PlaygroundStore,
   guard: PlaygroundGuard = new PlaygroundGuard(),
 ): Route[] {
-  const slackResponseUrl = (id: string) => `${stack.url}/playground/slack/response/${id}`;
-
-  async function sendSlack(id: string, body: string): Promise<void> {
-    const response = await fetch(`${stack.url}/slack/events`, {
-      method: 'POST',
-      headers: slackHeaders(stack.slackSigningSecret, body),
-      body,
-    });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`Slack endpoint answered ${response.status}`);
-    if (!text) return; // block_actions are acked with an empty body
-    const ack = JSON.parse(text) as Record<string, unknown>;
-    store.post(id, ack, { replace: false, ephemeral: ack.response_type !== 'in_channel' });
-  }
-
-  async function sendDiscord(id: string, interaction: Record<string, unknown>): Promise<void> {
-    if (stack.discordPublicKeyHex !== stack.keys.discordPublicKeyHex)
-      throw new Error('The Discord view signs with the local keys; unset DISCORD_PUBLIC_KEY to use it.');
-    const body = JSON.stringify(interaction);
-    const response = await fetch(`${stack.url}/discord/interactions`, {
-      method: 'POST',
-      headers: discordHeaders(stack.keys.discordPrivateKey, body),
-      body,
-    });
-    if (response.status !== 200) throw new Error(`Discord endpoint answered ${response.status}`);
-    const answer = (await response.json()) as { type: number; data?: Record<string, unknown> };
-    if (answer.type === InteractionResponseType.DeferredChannelMessageWithSource)
-      store.post(id, { thinking: true, content: '' }, { replace: false, ephemeral: false });
-    else if (answer.data)
-      store.post(id, answer.data, {
-        replace: false,
-        ephemeral: answer.data.flags === MessageFlags.Ephemeral,
-      });
-  }
-
-  const interaction = (id: string, type: number, data: Record<string, unknown>) =>
-    discordInteraction({
-      id,
-      type,
-      applicationId: stack.discordApplicationId,
-      token: `pg-${id}`,
-      channelId: DISCORD_CHANNEL,
-      guildId: '600000000000000006',
-      user: { id: PLAYGROUND_USER.discordId, username: PLAYGROUND_USER.name, global_name: 'You' },
-      data,
-    });
+  const requests = new PlaygroundRequests(stack, store);
+  const filesDir = join(store.dataDir, 'playground-files');
 
   async function startCommand(platform: Platform, text: string): Promise<string> {
-    const id = newId(platform);
-    store.create(id, platform, `/video ${text}`);
+    const id = newConversationId(platform);
+    store.create(id, platform, `/video ${text}`.trim());
     if (platform === 'slack') {
-      await sendSlack(
+      requests.showSlackAck(
         id,
-        slackCommandBody({
-          text,
-          triggerId: id,
-          responseUrl: slackResponseUrl(id),
-          teamId: 'TPLAYGROUND',
-          channelId: slackChannelOf(id),
-          userId: PLAYGROUND_USER.slackId,
-          userName: PLAYGROUND_USER.name,
-        }),
+        await requests.slack(
+          slackCommandBody({
+            text,
+            triggerId: id,
+            responseUrl: requests.slackResponseUrl(id),
+            teamId: PLAYGROUND_TEAM,
+            channelId: slackChannelOf(id),
+            userId: PLAYGROUND_USER.slackId,
+            userName: PLAYGROUND_USER.name,
+          }),
+        ),
       );
     } else {
       const options = discordOptionsFromText(text);
@@ -120,51 +101,102 @@ export function playgroundRoutes(
         );
         return id;
       }
-      await sendDiscord(id, interaction(id, InteractionType.ApplicationCommand, videoCommandData(options)));
-    }
-    return id;
-  }
-
-  async function pressButton(action: z.infer<typeof actionSchema>): Promise<string> {
-    const id = newId(action.platform);
-    store.create(id, action.platform, `${action.label} (button)`);
-    if (action.platform === 'slack') {
-      const payload = {
-        type: 'block_actions',
-        trigger_id: id,
-        response_url: slackResponseUrl(id),
-        user: {
-          id: PLAYGROUND_USER.slackId,
-          username: PLAYGROUND_USER.name,
-          name: PLAYGROUND_USER.name,
-          team_id: 'TPLAYGROUND',
-        },
-        team: { id: 'TPLAYGROUND', domain: 'playground' },
-        channel: { id: slackChannelOf(id), name: 'playground' },
-        container: { type: 'message', channel_id: slackChannelOf(id), message_ts: '1.1' },
-        api_app_id: 'APLAYGROUND',
-        actions: [
-          {
-            type: 'button',
-            action_id: action.actionId,
-            block_id: 'b',
-            value: action.value,
-            action_ts: '1.2',
-          },
-        ],
-      };
-      await sendSlack(id, new URLSearchParams({ payload: JSON.stringify(payload) }).toString());
-    } else {
-      await sendDiscord(
+      await requests.discord(
         id,
-        interaction(id, InteractionType.MessageComponent, {
-          custom_id: action.actionId,
-          component_type: ComponentType.Button,
-        }),
+        requests.discordInteraction(id, InteractionType.ApplicationCommand, videoCommandData(options)),
       );
     }
     return id;
   }
+
+  /** A button pressed on a message in conversation `action.conversationId`. */
+  async function pressButton(action: z.infer<typeof actionSchema>): Promise<string> {
+    const id = newConversationId(action.platform);
+    const source =
+      action.conversationId && store.get(action.conversationId) ? action.conversationId : undefined;
+    store.create(id, action.platform, `${action.label} (button)`, { kind: 'press' });
+    if (action.platform === 'slack') {
+      requests.showSlackAck(
+        id,
+        await requests.slackInteraction({
+          type: 'block_actions',
+          trigger_id: id,
+          response_url: requests.slackResponseUrl(id, source),
+          user: {
+            id: PLAYGROUND_USER.slackId,
+            username: PLAYGROUND_USER.name,
+            name: PLAYGROUND_USER.name,
+            team_id: PLAYGROUND_TEAM,
+          },
+          team: { id: PLAYGROUND_TEAM, domain: 'playground' },
+          channel: { id: slackChannelOf(id), name: 'playground' },
+          container: { type: 'message', channel_id: slackChannelOf(id), message_ts: '1.1' },
+          api_app_id: 'APLAYGROUND',
+          actions: [
+            {
+              type: 'button',
+              action_id: action.actionId,
+              block_id: 'b',
+              value: action.value,
+              action_ts: '1.2',
+            },
+          ],
+        }),
+      );
+    } else {
+      await requests.discord(
+        id,
+        requests.discordInteraction(id, InteractionType.MessageComponent, {
+          custom_id: action.actionId,
+          component_type: ComponentType.Button,
+        }),
+        source,
+      );
+    }
+    return id;
+  }
+
+  const pageRequests: Record<string, PageRequest> = {
+    '/playground/command': {
+      schema: commandSchema,
+      limit: 1024 * 1024,
+      usage: 'Send { platform, text }.',
+      run: async ({ platform, text }: z.infer<typeof commandSchema>) => ({
+        id: await startCommand(platform, text),
+      }),
+    },
+    '/playground/action': {
+      schema: actionSchema,
+      limit: 1024 * 1024,
+      usage: 'Send { platform, actionId, value }.',
+      run: async (action: z.infer<typeof actionSchema>) => ({ id: await pressButton(action) }),
+    },
+    '/playground/dialog': {
+      schema: dialogActionSchema,
+      limit: 1024 * 1024,
+      usage: 'Send { conversationId, action, values }.',
+      run: async (action: z.infer<typeof dialogActionSchema>) => ({
+        id: action.conversationId,
+        dialog: (await actOnDialog(requests, store, action)) ?? null,
+      }),
+    },
+    '/playground/file': {
+      schema: shareFileSchema,
+      limit: Math.ceil((SHARED_FILE_LIMIT * 4) / 3) + 4096,
+      usage: 'Send { platform, name, contentType, data } with data in base64.',
+      run: async (file: z.infer<typeof shareFileSchema>) => ({
+        id: await shareFile(stack, store, filesDir, file),
+      }),
+    },
+    '/playground/shortcut': {
+      schema: shortcutSchema,
+      limit: 4096,
+      usage: 'Send { conversationId }.',
+      run: async (input: z.infer<typeof shortcutSchema>) => ({
+        id: await animateSharedFile(requests, store, input),
+      }),
+    },
+  };
 
   return [
     async (req, res, path) => {
@@ -182,39 +214,38 @@ export function playgroundRoutes(
       return true;
     },
     async (req, res, path) => {
-      if (req.method !== 'POST' || (path !== '/playground/command' && path !== '/playground/action'))
-        return false;
+      const page = req.method === 'POST' ? pageRequests[path] : undefined;
+      if (!page) return false;
       const problem = guard.problem(req);
       if (problem) {
         req.resume();
         res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' }).end(`${problem}\n`);
         return true;
       }
-      const json = await readJson(req);
+      const input = page.schema.safeParse(await readJson(req, page.limit));
+      if (!input.success) return answer(res, 400, { error: page.usage });
       try {
-        if (path === '/playground/command') {
-          const command = commandSchema.safeParse(json);
-          if (!command.success) return answer(res, 400, { error: 'Send { platform, text }.' });
-          return answer(res, 200, { id: await startCommand(command.data.platform, command.data.text) });
-        }
-        const action = actionSchema.safeParse(json);
-        if (!action.success) return answer(res, 400, { error: 'Send { platform, actionId, value }.' });
-        return answer(res, 200, { id: await pressButton(action.data) });
+        return answer(res, 200, await page.run(input.data as never));
       } catch (error) {
         return answer(res, 502, { error: (error as Error).message });
       }
     },
     async (req, res, path) => {
-      const match = /^\/playground\/slack\/response\/([\w.-]+)$/.exec(path);
+      const match = /^\/playground\/slack\/response\/([\w.-]+)(?:\/on\/([\w.-]+))?$/.exec(path);
       if (!match || req.method !== 'POST') return false;
-      const body = (await readJson(req)) as Record<string, unknown>;
-      store.post(match[1]!, body, {
-        replace: body.replace_original === true,
-        ephemeral: body.response_type === 'ephemeral',
-      });
+      const body = (await readJson(req, 1024 * 1024)) as Record<string, unknown>;
+      const [, id, source] = match;
+      // replace_original replaces the message the interaction came from, wherever it is.
+      if (body.replace_original === true && source) store.replaceLast(source, body);
+      else
+        store.post(id!, body, {
+          replace: body.replace_original === true,
+          ephemeral: body.response_type === 'ephemeral',
+        });
       return answer(res, 200, { ok: true });
     },
     ...playgroundChatRoutes(stack, store, store.dataDir),
+    slackPrivateFileRoute(filesDir),
     (req, res, path) => {
       if (req.method !== 'GET') return false;
       if (path === '/playground/history') return answer(res, 200, store.list());
@@ -226,15 +257,8 @@ export function playgroundRoutes(
   ];
 }
 
-function newId(platform: Platform): string {
-  // Slack trigger ids are dotted strings; Discord interaction ids are snowflakes (digits).
-  return platform === 'slack'
-    ? `pg.${randomBytes(8).toString('hex')}`
-    : `${Date.now()}${randomInt(10_000, 99_999)}`;
-}
-
-async function readJson(req: IncomingMessage): Promise<unknown> {
-  const text = await readBody(req, 1024 * 1024);
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const text = await readBody(req, limit);
   try {
     return text ? JSON.parse(text) : {};
   } catch {

@@ -14,12 +14,46 @@ export interface PlaygroundMessage {
   edits: number;
 }
 
+/**
+ * A dialog the platform shows over the channel: a Slack modal (views.open, views.update) or a
+ * Discord modal (interaction response type 9), until it is submitted or closed.
+ */
+export interface PlaygroundDialog {
+  /** Slack's view id (V…); for Discord, the modal's custom_id. */
+  id: string;
+  /** Slack's view hash: an update naming an older one is refused, as Slack refuses it. */
+  hash: string;
+  /** The view (Slack) or the modal's data (Discord), as clipbay sent it. */
+  body: Record<string, unknown>;
+  /** Inline errors by block id (Slack's `response_action: "errors"`). */
+  errors: Record<string, string>;
+  /** Bumped on each change, so the page redraws only what changed. */
+  version: number;
+}
+
+/** A file a person shared in the channel (an image to Animate). */
+export interface SharedFile {
+  name: string;
+  contentType: string;
+  size: number;
+  /** Where the page shows it. */
+  url: string;
+  /** Where the platform's API serves it to clipbay (Slack's url_private needs the bot token). */
+  platformUrl: string;
+}
+
 export interface Conversation {
   id: string;
   platform: Platform;
   command: string;
   createdAt: number;
   messages: PlaygroundMessage[];
+  /** What started it: a command typed, a button pressed, a shortcut chosen, or a file shared. */
+  kind?: 'command' | 'press' | 'shortcut' | 'file';
+  /** The dialog open over the channel for it, if any. */
+  dialog?: PlaygroundDialog | undefined;
+  /** The file the person shared (kind `file`). */
+  file?: SharedFile | undefined;
 }
 
 const HISTORY_LIMIT = 50;
@@ -44,8 +78,20 @@ export class PlaygroundStore {
     }
   }
 
-  create(id: string, platform: Platform, command: string): Conversation {
-    const conversation: Conversation = { id, platform, command, createdAt: Date.now(), messages: [] };
+  create(
+    id: string,
+    platform: Platform,
+    command: string,
+    extra: Pick<Conversation, 'kind' | 'file'> = { kind: 'command' },
+  ): Conversation {
+    const conversation: Conversation = {
+      id,
+      platform,
+      command,
+      createdAt: Date.now(),
+      messages: [],
+      ...extra,
+    };
     this.conversations.set(id, conversation);
     this.persist();
     return conversation;
@@ -78,6 +124,38 @@ export class PlaygroundStore {
       });
     }
     this.persist();
+  }
+
+  /** Replaces the last visible message of a conversation (a button's own message, edited in place). */
+  replaceLast(id: string, body: Record<string, unknown>): void {
+    this.post(id, body, { replace: true, ephemeral: false });
+  }
+
+  /** Opens a dialog over a conversation, or changes the one open (a new version). */
+  showDialog(
+    id: string,
+    dialog: Omit<PlaygroundDialog, 'version' | 'errors'> & { errors?: Record<string, string> },
+  ): void {
+    const conversation = this.conversations.get(id);
+    if (!conversation) return;
+    conversation.dialog = {
+      errors: {},
+      ...dialog,
+      version: (conversation.dialog?.version ?? 0) + 1,
+    };
+    this.persist();
+  }
+
+  closeDialog(id: string): void {
+    const conversation = this.conversations.get(id);
+    if (!conversation?.dialog) return;
+    conversation.dialog = undefined;
+    this.persist();
+  }
+
+  /** The conversation whose open dialog has this id (Slack's view id). */
+  withDialog(dialogId: string): Conversation | undefined {
+    return [...this.conversations.values()].find((c) => c.dialog?.id === dialogId);
   }
 
   private persist(): void {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLocalConfig } from '../../local/stack/local-config.js';
+import { PLAYGROUND_SLACK_BOT_TOKEN } from '../../local/playground/playground-chat-api.js';
 import { playgroundRoutes } from '../../local/playground/playground-routes.js';
 import { PlaygroundStore } from '../../local/playground/playground-store.js';
 import { PlaygroundGuard } from '../../local/security/playground-guard.js';
@@ -125,6 +126,63 @@ describe('local stack security', () => {
     });
     expect(answer.status).toBe(200);
     expect(JSON.parse(answer.body)).toEqual({ id: expect.stringMatching(/^pg\./) });
+  });
+
+  it.each(['/playground/action', '/playground/dialog', '/playground/file', '/playground/shortcut'])(
+    'guards %s as it guards commands: a cross-site JSON POST is refused and changes nothing',
+    async (path) => {
+      const before = { executions: stack.workflow.list().length, submits: submitted() };
+      const answer = await raw(`${stack.url}${path}`, {
+        method: 'POST',
+        headers: { host: host(), origin: 'http://evil.example', 'content-type': 'application/json' },
+        body: JSON.stringify({
+          platform: 'slack',
+          conversationId: 'pg.0',
+          name: 'a.png',
+          contentType: 'image/png',
+          data: '',
+        }),
+      });
+      expect(answer.status).toBe(403);
+      expect({ executions: stack.workflow.list().length, submits: submitted() }).toEqual(before);
+    },
+  );
+
+  it('serves a file shared on the Slack view to the bot token only, as Slack serves url_private', async () => {
+    const page = await raw(`${stack.url}/`, { headers: { host: host() } });
+    const token = /name="clipbay-token" content="([0-9a-f]{64})"/.exec(page.body)![1]!;
+    const shared = await raw(`${stack.url}/playground/file`, {
+      method: 'POST',
+      headers: {
+        host: host(),
+        origin: stack.url,
+        'content-type': 'application/json',
+        'x-clipbay-token': token,
+      },
+      body: JSON.stringify({
+        platform: 'slack',
+        name: 'a.png',
+        contentType: 'image/png',
+        data: Buffer.from('the bytes of a.png').toString('base64'),
+      }),
+    });
+    expect(shared.status).toBe(200);
+    const { id } = JSON.parse(shared.body) as { id: string };
+    const conversation = JSON.parse(
+      (await raw(`${stack.url}/playground/conversations/${id}`, { headers: { host: host() } })).body,
+    ) as {
+      file: { platformUrl: string };
+    };
+    const anonymous = await raw(conversation.file.platformUrl, { headers: { host: host() } });
+    expect(anonymous.headers['content-type']).toBe('text/html; charset=utf-8'); // Slack's sign-in page
+    const bot = await raw(conversation.file.platformUrl, {
+      headers: { host: host(), authorization: `Bearer ${PLAYGROUND_SLACK_BOT_TOKEN}` },
+    });
+    expect({ status: bot.status, type: bot.headers['content-type'], body: bot.body }).toEqual({
+      status: 200,
+      type: 'image/png',
+      body: 'the bytes of a.png',
+    });
   });
 
   it('answers no CORS preflight', async () => {

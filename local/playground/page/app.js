@@ -7,6 +7,8 @@ const composer = document.getElementById('composer');
 const input = document.getElementById('command');
 const errorBox = document.getElementById('error');
 const historyList = document.getElementById('history');
+const fileInput = document.getElementById('share-file');
+const dialogLayer = document.getElementById('dialog-layer');
 const POLL_MS = 700;
 const GIVE_UP_MS = 15 * 60 * 1000;
 /** Slack's upload follows the finished message; with no upload this long after it, the link is all. */
@@ -20,17 +22,37 @@ for (const radio of document.querySelectorAll('input[name="platform"]')) {
   });
 }
 
+// `/video` with nothing after it is a command too: on Slack it opens the form.
 composer.addEventListener('submit', async (event) => {
   event.preventDefault();
   const text = input.value.trim();
-  if (!text) return;
   input.value = '';
   await start('/playground/command', { platform, text });
 });
 
+// A file dropped into the channel, as a person shares an image in Slack or Discord (Animate acts on it).
+fileInput.addEventListener('change', async () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = '';
+  if (!file) return;
+  const data = await new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+  await start('/playground/file', {
+    platform,
+    name: file.name,
+    contentType: file.type || 'application/octet-stream',
+    data,
+  });
+});
+
 const TOKEN = document.querySelector('meta[name="clipbay-token"]')?.getAttribute('content') ?? '';
 
-async function start(path, body) {
+/** Sends a state-changing request to the playground; its JSON answer, or undefined after showing why not. */
+async function send(path, body) {
   errorBox.hidden = true;
   try {
     const response = await fetch(path, {
@@ -41,11 +63,19 @@ async function start(path, body) {
     });
     const answer = await response.json();
     if (!response.ok) throw new Error(answer.error || `Request failed (${response.status})`);
-    follow(answer.id);
+    return answer;
   } catch (error) {
     errorBox.textContent = error.message;
     errorBox.hidden = false;
+    return undefined;
   }
+}
+
+/** Sends a command, a press, a file or a shortcut, and follows the conversation it starts. */
+async function start(path, body) {
+  const answer = await send(path, body);
+  if (answer) follow(answer.id);
+  return answer;
 }
 
 /** Whether the channel shows its newest message (or nearly): updates then keep it in view. */
@@ -59,7 +89,10 @@ const toNewest = () => {
  * command, as chat apps do, and follows its answers while the reader is at the newest message;
  * someone who scrolled up to read an earlier clip is left where they are.
  */
+const following = new Set();
 function follow(id) {
+  if (following.has(id)) return;
+  following.add(id);
   document.getElementById('empty')?.remove();
   let article = document.getElementById(`conv-${id}`);
   if (!article) {
@@ -75,21 +108,43 @@ function follow(id) {
       const following = atNewest();
       render(article, conversation);
       if (following) toNewest();
-      if (isFinal(conversation)) return loadHistory();
+      if (isFinal(conversation)) {
+        following.delete(id);
+        return loadHistory();
+      }
     }
     if (Date.now() - started < GIVE_UP_MS) setTimeout(tick, POLL_MS);
+    else following.delete(id);
   };
   tick();
 }
 
+/** Shows a conversation's newest state now, and follows it again if it may still change. */
+async function refresh(id) {
+  const article = document.getElementById(`conv-${id}`);
+  const response = await fetch(`/playground/conversations/${encodeURIComponent(id)}`);
+  if (!article || !response.ok) return follow(id);
+  const conversation = await response.json();
+  render(article, conversation);
+  if (!isFinal(conversation)) follow(id);
+}
+
+/** A press, shortcut or form that leaves no message of its own is over after this long. */
+const QUIET_MS = 3000;
+
 function isFinal(conversation) {
   const messages = conversation.messages;
-  if (messages.length === 0) return false;
+  if (conversation.dialog) return false; // the person is still filling it in
+  if (conversation.kind === 'file') return true;
+  if (messages.length === 0)
+    return conversation.kind !== undefined && conversation.kind !== 'command'
+      ? Date.now() - conversation.createdAt > QUIET_MS
+      : false;
   if (messages.every((m) => m.ephemeral)) return true;
   const visible = messages.filter((m) => !m.ephemeral);
   const last = visible.at(-1);
   if (visible.some((m) => uploadedClip(conversation.platform, m.body))) return true;
-  if (/could not be made/i.test(JSON.stringify(last.body))) return true;
+  if (/could not be made|Cancelled by/i.test(JSON.stringify(last.body))) return true;
   // A finished message with no upload after it (inline off, or the link fallback): final once quiet.
   return (
     /Your video is ready/.test(JSON.stringify(last.body)) && Date.now() - last.updatedAt > LINK_ONLY_QUIET_MS
@@ -106,7 +161,7 @@ function render(article, conversation) {
         `${where === 'slack' ? 'Slack' : 'Discord'} · ${time(conversation.createdAt)}`,
       ]),
     ]),
-    el('div', { class: 'typed' }, [conversation.command]),
+    conversation.file ? sharedFile(conversation) : el('div', { class: 'typed' }, [conversation.command]),
   ];
   for (const message of conversation.messages) {
     const box = el('div', {
@@ -116,7 +171,11 @@ function render(article, conversation) {
     box.append(
       el('div', { class: 'who' }, ['clipbay', el('span', { class: 'time' }, [time(message.updatedAt)])]),
     );
-    box.append(...(where === 'slack' ? slackMessage(message.body) : discordMessage(message.body)));
+    box.append(
+      ...(where === 'slack'
+        ? slackMessage(message.body, conversation.id)
+        : discordMessage(message.body, conversation.id)),
+    );
     if (message.ephemeral) box.append(el('div', { class: 'note' }, ['Only visible to you']));
     if (message.edits > 0) box.append(el('div', { class: 'note' }, [`(edited ${message.edits}×)`]));
     const clip = message.ephemeral ? undefined : uploadedClip(where, message.body);
@@ -128,6 +187,7 @@ function render(article, conversation) {
   article.replaceChildren(...nodes);
   const fresh = article.querySelector('video');
   if (playing && fresh && playing.src === fresh.src) fresh.replaceWith(playing);
+  showDialog(conversation);
 }
 
 function video(src) {
@@ -153,7 +213,7 @@ function uploadedClip(where, body) {
 
 // ---- Slack: Block Kit -------------------------------------------------------------------------
 
-function slackMessage(body) {
+function slackMessage(body, conversationId) {
   const blocks = body.blocks ?? [];
   if (body.files?.length)
     return [
@@ -180,13 +240,13 @@ function slackMessage(body) {
       return el(
         'div',
         { class: 'buttons' },
-        block.elements.map((b) => slackButton(b)),
+        block.elements.map((b) => slackButton(b, conversationId)),
       );
     return el('div', { class: 'block' }, [`[${block.type}]`]);
   });
 }
 
-function slackButton(button) {
+function slackButton(button, conversationId) {
   const label = button.text?.text ?? 'button';
   if (button.url)
     return el(
@@ -201,12 +261,10 @@ function slackButton(button) {
     );
   const node = el('button', { type: 'button' }, [label]);
   node.addEventListener('click', () =>
-    start('/playground/action', {
-      platform: 'slack',
-      actionId: button.action_id,
-      value: button.value ?? '',
-      label,
-    }),
+    press(
+      { platform: 'slack', actionId: button.action_id, value: button.value ?? '', label },
+      conversationId,
+    ),
   );
   return node;
 }
@@ -252,7 +310,7 @@ const unescapeSlack = (text) => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>')
 
 // ---- Discord: content, embeds, components ------------------------------------------------------
 
-function discordMessage(body) {
+function discordMessage(body, conversationId) {
   if (body.thinking) return [el('div', { class: 'block context' }, ['clipbay is thinking…'])];
   const nodes = [];
   if (body.content) nodes.push(el('div', { class: 'block' }, discordMarkdown(body.content)));
@@ -283,17 +341,238 @@ function discordMessage(body) {
   for (const file of body.attachments ?? [])
     nodes.push(el('div', { class: 'block context file' }, [`${file.filename} · attached`]));
   for (const row of body.components ?? [])
-    nodes.push(el('div', { class: 'buttons' }, row.components.map(discordButton)));
+    nodes.push(
+      el(
+        'div',
+        { class: 'buttons' },
+        row.components.map((button) => discordButton(button, conversationId)),
+      ),
+    );
   return nodes;
 }
 
-function discordButton(button) {
+function discordButton(button, conversationId) {
   if (button.url) return el('a', { href: button.url, target: '_blank', rel: 'noopener' }, [button.label]);
   const node = el('button', { type: 'button' }, [button.label]);
   node.addEventListener('click', () =>
-    start('/playground/action', { platform: 'discord', actionId: button.custom_id, label: button.label }),
+    press({ platform: 'discord', actionId: button.custom_id, label: button.label }, conversationId),
   );
   return node;
+}
+
+/**
+ * A button pressed on a message: what it answers shows as its own entry, and a message it edits
+ * in place (Cancel: "Cancelled by you") is redrawn where it is.
+ */
+async function press(action, conversationId) {
+  await start('/playground/action', { ...action, conversationId });
+  refresh(conversationId);
+}
+
+// ---- a file shared in the channel, and Animate on it ---------------------------------------------
+
+/** The shared file as the person's own message, with the message's actions menu (⋯ / Apps). */
+function sharedFile(conversation) {
+  const { file, platform: where } = conversation;
+  const preview = file.contentType.startsWith('image/')
+    ? el('img', { class: 'shared', src: file.url, alt: file.name })
+    : el('div', { class: 'block context file' }, [`${file.name} · ${file.size} bytes`]);
+  const menu = el('div', { class: 'menu', hidden: '' }, [
+    el('div', { class: 'menu-title' }, [where === 'slack' ? 'More actions' : 'Apps']),
+  ]);
+  const animate = el('button', { type: 'button', class: 'menu-item' }, ['Animate']);
+  animate.addEventListener('click', () => {
+    menu.hidden = true;
+    start('/playground/shortcut', { conversationId: conversation.id });
+  });
+  menu.append(animate);
+  const more = el('button', { type: 'button', class: 'more', 'aria-label': 'Message actions' }, ['⋯']);
+  more.addEventListener('click', () => (menu.hidden = !menu.hidden));
+  return el('div', { class: 'typed shared-file' }, [
+    preview,
+    el('div', { class: 'file-name' }, [file.name]),
+    el('div', { class: 'actions' }, [more, menu]),
+  ]);
+}
+
+// ---- dialogs: Slack modals and Discord modals ---------------------------------------------------
+
+/** The dialog on screen: its conversation and version, so a poll redraws it only when it changed. */
+let shown = { id: undefined, version: 0 };
+
+function showDialog(conversation) {
+  const dialog = conversation.dialog;
+  if (!dialog) {
+    if (shown.id === conversation.id) closeDialogLayer();
+    return;
+  }
+  if (shown.id === conversation.id && shown.version === dialog.version) return;
+  const kept = shown.id === conversation.id ? formValues() : {};
+  shown = { id: conversation.id, version: dialog.version };
+  const form =
+    conversation.platform === 'slack' ? slackModal(conversation, dialog) : discordModal(conversation, dialog);
+  dialogLayer.replaceChildren(form);
+  dialogLayer.hidden = false;
+  restoreValues(kept);
+  form.querySelector('textarea, input:not([type=checkbox]), select')?.focus();
+}
+
+function closeDialogLayer() {
+  shown = { id: undefined, version: 0 };
+  dialogLayer.replaceChildren();
+  dialogLayer.hidden = true;
+}
+
+/** Each field's value by its name; checkboxes as the list of those checked. */
+function formValues() {
+  const form = dialogLayer.querySelector('form');
+  if (!form) return {};
+  const values = {};
+  for (const field of form.querySelectorAll('[name]')) {
+    if (field.type === 'checkbox') {
+      values[field.name] ??= [];
+      if (field.checked) values[field.name].push(field.value);
+    } else values[field.name] = field.value;
+  }
+  return values;
+}
+
+/** What was typed before the dialog changed, put back where the same field is (as Slack keeps it). */
+function restoreValues(values) {
+  const form = dialogLayer.querySelector('form');
+  for (const [name, value] of Object.entries(values)) {
+    const fields = [...form.querySelectorAll(`[name="${CSS.escape(name)}"]`)];
+    for (const field of fields) {
+      if (field.type === 'checkbox') field.checked = value.includes(field.value);
+      else if (field.tagName === 'SELECT') {
+        if (field.dataset.dispatch) continue; // the choice that rebuilt the form is in the form already
+        if ([...field.options].some((o) => o.value === value)) field.value = value;
+      } else field.value = value;
+    }
+  }
+}
+
+async function dialogAction(conversation, action, changed) {
+  const answer = await send('/playground/dialog', {
+    conversationId: conversation.id,
+    action,
+    values: action === 'close' ? {} : formValues(),
+    ...(changed ? { changed } : {}),
+  });
+  if (!answer) return;
+  if (answer.dialog) showDialog({ ...conversation, dialog: answer.dialog });
+  else closeDialogLayer();
+  refresh(conversation.id);
+}
+
+function dialogFrame(conversation, title, submitLabel, closeLabel, fields) {
+  const form = el('form', { class: 'modal', role: 'dialog', 'aria-modal': 'true', 'aria-label': title });
+  const close = el('button', { type: 'button', class: 'close' }, [closeLabel]);
+  close.addEventListener('click', () => dialogAction(conversation, 'close'));
+  const x = el('button', { type: 'button', class: 'x', 'aria-label': 'Close' }, ['×']);
+  x.addEventListener('click', () => dialogAction(conversation, 'close'));
+  form.append(
+    el('header', {}, [el('h2', {}, [title]), x]),
+    el('div', { class: 'fields' }, fields),
+    el('footer', {}, [close, el('button', { type: 'submit', class: 'primary' }, [submitLabel])]),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    dialogAction(conversation, 'submit');
+  });
+  return form;
+}
+
+function fieldBox(id, label, optional, control, hint, error) {
+  return el('div', { class: `field${error ? ' has-error' : ''}` }, [
+    el('label', { for: id }, [label, optional ? el('span', { class: 'optional' }, [' (optional)']) : '']),
+    control,
+    ...(hint ? [el('div', { class: 'hint' }, [hint])] : []),
+    ...(error ? [el('div', { class: 'field-error', role: 'alert' }, [error])] : []),
+  ]);
+}
+
+/** A Slack modal from its Block Kit view: input blocks (text, URL, select, checkboxes), text blocks. */
+function slackModal(conversation, dialog) {
+  const view = dialog.body;
+  const fields = (view.blocks ?? []).map((block) => {
+    if (block.type !== 'input' || !block.element)
+      return el('div', { class: 'block' }, mrkdwn(block.text?.text ?? ''));
+    const element = block.element;
+    const id = `f-${block.block_id}`;
+    const name = block.block_id;
+    const required = !block.optional;
+    let control;
+    if (element.type === 'static_select') {
+      control = el('select', { id, name });
+      const option = (o) => el('option', { value: o.value }, [o.text.text]);
+      if (element.option_groups)
+        for (const group of element.option_groups)
+          control.append(el('optgroup', { label: group.label.text }, group.options.map(option)));
+      else control.append(...(element.options ?? []).map(option));
+      if (element.initial_option) control.value = element.initial_option.value;
+      if (block.dispatch_action) {
+        control.dataset.dispatch = 'true';
+        control.addEventListener('change', () => dialogAction(conversation, 'change', name));
+      }
+    } else if (element.type === 'checkboxes') {
+      const initial = new Set((element.initial_options ?? []).map((o) => o.value));
+      control = el(
+        'div',
+        { class: 'checks', id },
+        element.options.map((o) => {
+          const box = el('input', { type: 'checkbox', name, value: o.value });
+          box.checked = initial.has(o.value);
+          return el('label', {}, [box, ` ${o.text.text}`]);
+        }),
+      );
+    } else {
+      const attributes = { id, name, placeholder: element.placeholder?.text ?? '' };
+      if (element.max_length) attributes.maxlength = String(element.max_length);
+      if (required) attributes.required = '';
+      control =
+        element.type === 'plain_text_input' && element.multiline
+          ? el('textarea', { ...attributes, rows: '3' })
+          : el('input', { ...attributes, type: element.type === 'url_text_input' ? 'url' : 'text' });
+      control.value = element.initial_value ?? '';
+    }
+    return fieldBox(
+      id,
+      block.label.text,
+      !required,
+      control,
+      block.hint?.text,
+      dialog.errors?.[block.block_id],
+    );
+  });
+  return dialogFrame(
+    conversation,
+    view.title?.text ?? '',
+    view.submit?.text ?? 'Submit',
+    view.close?.text ?? 'Cancel',
+    fields,
+  );
+}
+
+/** A Discord modal: its title and text inputs (short or paragraph), one per row. */
+function discordModal(conversation, dialog) {
+  const modal = dialog.body;
+  const fields = (modal.components ?? []).flatMap((row) =>
+    row.components.map((input) => {
+      const id = `f-${input.custom_id}`;
+      const attributes = { id, name: input.custom_id, placeholder: input.placeholder ?? '' };
+      if (input.max_length) attributes.maxlength = String(input.max_length);
+      if (input.min_length) attributes.minlength = String(input.min_length);
+      if (input.required !== false) attributes.required = '';
+      const control =
+        input.style === 2
+          ? el('textarea', { ...attributes, rows: '3' })
+          : el('input', { ...attributes, type: 'text' });
+      control.value = input.value ?? '';
+      return fieldBox(id, input.label, input.required === false, control);
+    }),
+  );
+  return dialogFrame(conversation, modal.title ?? '', 'Submit', 'Cancel', fields);
 }
 
 /** Discord markdown → nodes: [label](url) links, <@id> mentions, backslash escapes removed. */

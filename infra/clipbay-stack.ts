@@ -401,8 +401,13 @@ export class ClipbayStack extends Stack {
       grantLedger(f, ['dynamodb:Query'], historyIndexes);
       workflow.stateMachine.grantStartExecution(f);
       // Re-roll / Vertical read the original request back from its execution; Cancel reads who
-      // asked and stops it.
-      workflow.stateMachine.grantExecution(f, 'states:DescribeExecution', 'states:StopExecution');
+      // asked, what TokenBay said of the task so far (its latest state, in the history), and stops it.
+      workflow.stateMachine.grantExecution(
+        f,
+        'states:DescribeExecution',
+        'states:StopExecution',
+        'states:GetExecutionHistory',
+      );
       const machineId = this.getLogicalId(workflow.stateMachine.node.defaultChild as CfnStateMachine);
       Validations.of(f.role!).acknowledge({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${machineId}"}]}]}:*]`,

@@ -19,8 +19,8 @@ const LIST_OBJECTS =
 /**
  * What an operator inspects (issue 27: `aws stepfunctions get-execution-history`, `aws s3 ls`) is
  * refused to a function whose role lacks the grant, as AWS refuses it, through the account's one
- * endpoint with the template's IAM: the ingress may DescribeExecution its runs but not read their
- * history; the share link may list clips/ but not the account's buckets. The operator may do both.
+ * endpoint with the template's IAM: the ingress may describe its runs and read their history (Cancel),
+ * Submit may not; the share link may list clips/ but not the account's buckets. The operator may do both.
  */
 describe('GetExecutionHistory and ListBuckets: the operator may, a role without the grant may not', () => {
   let t: TemplateIam;
@@ -96,12 +96,16 @@ describe('GetExecutionHistory and ListBuckets: the operator may, a role without 
     await closeServer(backend);
   });
 
-  it('states:GetExecutionHistory: the ingress may describe its run, not read its history', async () => {
+  it('states:GetExecutionHistory: the ingress may read its run’s (Cancel reads the latest state); Submit may not', async () => {
     const ingress = sfn(roleOf('SlackEventsFn'));
     await expect(ingress.send(new DescribeExecutionCommand({ executionArn }))).resolves.toMatchObject({
       status: 'SUCCEEDED',
     });
-    await expect(ingress.send(new GetExecutionHistoryCommand({ executionArn }))).rejects.toMatchObject({
+    await expect(
+      ingress.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: 2 })),
+    ).resolves.toMatchObject({ events: [{ type: 'ExecutionSucceeded' }, { type: 'PassStateExited' }] });
+    const submit = sfn(roleOf('SubmitFn'));
+    await expect(submit.send(new GetExecutionHistoryCommand({ executionArn }))).rejects.toMatchObject({
       name: 'AccessDeniedException',
       message: expect.stringMatching(/not authorized to perform: states:GetExecutionHistory on resource: /),
     });

@@ -334,6 +334,63 @@ describe('the ledger against a DynamoDB server', () => {
     expect(await ledger.getRun(input.id)).toMatchObject({ outcome: 'succeeded' });
   });
 
+  it('Cancel after TokenBay settled the task (the clip was being saved): the row and the month keep its quota', async () => {
+    const input: WorkflowInput = {
+      ...command('UCANCELQ'),
+      replyTo: {
+        platform: 'slack',
+        responseUrl: 'https://hooks.slack.test/3',
+        channelId: 'C8',
+        workspaceId: 'T8',
+      },
+    };
+    await start(NO_LIMITS, input, () => Promise.resolve('started'));
+    const stopped: string[] = [];
+    const cancelDeps = {
+      findRun: () => Promise.resolve({ running: true, input }),
+      stopRun: (id: string) => Promise.resolve(void stopped.push(id)),
+      ledger,
+      admins: [],
+      now: () => NOW,
+    };
+    const outcome = await cancelVideo(input.id, input.requestedBy, {
+      ...cancelDeps,
+      findTask: () => Promise.resolve({ taskId: 'task_q', submittedAt: NOW - 60_000, quota: 300 }),
+    });
+    expect(outcome).toEqual({
+      kind: 'cancelled',
+      text: 'Cancelled by ucancelq. TokenBay had already finished the task and charged 300 quota for it.',
+    });
+    expect(stopped).toEqual([input.id]);
+    expect(await ledger.getRun(input.id)).toMatchObject({
+      outcome: 'cancelled',
+      quota: 300,
+      taskId: 'task_q',
+    });
+    const keys = counterKeys(scopeOf(input), periodsAt(NOW));
+    const counters = await ledger.read(Object.values(keys));
+    expect(counterAt(counters, keys.userDay)).toEqual({ videos: 1, quota: 300, running: 0 });
+    for (const k of Object.values(keys).filter((k) => k !== keys.userDay))
+      expect(counterAt(counters, k), k.pk).toEqual({ videos: 1, quota: 300, running: 0 });
+
+    // Its history unreadable: the run is still cancelled, its quota unknown, and the message says so.
+    const other = command('UCANCELQ2');
+    await start(NO_LIMITS, other, () => Promise.resolve('started'));
+    const unknown = await cancelVideo(other.id, other.requestedBy, {
+      ...cancelDeps,
+      findRun: () => Promise.resolve({ running: true, input: other }),
+      findTask: () => Promise.reject(new Error('AccessDenied')),
+    });
+    expect(unknown.text).toBe(
+      'Cancelled by ucancelq2. TokenBay cannot stop a task it has started, so it may still be charged.',
+    );
+    const cancelled = await ledger.getRun(other.id);
+    expect({ outcome: cancelled?.outcome, quota: cancelled?.quota }).toEqual({
+      outcome: 'cancelled',
+      quota: undefined,
+    });
+  });
+
   it('two settles of one run that overlap: exactly one records the outcome, and the run is counted once', async () => {
     // A channel and workspace of its own, so that every counter this run moves starts at zero.
     const input: WorkflowInput = {

@@ -1,4 +1,10 @@
-import { DescribeExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  StopExecutionCommand,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import * as z from 'zod';
 import { workflowInputSchema, type WorkflowInput } from '../chat/accepted-command.js';
 import type { Requester } from '../chat/requester.js';
 import { countClosedRun } from '../usage/count-closed-run.js';
@@ -12,9 +18,18 @@ export interface RunState {
   input: WorkflowInput;
 }
 
+/** What the run's latest state says of its TokenBay task: its id once submitted, its quota once settled. */
+export interface RunTask {
+  taskId?: string | undefined;
+  submittedAt?: number | undefined;
+  quota?: number | undefined;
+}
+
 export interface CancelDeps {
   /** The run (DescribeExecution), or undefined when it is unknown. */
   findRun: (executionId: string) => Promise<RunState | undefined>;
+  /** Its task as its latest state has it (GetExecutionHistory); optional, and best effort. */
+  findTask?: (executionId: string) => Promise<RunTask>;
   /** Stops the execution (StopExecution), with what the execution history should say. */
   stopRun: (executionId: string, cause: string) => Promise<void>;
   /** The usage ledger, when there is one: the run closes as cancelled and its slot is freed. */
@@ -51,23 +66,47 @@ export async function cancelVideo(
   if (!run.running)
     return { kind: 'private', text: 'That video already finished: there is nothing to cancel.' };
 
+  // What TokenBay said of the task so far: a quota it settled (the clip was being saved or posted)
+  // is kept on the row and counted, as SettleUsage would have. Unknown if the history cannot be read.
+  const task: RunTask = deps.ledger ? await (deps.findTask?.(executionId).catch(() => ({})) ?? {}) : {};
   if (deps.ledger) {
     // The close is conditional: a run that settled in the meantime keeps its outcome, and is not stopped.
-    const closed = await deps.ledger.closeRun(executionId, { outcome: 'cancelled', finishedAt: deps.now() });
+    const closed = await deps.ledger.closeRun(executionId, {
+      outcome: 'cancelled',
+      finishedAt: deps.now(),
+      quota: task.quota,
+      taskId: task.taskId,
+      submittedAt: task.submittedAt,
+    });
     if (!closed) return { kind: 'private', text: 'That video already finished: there is nothing to cancel.' };
     const { userDay } = counterKeys(scopeOf(run.input), periodsAt(run.input.requestedAt));
     await deps.ledger.releaseSlot(userDay, slotToken(run.input));
-    await countClosedRun(deps.ledger, run.input, { created: true });
+    await countClosedRun(deps.ledger, run.input, { created: true, quota: task.quota });
   }
   await deps.stopRun(executionId, `Cancelled by ${pressedBy.name} (${pressedBy.id}).`);
   return {
     kind: 'cancelled',
-    text: `Cancelled by ${pressedBy.name}. TokenBay cannot stop a task it has started, so it may still be charged.`,
+    text:
+      task.quota === undefined
+        ? `Cancelled by ${pressedBy.name}. TokenBay cannot stop a task it has started, so it may still be charged.`
+        : `Cancelled by ${pressedBy.name}. TokenBay had already finished the task and charged ${task.quota.toLocaleString('en-US')} quota for it.`,
   };
 }
 
+/** The part of the workflow's state the task is read from (infra/video-workflow.ts's ResultPaths). */
+const stateWithTaskSchema = z.object({
+  task: z.object({ taskId: z.string(), submittedAt: z.number() }).partial().optional(),
+  status: z.object({ quota: z.number().nonnegative() }).partial().optional(),
+});
+
+/** How far back in the history the latest state's output is looked for (newest first). */
+const HISTORY_EVENTS_READ = 20;
+
 /** `findRun` and `stopRun` over the Step Functions API. */
-export function runControl(sfn: SFNClient, stateMachineArn: string): Pick<CancelDeps, 'findRun' | 'stopRun'> {
+export function runControl(
+  sfn: SFNClient,
+  stateMachineArn: string,
+): Required<Pick<CancelDeps, 'findRun' | 'findTask' | 'stopRun'>> {
   const arnOf = (executionId: string) => executionArn(stateMachineArn, executionId);
   return {
     findRun: async (executionId) => {
@@ -81,6 +120,25 @@ export function runControl(sfn: SFNClient, stateMachineArn: string): Pick<Cancel
         if ((error as Error).name === 'ExecutionDoesNotExist') return undefined;
         throw error;
       }
+    },
+    findTask: async (executionId) => {
+      // Newest first: the latest state that ended carries everything the steps before it added.
+      const { events = [] } = await sfn.send(
+        new GetExecutionHistoryCommand({
+          executionArn: arnOf(executionId),
+          reverseOrder: true,
+          maxResults: HISTORY_EVENTS_READ,
+          includeExecutionData: true,
+        }),
+      );
+      const output = events.find((e) => e.stateExitedEventDetails?.output)?.stateExitedEventDetails?.output;
+      const state = output ? stateWithTaskSchema.safeParse(JSON.parse(output)) : undefined;
+      if (!state?.success) return {};
+      return {
+        taskId: state.data.task?.taskId,
+        submittedAt: state.data.task?.submittedAt,
+        quota: state.data.status?.quota,
+      };
     },
     stopRun: async (executionId, cause) => {
       await sfn.send(

@@ -73,12 +73,17 @@ export async function measureIngress(): Promise<LatencyRow[]> {
     { platform: 'discord', handler: 'verify+start', file: floor.file, exportName: 'discordFloor' },
   ] as const;
 
+  const RESULT_MARK = 'probe-result ';
   const probe = async (file: string, exportName: string, platform: string, count: number) => {
     const { stdout } = await run(process.execPath, [PROBE, file, exportName, platform, String(count)], {
       env,
       maxBuffer: 1 << 20,
     });
-    return JSON.parse(stdout) as { cold: number; p50: number; p99: number };
+    // The handler writes its own lines (EMF metrics, as Lambda sends stdout to CloudWatch); the
+    // probe's result is the line it marks.
+    const result = stdout.split('\n').find((line) => line.startsWith(RESULT_MARK));
+    if (!result) throw new Error(`the probe wrote no result:\n${stdout.slice(-2000)}`);
+    return JSON.parse(result.slice(RESULT_MARK.length)) as { cold: number; p50: number; p99: number };
   };
 
   const rows: LatencyRow[] = [];

@@ -87,4 +87,7 @@ for (let i = 0; i < count; i++) {
 }
 warm.sort((a, b) => a - b);
 const pct = (p) => warm[Math.min(warm.length - 1, Math.floor((p / 100) * warm.length))];
-process.stdout.write(JSON.stringify({ cold, p50: pct(50), p99: pct(99), requests: count + 1 }));
+// On a line of its own, marked: the handler writes lines of its own to stdout (EMF metrics).
+process.stdout.write(
+  `\nprobe-result ${JSON.stringify({ cold, p50: pct(50), p99: pct(99), requests: count + 1 })}\n`,
+);

@@ -48,8 +48,11 @@ export interface Conversation {
   command: string;
   createdAt: number;
   messages: PlaygroundMessage[];
-  /** What started it: a command typed, a button pressed, a shortcut chosen, or a file shared. */
-  kind?: 'command' | 'press' | 'shortcut' | 'file';
+  /**
+   * What started it: a command typed, `/video` alone (the form), a button pressed, a shortcut
+   * chosen, or a file shared. All but a typed command may end with no message of their own.
+   */
+  kind?: 'command' | 'form' | 'press' | 'shortcut' | 'file';
   /** The dialog open over the channel for it, if any. */
   dialog?: PlaygroundDialog | undefined;
   /** The file the person shared (kind `file`). */

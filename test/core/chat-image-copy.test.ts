@@ -62,9 +62,9 @@ describe('copying an image shared in chat: refusals end cleanly', () => {
 
   const request = (image: string): VideoRequest =>
     ({ prompt: 'a harbor at dusk', model: 'veo-3.1-generate-preview', images: [image] }) as VideoRequest;
-  const copy = (path: string, timeoutMs?: number) =>
+  const copy = (path: string, timeoutMs?: number, more: string[] = []) =>
     copyChatImages(
-      request(`${url}${path}`),
+      { ...request(`${url}${path}`), images: [`${url}${path}`, ...more.map((p) => `${url}${p}`)] },
       `run-${path.slice(1)}`,
       { hosts: [new URL(url).host], authorization: 'Bearer xoxb-test', label: 'Slack' },
       { s3: s3.client, bucket: BUCKET, ...(timeoutMs ? { timeoutMs } : {}) },
@@ -95,7 +95,7 @@ describe('copying an image shared in chat: refusals end cleanly', () => {
     const refusal = await copy('/huge.png').catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(ImageRefusedError);
     expect((refusal as Error).message).toMatch(
-      /^The image is 10\.\d MiB; clipbay passes on images up to 10 MiB/,
+      /^The image is over 10 MiB; clipbay passes on images up to 10 MiB/,
     );
     // The reader let go of the host: the answer was cut off, not read to its end or left open.
     expect(await served.find((s) => s.path === '/huge.png')!.closed).toBe(false);
@@ -116,7 +116,7 @@ describe('copying an image shared in chat: refusals end cleanly', () => {
     expect(await leftInBucket('/stalled.png')).toEqual({ objects: 0, uploads: 0 });
   });
 
-  it('one within the cap is copied whole, and its read deadline is no longer pending', async () => {
+  it('one within the cap is copied whole', async () => {
     const image = Buffer.concat([PNG_SIGNATURE, Buffer.alloc(CHAT_IMAGE_LIMITS.maxBytes - 8, 4)]);
     answers.set('/fits.png', (res) => {
       res.writeHead(200, { 'content-type': 'image/png', 'transfer-encoding': 'chunked' });
@@ -128,5 +128,31 @@ describe('copying an image shared in chat: refusals end cleanly', () => {
     const stored = Buffer.from(await (await fetch(copied.images[0]!)).arrayBuffer());
     expect(stored.equals(image)).toBe(true);
     expect(await leftInBucket('/fits.png')).toEqual({ objects: 1, uploads: 0 });
+  });
+
+  it('a host that sends no answer at all: refused when the deadline passes, as too slow', async () => {
+    answers.set('/silent.png', () => undefined); // the request is read, and nothing comes back
+    const refusal = await copy('/silent.png', 300).catch((error: unknown) => error);
+    expect((refusal as Error).message).toBe(
+      'Slack took too long to send the image. Try again, or give a public image link with --image.',
+    );
+    expect(await served.find((s) => s.path === '/silent.png')!.closed).toBe(false);
+  });
+
+  it('two images, the second refused: the first one’s copy stops too, and nothing is left', async () => {
+    // The first comes slowly (a chunk, then silence); the second is a sign-in page.
+    answers.set('/slow-first.png', (res) => {
+      res.writeHead(200, { 'content-type': 'image/png', 'transfer-encoding': 'chunked' });
+      res.write(Buffer.concat([PNG_SIGNATURE, Buffer.alloc(64 * 1024, 5)]));
+    });
+    answers.set('/signin.png', (res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html>Sign in</html>');
+    });
+    const refusal = await copy('/slow-first.png', 20_000, ['/signin.png']).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ImageRefusedError);
+    expect((refusal as Error).message).toMatch(/^Slack answered with a web page instead of the image/);
+    // Well before the 20 s deadline: the refusal itself stopped the first copy.
+    expect(await served.find((s) => s.path === '/slow-first.png')!.closed).toBe(false);
+    expect(await leftInBucket('/slow-first.png')).toEqual({ objects: 0, uploads: 0 });
   });
 });

@@ -59,14 +59,47 @@ export async function copyChatImages(
     }
   };
   if (!request.images.some(isChatFile)) return request;
-  const images = await Promise.all(
-    request.images.map((url, index) =>
-      isChatFile(url)
-        ? copyOne(url, (extension) => chatImageKey(runId, index, extension), access, deps)
-        : url,
-    ),
+  // One deadline and one stop for every copy, cleared when they are over: a refusal of one image
+  // stops the others at once, and no copy, body or timer goes on after Submit has answered (a
+  // frozen container would run it in a later invocation, whose run it could end).
+  const copying = new AbortController();
+  const deadline = setTimeout(
+    () => copying.abort(new DeadlinePassed()),
+    deps.timeoutMs ?? CHAT_IMAGE_LIMITS.timeoutMs,
   );
-  return { ...request, images };
+  let firstRefusal: unknown;
+  try {
+    const copies = await Promise.allSettled(
+      request.images.map(async (url, index) => {
+        if (!isChatFile(url)) return url;
+        try {
+          return await copyOne(
+            url,
+            (extension) => chatImageKey(runId, index, extension),
+            access,
+            deps,
+            copying.signal,
+          );
+        } catch (error) {
+          if (firstRefusal === undefined) {
+            firstRefusal = error;
+            copying.abort(error);
+          }
+          throw error;
+        }
+      }),
+    );
+    if (firstRefusal !== undefined) throw firstRefusal;
+    return { ...request, images: copies.map((c) => (c as PromiseFulfilledResult<string>).value) };
+  } finally {
+    clearTimeout(deadline);
+    copying.abort(); // whatever is left of a body is closed, never left open on the socket
+  }
+}
+
+/** The copies' deadline passed (the reason the shared signal is aborted with). */
+class DeadlinePassed extends Error {
+  override name = 'TimeoutError';
 }
 
 async function copyOne(
@@ -74,31 +107,14 @@ async function copyOne(
   keyFor: (extension: string) => string,
   access: ChatFileAccess,
   deps: ChatImageCopyDeps,
-): Promise<string> {
-  const host = new URL(url).host;
-  // The read's own deadline, cleared once the copy is over: a timer left behind would abort a body
-  // nobody reads any more, and that error, with no one listening, would end the process.
-  const reading = new AbortController();
-  const deadline = setTimeout(
-    () => reading.abort(new Error('The image took too long to read.')),
-    deps.timeoutMs ?? CHAT_IMAGE_LIMITS.timeoutMs,
-  );
-  try {
-    return await copyWithin(url, host, keyFor, access, deps, reading.signal);
-  } finally {
-    clearTimeout(deadline);
-    reading.abort(); // whatever is left of the body is closed, never left open on the socket
-  }
-}
-
-async function copyWithin(
-  url: string,
-  host: string,
-  keyFor: (extension: string) => string,
-  access: ChatFileAccess,
-  deps: ChatImageCopyDeps,
   signal: AbortSignal,
 ): Promise<string> {
+  const host = new URL(url).host;
+  const tooSlow = (cause: unknown) =>
+    new ImageRefusedError(
+      `${access.label} took too long to send the image. Try again, or give a public image link with --image.`,
+      { cause },
+    );
   let response: Response;
   try {
     response = await (deps.fetch ?? fetch)(url, {
@@ -108,6 +124,7 @@ async function copyWithin(
       signal,
     });
   } catch (error) {
+    if (signal.reason instanceof DeadlinePassed) throw tooSlow(error);
     throw new ImageRefusedError(
       `clipbay could not read the image from ${access.label} (${(error as Error).name}). Try again, or give a public image link with --image.`,
       { cause: error },
@@ -128,14 +145,20 @@ async function copyWithin(
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > CHAT_IMAGE_LIMITS.maxBytes) {
     await response.body?.cancel();
-    throw tooLarge(declared);
+    throw tooLarge(sizeOver(declared));
   }
   const key = keyFor(extension);
   let seen = 0;
   const capped = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
-      done(seen > CHAT_IMAGE_LIMITS.maxBytes ? tooLarge(seen) : null, chunk);
+      // Cut off as it passes the cap: its real size is not known, only that it is over.
+      done(
+        seen > CHAT_IMAGE_LIMITS.maxBytes
+          ? tooLarge(`over ${CHAT_IMAGE_LIMITS.maxBytes / 2 ** 20} MiB`)
+          : null,
+        chunk,
+      );
     },
   });
   // pipeline, not pipe: when the cap stops the copy, the body is destroyed with it (and its
@@ -150,18 +173,26 @@ async function copyWithin(
     if (error instanceof ImageRefusedError) throw error;
     if ((capped as { errored?: unknown }).errored instanceof ImageRefusedError)
       throw (capped as { errored: ImageRefusedError }).errored;
-    if (signal.aborted)
-      throw new ImageRefusedError(
-        `${access.label} took too long to send the image. Try again, or give a public image link with --image.`,
-        { cause: error },
-      );
+    // The deadline passed while the bytes were still coming (not an S3 failure after they all came).
+    if (
+      signal.reason instanceof DeadlinePassed &&
+      !(capped as { writableFinished?: boolean }).writableFinished
+    )
+      throw tooSlow(error);
     throw error;
   }
   return (await presignObject(deps.s3, deps.bucket, key, CHAT_IMAGE_LIMITS.linkSeconds)).url;
 }
 
-function tooLarge(bytes: number): ImageRefusedError {
+/** A size over the cap as people read it: "12.3 MiB", or "over 10 MiB" where one decimal would read as the cap. */
+function sizeOver(bytes: number): string {
+  const cap = CHAT_IMAGE_LIMITS.maxBytes / 2 ** 20;
+  const mib = (bytes / 2 ** 20).toFixed(1);
+  return Number(mib) <= cap ? `over ${cap} MiB` : `${mib} MiB`;
+}
+
+function tooLarge(size: string): ImageRefusedError {
   return new ImageRefusedError(
-    `The image is ${(bytes / 2 ** 20).toFixed(1)} MiB; clipbay passes on images up to ${CHAT_IMAGE_LIMITS.maxBytes / 2 ** 20} MiB. Use a smaller one.`,
+    `The image is ${size}; clipbay passes on images up to ${CHAT_IMAGE_LIMITS.maxBytes / 2 ** 20} MiB. Use a smaller one.`,
   );
 }

@@ -360,7 +360,12 @@ describe('settling usage (emulated account)', () => {
       const done = await running.stack.workflow.list().find((e) => e.name === run)!.done;
       await running.stack.account.settle();
       expect(done.status).toBe('ABORTED');
-      expect(await runOf(run)).toMatchObject({ outcome: 'cancelled', finishedAt: expect.any(Number) });
+      // The task's id, read from the run's latest state in its execution history (GetExecutionHistory).
+      expect(await runOf(run)).toMatchObject({
+        outcome: 'cancelled',
+        finishedAt: expect.any(Number),
+        taskId: expect.stringMatching(/\S/),
+      });
       // RunEnded found the row closed: nobody is told "stopped" on top of "Cancelled by".
       expect(hooks(run).filter((m) => /stopped|Reference/.test(m))).toEqual([]);
 

@@ -23,6 +23,8 @@ export interface RunTask {
   taskId?: string | undefined;
   submittedAt?: number | undefined;
   quota?: number | undefined;
+  /** The clip was posted already: the run is only settling. */
+  posted?: boolean | undefined;
 }
 
 export interface CancelDeps {
@@ -55,7 +57,12 @@ export async function cancelVideo(
   pressedBy: Requester,
   deps: CancelDeps,
 ): Promise<CancelOutcome> {
-  const run = await deps.findRun(executionId);
+  // What TokenBay said of the task so far (best effort: unknown if the history cannot be read),
+  // read beside the run itself to keep within the platforms' 3 s.
+  const [run, task] = await Promise.all([
+    deps.findRun(executionId),
+    deps.findTask?.(executionId).catch((): RunTask => ({})) ?? Promise.resolve<RunTask>({}),
+  ]);
   if (!run) return { kind: 'private', text: 'That video is too old to cancel.' };
   const owner = run.input.requestedBy;
   if (pressedBy.id !== owner.id && !deps.admins.includes(pressedBy.id))
@@ -63,12 +70,12 @@ export async function cancelVideo(
       kind: 'private',
       text: `Only ${owner.name} (who asked for it) or a clipbay admin can cancel this video.`,
     };
-  if (!run.running)
+  // Still running, but only to settle: the clip is in the channel, and the run ends as it should.
+  if (!run.running || task.posted)
     return { kind: 'private', text: 'That video already finished: there is nothing to cancel.' };
 
-  // What TokenBay said of the task so far: a quota it settled (the clip was being saved or posted)
-  // is kept on the row and counted, as SettleUsage would have. Unknown if the history cannot be read.
-  const task: RunTask = deps.ledger ? await (deps.findTask?.(executionId).catch(() => ({})) ?? {}) : {};
+  // A quota TokenBay settled (the clip was being saved or posted) is kept on the row and counted,
+  // as SettleUsage would have.
   if (deps.ledger) {
     // The close is conditional: a run that settled in the meantime keeps its outcome, and is not stopped.
     const closed = await deps.ledger.closeRun(executionId, {
@@ -97,10 +104,14 @@ export async function cancelVideo(
 const stateWithTaskSchema = z.object({
   task: z.object({ taskId: z.string(), submittedAt: z.number() }).partial().optional(),
   status: z.object({ quota: z.number().nonnegative() }).partial().optional(),
+  posted: z.object({ posted: z.boolean() }).partial().optional(),
 });
 
-/** How far back in the history the latest state's output is looked for (newest first). */
-const HISTORY_EVENTS_READ = 20;
+/**
+ * How far back in the history the latest state's output is looked for (newest first): a state
+ * retried many times (8 throttles, CDK's service retries, its own) adds 3 events per attempt.
+ */
+const HISTORY_EVENTS_READ = 100;
 
 /** `findRun` and `stopRun` over the Step Functions API. */
 export function runControl(
@@ -138,6 +149,7 @@ export function runControl(
         taskId: state.data.task?.taskId,
         submittedAt: state.data.task?.submittedAt,
         quota: state.data.status?.quota,
+        posted: state.data.posted?.posted,
       };
     },
     stopRun: async (executionId, cause) => {

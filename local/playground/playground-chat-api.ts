@@ -171,6 +171,8 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, file: string)
     'content-length': String(end - start + 1),
     'accept-ranges': 'bytes',
     'cache-control': 'no-store',
+    // Served as what it was shared as, never sniffed into something else (HTML, script).
+    'x-content-type-options': 'nosniff',
     ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}),
   });
   await pipeline(createReadStream(file, { start, end }), res).catch(() => undefined);

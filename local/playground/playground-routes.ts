@@ -76,7 +76,9 @@ export function playgroundRoutes(
   async function startCommand(platform: Platform, text: string): Promise<string> {
     const id = newConversationId(platform);
     // `/video` alone on Slack opens the form: closed unsent, it leaves no message.
-    store.create(id, platform, `/video ${text}`.trim(), { kind: text === '' ? 'form' : 'command' });
+    store.create(id, platform, `/video ${text}`.trim(), {
+      kind: platform === 'slack' && text === '' ? 'form' : 'command',
+    });
     if (platform === 'slack') {
       requests.showSlackAck(
         id,

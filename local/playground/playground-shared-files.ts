@@ -170,7 +170,11 @@ export function slackPrivateFileRoute(filesDir: string): Route {
     if (!bytes) res.writeHead(404, { 'content-type': 'text/plain' }).end('file_not_found\n');
     else
       res
-        .writeHead(200, { 'content-type': sharedFileType(match[1]!), 'content-length': String(bytes.length) })
+        .writeHead(200, {
+          'content-type': sharedFileType(match[1]!),
+          'content-length': String(bytes.length),
+          'x-content-type-options': 'nosniff',
+        })
         .end(bytes);
     return true;
   };

@@ -55,6 +55,8 @@ export interface Conversation {
   kind?: 'command' | 'form' | 'press' | 'shortcut' | 'file';
   /** The dialog open over the channel for it, if any. */
   dialog?: PlaygroundDialog | undefined;
+  /** When its dialog was last submitted or closed. */
+  dialogClosedAt?: number | undefined;
   /** The file the person shared (kind `file`). */
   file?: SharedFile | undefined;
 }
@@ -153,6 +155,7 @@ export class PlaygroundStore {
     const conversation = this.conversations.get(id);
     if (!conversation?.dialog) return;
     conversation.dialog = undefined;
+    conversation.dialogClosedAt = Date.now();
     this.persist();
   }
 

@@ -8,7 +8,7 @@ const EXTENSIONS: Record<string, string> = {
 };
 
 export function sharedFileExtension(contentType: string): string {
-  return EXTENSIONS[contentType] ?? 'bin';
+  return Object.hasOwn(EXTENSIONS, contentType) ? EXTENSIONS[contentType]! : 'bin';
 }
 
 /** The content type a stored file (a clip, or a shared file) is served with, by its extension. */

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadLocalConfig } from '../../local/stack/local-config.js';
 import { PLAYGROUND_DISCORD_API, playgroundRoutes } from '../../local/playground/playground-routes.js';
 import { PlaygroundStore } from '../../local/playground/playground-store.js';
@@ -22,7 +22,8 @@ const ARTIFACTS = join(import.meta.dirname, '../../test-results');
  * ack and the progress message being edited, then the clip play from the bytes uploaded to the
  * stand-in Slack or Discord API, as the platform would play it in the channel.
  */
-describe('playground in a browser', () => {
+// Each test makes a clip through the whole stack in real time: a loaded machine needs more than 30 s.
+describe('playground in a browser', { timeout: 60_000 }, () => {
   let stack: LocalStack;
   let browser: Browser;
   let dataDir: string;
@@ -46,6 +47,17 @@ describe('playground in a browser', () => {
     await browser?.close();
     await stack?.close();
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Errors thrown in the page's own script: a test fails on any, whatever it checked. */
+  const pageErrors: string[] = [];
+  async function openPage(options?: Parameters<Browser['newPage']>[0]) {
+    const page = await browser.newPage(options);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    return page;
+  }
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
   });
 
   async function makeVideo(page: Page, platform: 'slack' | 'discord', command: string) {
@@ -76,7 +88,7 @@ describe('playground in a browser', () => {
   const bytesOf = async (src: string) => Buffer.from(await (await fetch(src)).arrayBuffer());
 
   it('Slack view: command → progress → a clip that plays', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await openPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${stack.url}/`);
     const { state, edits, text } = await makeVideo(
       page,
@@ -96,7 +108,7 @@ describe('playground in a browser', () => {
   });
 
   it('Discord view: command → progress → a clip that plays', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await openPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${stack.url}/`);
     const { state, edits, text } = await makeVideo(
       page,
@@ -116,7 +128,7 @@ describe('playground in a browser', () => {
   });
 
   it('scrolls the channel to each new answer: the second command’s clip is in view, not below the fold', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 700 } });
+    const page = await openPage({ viewport: { width: 1280, height: 700 } });
     await page.goto(`${stack.url}/`);
     const channel = page.locator('#channel');
     const showsNewest = () =>
@@ -162,7 +174,7 @@ describe('playground in a browser', () => {
   });
 
   it('answers help privately, as the platform would', async () => {
-    const page = await browser.newPage();
+    const page = await openPage();
     await page.goto(`${stack.url}/`);
     await page.fill('#command', 'help');
     await page.click('#composer button[type="submit"]');
@@ -185,7 +197,7 @@ describe('playground in a browser', () => {
   }
 
   it('Slack form: /video alone opens it; another family changes the choices; a mistake comes back inline; the clip plays', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await openPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${stack.url}/`);
     await page.click('#composer button[type="submit"]'); // `/video` with nothing after it
     const modal = page.locator('#dialog-layer form.modal');
@@ -239,7 +251,7 @@ describe('playground in a browser', () => {
 
   for (const platform of ['slack', 'discord'] as const)
     it(`Animate on ${platform}: an image shared in the channel, ⋯ → Animate, a prompt; TokenBay gets a link to a copy; the clip plays`, async () => {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const page = await openPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${stack.url}/`);
       const image = gradientPng();
       const shared = await animate(page, platform, image, `harbor-${platform}.png`);
@@ -271,7 +283,7 @@ describe('playground in a browser', () => {
     });
 
   it('Animate on a GIF: refused privately, and nothing starts', async () => {
-    const page = await browser.newPage();
+    const page = await openPage();
     await page.goto(`${stack.url}/`);
     const before = stack.workflow.list().length;
     await animate(page, 'slack', Buffer.from('GIF89a'), 'dance.gif');
@@ -288,7 +300,7 @@ describe('playground in a browser', () => {
       const generationSeconds = stack.simulator!.options.generationSeconds;
       stack.simulator!.options.generationSeconds = 120;
       try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const page = await openPage({ viewport: { width: 1280, height: 900 } });
         await page.goto(`${stack.url}/`);
         await page.check(`input[name="platform"][value="${platform}"]`);
         await page.fill('#command', `a very long take (${platform}) --duration 4`);

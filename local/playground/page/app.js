@@ -9,6 +9,7 @@ const errorBox = document.getElementById('error');
 const historyList = document.getElementById('history');
 const fileInput = document.getElementById('share-file');
 const dialogLayer = document.getElementById('dialog-layer');
+const layout = document.querySelector('.layout');
 const POLL_MS = 700;
 const GIVE_UP_MS = 15 * 60 * 1000;
 /** Slack's upload follows the finished message; with no upload this long after it, the link is all. */
@@ -105,9 +106,9 @@ function follow(id) {
     const response = await fetch(`/playground/conversations/${encodeURIComponent(id)}`);
     if (response.ok) {
       const conversation = await response.json();
-      const following = atNewest();
+      const atBottom = atNewest();
       render(article, conversation);
-      if (following) toNewest();
+      if (atBottom) toNewest();
       if (isFinal(conversation)) {
         following.delete(id);
         return loadHistory();
@@ -129,8 +130,16 @@ async function refresh(id) {
   if (!isFinal(conversation)) follow(id);
 }
 
-/** A press, shortcut or form that leaves no message of its own is over after this long. */
+/** A press, shortcut or form that leaves no message of its own is over this long after its last step. */
 const QUIET_MS = 3000;
+
+/**
+ * What a message says first, where clipbay puts its headline: Slack's `text`, Discord's first embed
+ * title or its content. Never the prompt's own words, so a prompt cannot end the polling.
+ */
+function headline(where, body) {
+  return where === 'slack' ? (body.text ?? '') : (body.embeds?.[0]?.title ?? body.content ?? '');
+}
 
 function isFinal(conversation) {
   const messages = conversation.messages;
@@ -138,17 +147,16 @@ function isFinal(conversation) {
   if (conversation.kind === 'file') return true;
   if (messages.length === 0)
     return conversation.kind !== undefined && conversation.kind !== 'command'
-      ? Date.now() - conversation.createdAt > QUIET_MS
+      ? Date.now() - Math.max(conversation.createdAt, conversation.dialogClosedAt ?? 0) > QUIET_MS
       : false;
   if (messages.every((m) => m.ephemeral)) return true;
   const visible = messages.filter((m) => !m.ephemeral);
   const last = visible.at(-1);
   if (visible.some((m) => uploadedClip(conversation.platform, m.body))) return true;
-  if (/could not be made|Cancelled by/i.test(JSON.stringify(last.body))) return true;
+  const said = headline(conversation.platform, last.body);
+  if (/^(The video could not be made|Cancelled by )/.test(said)) return true;
   // A finished message with no upload after it (inline off, or the link fallback): final once quiet.
-  return (
-    /Your video is ready/.test(JSON.stringify(last.body)) && Date.now() - last.updatedAt > LINK_ONLY_QUIET_MS
-  );
+  return said.startsWith('Your video is ready') && Date.now() - last.updatedAt > LINK_ONLY_QUIET_MS;
 }
 
 function render(article, conversation) {
@@ -286,7 +294,9 @@ function mrkdwn(text) {
       else if (target.startsWith('!')) nodes.push(el('span', { class: 'mention' }, [`@${target.slice(1)}`]));
       else
         nodes.push(
-          el('a', { href: target, target: '_blank', rel: 'noopener' }, [unescapeSlack(label ?? target)]),
+          /^https?:\/\//i.test(target)
+            ? el('a', { href: target, target: '_blank', rel: 'noopener' }, [unescapeSlack(label ?? target)])
+            : unescapeSlack(label ?? target),
         );
       continue;
     }
@@ -407,12 +417,16 @@ function showDialog(conversation) {
     return;
   }
   if (shown.id === conversation.id && shown.version === dialog.version) return;
+  // One dialog at a time, as in Slack and Discord: a new one closes the one that was open.
+  if (shown.id !== undefined && shown.id !== conversation.id)
+    send('/playground/dialog', { conversationId: shown.id, action: 'close', values: {} });
   const kept = shown.id === conversation.id ? formValues() : {};
   shown = { id: conversation.id, version: dialog.version };
   const form =
     conversation.platform === 'slack' ? slackModal(conversation, dialog) : discordModal(conversation, dialog);
   dialogLayer.replaceChildren(form);
   dialogLayer.hidden = false;
+  layout.inert = true; // nothing behind the dialog takes a click or a key meanwhile
   restoreValues(kept);
   form.querySelector('textarea, input:not([type=checkbox]), select')?.focus();
 }
@@ -421,6 +435,7 @@ function closeDialogLayer() {
   shown = { id: undefined, version: 0 };
   dialogLayer.replaceChildren();
   dialogLayer.hidden = true;
+  layout.inert = false;
 }
 
 /** Each field's value by its name; checkboxes as the list of those checked. */

@@ -46,6 +46,13 @@ export function playgroundChatRoutes(stack: LocalStack, store: PlaygroundStore, 
 
   async function slackApi(req: IncomingMessage, res: ServerResponse, method: string): Promise<true> {
     const fields = formFields((await readBodyBytes(req, 1024 * 1024))?.toString('utf8') ?? '');
+    // As Slack answers a call without the app's token (a page elsewhere cannot send this header
+    // without a preflight, which this server never grants).
+    if (
+      req.headers.authorization !== `Bearer ${PLAYGROUND_SLACK_BOT_TOKEN}` &&
+      fields.token !== PLAYGROUND_SLACK_BOT_TOKEN
+    )
+      return answer(res, { ok: false, error: 'not_authed' });
     const conversation = conversationOfChannel(fields.channel ?? fields.channel_id ?? '');
     switch (method) {
       case 'chat.postMessage':

@@ -148,6 +148,24 @@ describe('local stack security', () => {
     },
   );
 
+  it('the Slack Web API stand-in answers only the bot token, as Slack does (not_authed)', async () => {
+    const post = (headers: Record<string, string>) =>
+      raw(`${stack.url}/playground/slack/api/chat.postMessage`, {
+        method: 'POST',
+        headers: { host: host(), 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body: 'channel=CPG00&text=forged',
+      });
+    expect(JSON.parse((await post({ origin: 'http://evil.example' })).body)).toEqual({
+      ok: false,
+      error: 'not_authed',
+    });
+    expect(
+      JSON.parse((await post({ authorization: `Bearer ${PLAYGROUND_SLACK_BOT_TOKEN}` })).body),
+    ).toMatchObject({
+      ok: true,
+    });
+  });
+
   it('serves a file shared on the Slack view to the bot token only, as Slack serves url_private', async () => {
     const page = await raw(`${stack.url}/`, { headers: { host: host() } });
     const token = /name="clipbay-token" content="([0-9a-f]{64})"/.exec(page.body)![1]!;

@@ -14,7 +14,9 @@ const event = {
     name: 'run-1',
     status: 'TIMED_OUT',
     error: null,
+    attempt: 3,
   },
+  tags: ['a', 'b'],
 };
 
 /** EventBridge's documented pattern matching, for the forms the local account supports. */
@@ -41,6 +43,20 @@ describe('EventBridge event patterns', () => {
     ['exists: false on a missing field', { detail: { cause: [{ exists: false }] } }, true],
     ['exists: false on a present field', { detail: { name: [{ exists: false }] } }, false],
     ['an object where the event has a scalar', { source: { x: ['y'] } }, false],
+    // A nested pattern descends into objects only: not into a string's or an array's properties.
+    ['an object where the event has a string (its length is no field)', { source: { length: [10] } }, false],
+    ['an object where the event has an array', { resources: { length: [1] } }, false],
+    ['an object where the event has null', { detail: { error: { x: ['y'] } } }, false],
+    ['an array field matches if any element does, not only if all do', { tags: ['b'] }, true],
+    ['prefix on an array field: any element', { tags: [{ prefix: 'b' }] }, true],
+    ['prefix on a number', { detail: { attempt: [{ prefix: '3' }] } }, false],
+    ['anything-but null on a null field', { detail: { error: [{ 'anything-but': [null] }] } }, false],
+    ['anything-but null on a string field', { detail: { status: [{ 'anything-but': [null] }] } }, true],
+    [
+      'anything-but on an array field: no element may be excluded',
+      { tags: [{ 'anything-but': 'b' }] },
+      false,
+    ],
   ])('%s', (_name, pattern, expected) => {
     expect(matches(pattern as Record<string, unknown>, event)).toBe(expected);
   });
@@ -53,11 +69,23 @@ describe('EventBridge event patterns', () => {
     expect(() => matches({ detail: { name: [{ 'anything-but': { prefix: 'run-' } }] } }, event)).toThrow(
       /anything-but with a nested operator is not supported/,
     );
+    // Any nested operator in the list, even after a plain value.
+    expect(() =>
+      matches({ detail: { name: [{ 'anything-but': ['job-1', { prefix: 'run-' }] }] } }, event),
+    ).toThrow(/anything-but with a nested operator is not supported/);
   });
 });
 
 /** A template with one rule on Step Functions' status changes, targeting one function. */
-function template(options: { permission?: 'this rule' | 'another rule' | 'none'; state?: string } = {}) {
+function template(
+  options: {
+    permission?: 'this rule' | 'another rule' | 'any rule' | 'none';
+    /** The permission's other fields, as a template might set them. */
+    grant?: { Principal?: string; Action?: string };
+    state?: string;
+    rule?: Record<string, unknown>;
+  } = {},
+) {
   const resources: CloudFormationTemplate['Resources'] = {
     Machine: { Type: 'AWS::StepFunctions::StateMachine', Properties: {} },
     EndedFn: { Type: 'AWS::Lambda::Function', Properties: {} },
@@ -71,6 +99,7 @@ function template(options: { permission?: 'this rule' | 'another rule' | 'none';
           detail: { stateMachineArn: [{ Ref: 'Machine' }], status: ['ABORTED'] },
         },
         Targets: [{ Id: 'Target0', Arn: { 'Fn::GetAtt': ['EndedFn', 'Arn'] } }],
+        ...options.rule,
       },
     },
     OtherRule: {
@@ -85,7 +114,14 @@ function template(options: { permission?: 'this rule' | 'another rule' | 'none';
         Action: 'lambda:InvokeFunction',
         Principal: 'events.amazonaws.com',
         FunctionName: { 'Fn::GetAtt': ['EndedFn', 'Arn'] },
-        SourceArn: { 'Fn::GetAtt': [options.permission === 'another rule' ? 'OtherRule' : 'Rule', 'Arn'] },
+        ...(options.permission === 'any rule'
+          ? {}
+          : {
+              SourceArn: {
+                'Fn::GetAtt': [options.permission === 'another rule' ? 'OtherRule' : 'Rule', 'Arn'],
+              },
+            }),
+        ...options.grant,
       },
     };
   return new TemplateResolver({ Resources: resources } as CloudFormationTemplate);
@@ -192,5 +228,82 @@ describe('EventBridge delivery', () => {
     rules.put(statusChange(disabled, 'ABORTED'));
     await rules.idle();
     expect([events, rules.deliveries]).toEqual([[], []]);
+  });
+
+  it('a permission without SourceArn lets every rule invoke; one for another principal or action lets none', async () => {
+    const delivered = async (options: Parameters<typeof template>[0]) => {
+      const resolver = template(options);
+      const { events, functions } = target(resolver, ['ok']);
+      const rules = new EventRules(resolver, functions, { retryIntervalMs: 0 });
+      rules.put(statusChange(resolver, 'ABORTED'));
+      await rules.idle();
+      return events.length;
+    };
+    expect(await delivered({ permission: 'any rule' })).toBe(1);
+    expect(await delivered({ grant: { Principal: 's3.amazonaws.com' } })).toBe(0);
+    expect(await delivered({ grant: { Action: 'lambda:InvokeFunctionUrl' } })).toBe(0);
+  });
+
+  it('refuses a target that is not one of the functions it runs, and says so', async () => {
+    const resolver = template();
+    const other = {
+      logicalId: 'OtherFn',
+      functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:Other',
+    };
+    const invoked: unknown[] = [];
+    const functions = new Map([
+      [
+        'OtherFn',
+        {
+          ...other,
+          invoke: (e: unknown) => Promise.resolve(void invoked.push(e)),
+        } as unknown as LambdaFunction,
+      ],
+    ]);
+    const lines: string[] = [];
+    const rules = new EventRules(resolver, functions, { retryIntervalMs: 0, log: (l) => lines.push(l) });
+    rules.put(statusChange(resolver, 'ABORTED'));
+    await rules.idle();
+    const error = `Target ${resolver.getAtt('EndedFn', 'Arn')} is not a function of this template.`;
+    expect(invoked).toEqual([]);
+    expect(rules.deliveries).toEqual([expect.objectContaining({ attempts: 0, ok: false, error })]);
+    expect(lines).toEqual([`EventBridge rule Rule: ${error}`]);
+  });
+
+  it('logs each failed try, and gives a throttled event up after 100 throttles more', async () => {
+    const resolver = template();
+    const failing = target(resolver, [named('Boom'), 'ok']);
+    const lines: string[] = [];
+    const rules = new EventRules(resolver, failing.functions, {
+      retryIntervalMs: 0,
+      log: (l) => lines.push(l),
+    });
+    rules.put(statusChange(resolver, 'ABORTED'));
+    await rules.idle();
+    expect(lines).toEqual(['EventBridge → EndedFn attempt 1 failed: Boom: x']);
+
+    const throttled = named('Lambda.TooManyRequestsException', 'Rate exceeded');
+    const { events, functions } = target(resolver, [...Array<Error>(101).fill(throttled), 'ok']);
+    const queued = new EventRules(resolver, functions, { retryIntervalMs: 0 });
+    queued.put(statusChange(resolver, 'ABORTED'));
+    await queued.idle();
+    expect(events).toHaveLength(101);
+    expect(queued.deliveries[0]).toMatchObject({
+      attempts: 1,
+      ok: false,
+      error: 'Lambda.TooManyRequestsException: Rate exceeded',
+    });
+  });
+
+  it('runs rules of the default bus only, and refuses a rule without a pattern (a schedule)', () => {
+    const rulesOf = (rule: Record<string, unknown>) =>
+      new EventRules(template({ rule }), new Map(), { retryIntervalMs: 0 });
+    expect(() => rulesOf({ EventBusName: 'default' })).not.toThrow();
+    expect(() => rulesOf({ EventBusName: 'orders' })).toThrow(
+      'Rule Rule is on another event bus, which the local account does not run.',
+    );
+    expect(() => rulesOf({ EventPattern: undefined, ScheduleExpression: 'rate(1 hour)' })).toThrow(
+      'Rule Rule has no EventPattern (schedules are not run locally).',
+    );
   });
 });

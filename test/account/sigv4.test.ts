@@ -297,3 +297,272 @@ describe('SigV4 as the local account checks it', () => {
     );
   });
 });
+
+describe('SigV4: what the parser accepts, and the edges of each check', () => {
+  const SIGNATURE = 'ab'.repeat(32);
+  const HEADER = `AWS4-HMAC-SHA256 Credential=AKID/20261126/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-date, Signature=${SIGNATURE}`;
+  const withHeader = (authorization: string | undefined, amzDate: string | undefined = '20261126T120000Z') =>
+    parseAuthorization({
+      method: 'GET',
+      path: '/',
+      query: [],
+      headers: { authorization, 'x-amz-date': amzDate },
+    });
+  const presigned = (changes: Record<string, string | undefined>) => {
+    const query: Record<string, string | undefined> = {
+      'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+      'X-Amz-Credential': 'AKID/20261126/us-east-1/s3/aws4_request',
+      'X-Amz-Date': '20261126T120000Z',
+      'X-Amz-Expires': '60',
+      'X-Amz-Signature': SIGNATURE,
+      ...changes,
+    };
+    return parseAuthorization({
+      method: 'GET',
+      path: '/',
+      query: Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined),
+      headers: {},
+    });
+  };
+  const refusal = (code: string, message: string) => expect.objectContaining({ name: code, code, message });
+
+  it('reads the Authorization header with or without a space after each comma, and around it', () => {
+    const expected = {
+      accessKeyId: 'AKID',
+      date: '20261126',
+      region: 'us-east-1',
+      service: 's3',
+      signedHeaders: ['host', 'x-amz-date'],
+      signature: SIGNATURE,
+      presigned: false,
+    };
+    expect(withHeader(HEADER)).toMatchObject(expected);
+    expect(withHeader(HEADER.replace(/, /g, ','))).toMatchObject(expected);
+    expect(withHeader(`  ${HEADER} `)).toMatchObject(expected);
+  });
+
+  it('refuses an Authorization header with anything before or after it, or without x-amz-date', () => {
+    const notSigV4 = refusal('IncompleteSignature', 'Authorization header is not SigV4.');
+    expect(() => withHeader(`Bearer x ${HEADER}`)).toThrow(notSigV4);
+    expect(() => withHeader(`${HEADER}, Extra=1`)).toThrow(notSigV4);
+    expect(() => withHeader(`${HEADER}0`)).toThrow(notSigV4);
+    expect(() => withHeader(HEADER, '')).toThrow(refusal('IncompleteSignature', 'x-amz-date is missing.'));
+    expect(() => withHeader(undefined)).toThrow(
+      refusal('MissingAuthenticationToken', 'The request is not signed.'),
+    );
+  });
+
+  it('reads a presigned query (signing host alone when it names no headers), and refuses an incomplete one', () => {
+    expect(presigned({})).toMatchObject({
+      accessKeyId: 'AKID',
+      signedHeaders: ['host'],
+      expiresSeconds: 60,
+      presigned: true,
+    });
+    const incomplete = refusal('IncompleteSignature', 'The presigned URL is incomplete.');
+    for (const changes of [
+      { 'X-Amz-Credential': 'x/AKID/20261126/us-east-1/s3/aws4_request' },
+      { 'X-Amz-Credential': 'AKID/20261126/us-east-1/s3/aws4_request/x' },
+      { 'X-Amz-Credential': undefined },
+      { 'X-Amz-Signature': `z${SIGNATURE}` },
+      { 'X-Amz-Signature': `${SIGNATURE}0` },
+      { 'X-Amz-Signature': undefined },
+      { 'X-Amz-Date': undefined },
+    ])
+      expect(() => presigned(changes), JSON.stringify(changes)).toThrow(incomplete);
+    // Another algorithm is no signature at all.
+    expect(() => presigned({ 'X-Amz-Algorithm': 'AWS4-ECDSA-P256-SHA256' })).toThrow(
+      refusal('MissingAuthenticationToken', 'The request is not signed.'),
+    );
+  });
+
+  /** A URL from the SDK's presigner, valid for an hour from NOW, as the account receives it. */
+  async function presignedUrl() {
+    const s3 = new S3Client({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:4567',
+      credentials: KEYS,
+      forcePathStyle: true,
+    });
+    const url = new URL(
+      await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'clipbay-videos', Key: 'clips/x.mp4' }), {
+        expiresIn: 3600,
+        signingDate: new Date(NOW),
+      }),
+    );
+    s3.destroy();
+    const request = toSignable('GET', url.pathname, Object.fromEntries(url.searchParams), { host: url.host });
+    return { request, auth: parseAuthorization(request) };
+  }
+
+  it('a presigned URL is valid to its last millisecond and up to 15 minutes before its signing time', async () => {
+    const { request, auth } = await presignedUrl();
+    const at = (nowMs: number) => verifySignature(request, auth, KEYS.secretAccessKey, { nowMs });
+    await expect(at(NOW + 3600_000)).resolves.toBeUndefined();
+    await expect(at(NOW + 3600_001)).rejects.toThrow(refusal('AccessDenied', 'Request has expired'));
+    await expect(at(NOW - 1000)).resolves.toBeUndefined();
+    await expect(at(NOW - 15 * 60_000)).resolves.toBeUndefined();
+    await expect(at(NOW - 15 * 60_000 - 1000)).rejects.toThrow(
+      refusal('AccessDenied', 'Request is not valid yet (signed in the future).'),
+    );
+  });
+
+  it('X-Amz-Expires must be a whole number of seconds from 1 to 604800', async () => {
+    const { request, auth } = await presignedUrl();
+    // The expiry read from the query, changed here alone: the signature still covers the URL's.
+    const expiring = (expiresSeconds: number) =>
+      verifySignature(request, { ...auth, expiresSeconds }, KEYS.secretAccessKey, { nowMs: NOW });
+    await expect(expiring(1)).resolves.toBeUndefined();
+    await expect(expiring(604_800)).resolves.toBeUndefined();
+    const outOfRange = refusal('AccessDenied', 'X-Amz-Expires must be between 1 and 604800 seconds.');
+    for (const seconds of [0, -5, 604_801, 1.5, Number.NaN])
+      await expect(expiring(seconds)).rejects.toThrow(outOfRange);
+  });
+
+  it('a presigned S3 URL signs UNSIGNED-PAYLOAD, whatever x-amz-content-sha256 or body comes with it', async () => {
+    const { request, auth } = await presignedUrl();
+    const sent = { ...request, headers: { ...request.headers, 'x-amz-content-sha256': sha256('other') } };
+    await expect(
+      verifySignature(sent, auth, KEYS.secretAccessKey, { nowMs: NOW, payloadHash: sha256('body') }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('a request signed by header may be up to 15 minutes off the clock, either way', async () => {
+    const request = await sdkSigned(
+      {
+        method: 'GET',
+        path: '/clipbay-videos/clips/x.mp4',
+        headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      },
+      's3',
+    );
+    const auth = parseAuthorization(request);
+    const at = (nowMs: number) => verifySignature(request, auth, KEYS.secretAccessKey, { nowMs });
+    await expect(at(NOW + 15 * 60_000)).resolves.toBeUndefined();
+    await expect(at(NOW - 15 * 60_000)).resolves.toBeUndefined();
+    const skewed = refusal('SignatureDoesNotMatch', 'Signature expired: the request time is too skewed.');
+    await expect(at(NOW + 15 * 60_000 + 1000)).rejects.toThrow(skewed);
+    await expect(at(NOW - 15 * 60_000 - 1000)).rejects.toThrow(skewed);
+  });
+
+  it('checks a JSON request that sends x-amz-content-sha256 unsigned with that hash', async () => {
+    const body = '{"SecretId":"Slack"}';
+    // Signed without the header (as a signer that does not add it would), then sent with it.
+    const signer = new SignatureV4({
+      credentials: KEYS,
+      region: 'us-east-1',
+      service: 'secretsmanager',
+      sha256: Sha256,
+      applyChecksum: false,
+    });
+    const signed = await signer.sign(
+      new HttpRequest({
+        method: 'POST',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        port: 4567,
+        path: '/',
+        query: {},
+        headers: { host: '127.0.0.1:4567', 'x-amz-target': 'secretsmanager.GetSecretValue' },
+        body,
+      }),
+      { signingDate: new Date(NOW) },
+    );
+    const request = toSignable('POST', '/', {}, { ...signed.headers, 'x-amz-content-sha256': sha256(body) });
+    const auth = parseAuthorization(request);
+    expect(auth.signedHeaders).not.toContain('x-amz-content-sha256');
+    await expect(
+      verifySignature(request, auth, KEYS.secretAccessKey, { nowMs: NOW }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('refuses a signing date that is not exactly yyyyMMddTHHmmssZ, naming its first 20 characters', async () => {
+    const request = await sdkSigned(
+      { method: 'GET', path: '/clipbay-videos/x', headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+      's3',
+    );
+    const auth = parseAuthorization(request);
+    const dated = (amzDate: string) =>
+      verifySignature(request, { ...auth, amzDate }, KEYS.secretAccessKey, { nowMs: NOW });
+    await expect(dated('20261126T120000Zjunk')).rejects.toThrow(
+      refusal('IncompleteSignature', 'Bad signing date 20261126T120000Zjunk.'),
+    );
+    await expect(dated('X20261126T120000Z')).rejects.toThrow(
+      refusal('IncompleteSignature', 'Bad signing date X20261126T120000Z.'),
+    );
+    await expect(dated(`20261126T120000Z${'9'.repeat(30)}`)).rejects.toThrow(
+      refusal('IncompleteSignature', 'Bad signing date 20261126T120000Z9999.'),
+    );
+  });
+
+  it('checks a query parameter sent more than once with all its values', async () => {
+    const signer = new SignatureV4({
+      credentials: KEYS,
+      region: 'us-east-1',
+      service: 's3',
+      sha256: Sha256,
+      uriEscapePath: false,
+    });
+    const signed = await signer.sign(
+      {
+        method: 'GET',
+        protocol: 'http:',
+        hostname: '127.0.0.1',
+        path: '/clipbay-videos',
+        query: { tag: ['b', 'a'], 'list-type': '2' },
+        headers: { host: '127.0.0.1:4567', 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      },
+      { signingDate: new Date(NOW) },
+    );
+    const request: SignableRequest = {
+      method: 'GET',
+      path: '/clipbay-videos',
+      query: [
+        ['tag', 'b'],
+        ['list-type', '2'],
+        ['tag', 'a'],
+      ],
+      headers: Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v])),
+    };
+    await expect(
+      verifySignature(request, parseAuthorization(request), KEYS.secretAccessKey, { nowMs: NOW }),
+    ).resolves.toBeUndefined();
+  });
+
+  it('signs only host, x-amz-* and content-type, and encodes the path again for every service but S3', async () => {
+    const signedBy = async (service: string, path: string, headers: Record<string, string>) => {
+      const added = await signRequest(
+        { method: 'GET', path, query: [], headers: { host: '127.0.0.1:4567', ...headers } },
+        KEYS,
+        { region: 'us-east-1', service },
+        'UNSIGNED-PAYLOAD',
+        NOW,
+      );
+      return added.authorization!;
+    };
+    const withRange = await signedBy('s3', '/bucket/k.mp4', {
+      'content-type': 'video/mp4',
+      range: 'bytes=0-9',
+      'content-length': '10',
+      'x-amz-meta-tag': 'a',
+    });
+    expect(withRange).toContain(
+      'SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-meta-tag;x-amz-security-token,',
+    );
+    for (const [service, path] of [
+      ['s3', '/bucket/a%20b%2Bc.mp4'],
+      [
+        'lambda',
+        '/2015-03-31/functions/arn%3Aaws%3Alambda%3Aus-east-1%3A123456789012%3Afunction%3AFn/invocations',
+      ],
+    ] as const) {
+      const sdk = await sdkSigned(
+        { method: 'GET', path, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+        service,
+      );
+      expect((await signedBy(service, path, {})).split('Signature=')[1], service).toBe(
+        sdk.headers.authorization!.split('Signature=')[1],
+      );
+    }
+  });
+});

@@ -22,7 +22,17 @@ describe('the HTTP API stage throttle', () => {
     expect([bucket.take(), bucket.take()]).toEqual([true, false]);
   });
 
-  it('refuses settings that are not numbers', () => {
-    expect(() => new StageThrottle(Number.NaN, 1)).toThrow(/Invalid stage throttle/);
+  it('refuses settings that are not numbers, or negative', () => {
+    expect(() => new StageThrottle(Number.NaN, 1)).toThrow('Invalid stage throttle: burst NaN, rate 1.');
+    expect(() => new StageThrottle(1, Number.NaN)).toThrow('Invalid stage throttle: burst 1, rate NaN.');
+    expect(() => new StageThrottle(1, -1)).toThrow('Invalid stage throttle: burst 1, rate -1.');
+    expect(() => new StageThrottle(-1, 1)).toThrow('Invalid stage throttle: burst -1, rate 1.');
+  });
+
+  it('with a burst of 0, refuses every request (API Gateway’s way to close a stage)', () => {
+    let now = 0;
+    const bucket = new StageThrottle(0, 10, () => now);
+    now += 60_000;
+    expect([bucket.take(), bucket.take()]).toEqual([false, false]);
   });
 });

@@ -136,6 +136,19 @@ describe('static check: every path a Choice compares is present on every way int
     expect(problems).toEqual([{ state: 'Pause', path: '$.status.delay', missingOn: ['Poll'] }]);
   });
 
+  it('a Wait passes its input on: what was present before it is present after', () => {
+    const problems = findUnguardedPaths(
+      machine({
+        Poll: { ...poll, Catch: undefined, Next: 'Pause' },
+        Pause: { Type: 'Wait', Seconds: 5, Next: 'Check' },
+        Check: { Type: 'Choice', Choices: [compare], Default: 'Done' },
+        ...done,
+      }),
+      results,
+    );
+    expect(problems).toEqual([]);
+  });
+
   it('refuses forms it does not model rather than pass them', () => {
     expect(() =>
       findUnguardedPaths(machine({ Poll: { Type: 'Parallel', Branches: [], End: true } }), results),
@@ -143,6 +156,157 @@ describe('static check: every path a Choice compares is present on every way int
     expect(() => findUnguardedPaths(machine({ Poll: { ...poll, OutputPath: '$.status' } }), results)).toThrow(
       /does not model OutputPath/,
     );
+  });
+
+  it('counts what the input promises, and says when a path is missing from the start', () => {
+    const reads = (variable: string) =>
+      findUnguardedPaths(
+        machine({
+          Poll: {
+            Type: 'Choice',
+            Choices: [{ Variable: variable, StringEquals: 'x', Next: 'Done' }],
+            Default: 'Done',
+          },
+          ...done,
+        }),
+        results,
+      );
+    expect(reads('$.id')).toEqual([]);
+    const problems = reads('$.missing');
+    expect(problems).toEqual([{ state: 'Poll', path: '$.missing', missingOn: [] }]);
+    expect(describeUnguarded(problems)[0]).toMatch(
+      /^Poll reads \$\.missing, which may be missing on the way from the start: guard it/,
+    );
+  });
+
+  it('reads the paths inside Not and the second path of a …Path comparison', () => {
+    const check = (rule: Record<string, unknown>) =>
+      findUnguardedPaths(
+        machine({
+          Poll: poll,
+          Check: { Type: 'Choice', Choices: [{ ...rule, Next: 'Done' }], Default: 'Done' },
+          ...done,
+        }),
+        results,
+      ).map((p) => p.path);
+    expect(check({ Not: { Variable: '$.status.outcome', StringEquals: 'ready' } })).toEqual([
+      '$.status.outcome',
+    ]);
+    // $.id is in every input; the second path is not.
+    expect(check({ Variable: '$.id', StringEqualsPath: '$.status.outcome' })).toEqual(['$.status.outcome']);
+  });
+
+  it('labels the Default way, and proves presence through Or and And only when every branch does', () => {
+    const guarded = (rule: Record<string, unknown>, into: 'Next' | 'Default') =>
+      findUnguardedPaths(
+        machine({
+          Poll: poll,
+          Check: {
+            Type: 'Choice',
+            Choices: [{ ...rule, Next: into === 'Next' ? 'Compare' : 'Done' }],
+            Default: into === 'Default' ? 'Compare' : 'Done',
+          },
+          Compare: { Type: 'Choice', Choices: [compare], Default: 'Done' },
+          ...done,
+        }),
+        results,
+      );
+    const present = { Variable: '$.status.outcome', IsPresent: true };
+    const absent = { Variable: '$.status.outcome', IsPresent: false };
+    // IsPresent false proves nothing on its own branch.
+    expect(guarded(absent, 'Next')).toEqual([
+      { state: 'Compare', path: '$.status.outcome', missingOn: ['Check'] },
+    ]);
+    expect(guarded(present, 'Default')[0]!.missingOn).toEqual(['Check (Default)']);
+    // Every branch of the Or proves it: it is present whichever matched.
+    expect(
+      guarded({ Or: [present, { And: [present, { Variable: '$.error', IsPresent: true }] }] }, 'Next'),
+    ).toEqual([]);
+    // When an And is false, some conjunct is: present only if each one's failing proves it.
+    expect(guarded({ And: [absent, { Not: present }] }, 'Default')).toEqual([]);
+    expect(guarded({ And: [absent, { Variable: '$.error', IsPresent: false }] }, 'Default')).toHaveLength(1);
+  });
+
+  it('knows what a Catch writes (Error and Cause) at its ResultPath', () => {
+    const problems = findUnguardedPaths(
+      machine({
+        Poll: {
+          ...poll,
+          Next: 'Done',
+          Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Check' }],
+        },
+        Check: {
+          Type: 'Choice',
+          Choices: [{ Variable: '$.error.Error', StringEquals: 'States.Timeout', Next: 'Done' }],
+          Default: 'Done',
+        },
+        ...done,
+      }),
+      results,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('models ResultPath: null keeps the input, none replaces it with the result, $.a.b makes $.a', () => {
+    const after = (task: Record<string, unknown>, variable: string) =>
+      findUnguardedPaths(
+        machine({
+          Poll: { ...poll, Catch: undefined, Next: 'Write' },
+          Write: { Type: 'Task', Resource: 'x', Next: 'Check', ...task },
+          Check: {
+            Type: 'Choice',
+            Choices: [{ Variable: variable, IsNull: false, Next: 'Done' }],
+            Default: 'Done',
+          },
+          ...done,
+        }),
+        { ...results, results: { ...results.results, Write: z.object({ size: z.number() }) } },
+      ).map((p) => p.path);
+    expect(after({ ResultPath: null }, '$.status.outcome')).toEqual([]);
+    expect(after({}, '$.size')).toEqual([]);
+    expect(after({}, '$.status.outcome')).toEqual(['$.status.outcome']);
+    expect(after({ ResultPath: '$.a.b' }, '$.a')).toEqual([]);
+    expect(after({ ResultPath: '$.a.b' }, '$.a.b')).toEqual([]);
+    expect(after({ ResultPath: '$.a.b' }, '$.a.b.size')).toEqual([]);
+    expect(after({ ResultPath: '$.a.b' }, '$.status.outcome')).toEqual([]);
+    // Plain InputPath and OutputPath ($) are the default, so they are modelled.
+    expect(after({ InputPath: '$', OutputPath: '$' }, '$.size')).toEqual([]);
+  });
+
+  it('passes the input through a Pass without Result, and replaces it with a Pass Result', () => {
+    const through = (pass: Record<string, unknown>) =>
+      findUnguardedPaths(
+        machine({
+          Poll: { ...poll, Catch: undefined, Next: 'Keep' },
+          Keep: { Type: 'Pass', Next: 'Check', ...pass },
+          Check: { Type: 'Choice', Choices: [compare], Default: 'Done' },
+          ...done,
+        }),
+        results,
+      ).map((p) => p.path);
+    expect(through({})).toEqual([]);
+    expect(through({ Result: { outcome: 'ready' } })).toEqual(['$.status.outcome']);
+    expect(through({ Result: { outcome: 'ready' }, ResultPath: '$.extra' })).toEqual([]);
+  });
+
+  it('refuses a state it cannot find, Parameters and ResultSelector, and ResultPaths it does not model', () => {
+    expect(() => findUnguardedPaths(machine({ Poll: { ...poll, Next: 'Nowhere' } }), results)).toThrow(
+      'The definition names a state it does not have: Nowhere',
+    );
+    for (const key of ['Parameters', 'ResultSelector'])
+      expect(() =>
+        findUnguardedPaths(
+          machine({ Poll: { ...poll, Catch: undefined, [key]: {}, Next: 'Done' }, ...done }),
+          results,
+        ),
+      ).toThrow(`Poll: the path check does not model ${key}.`);
+    for (const resultPath of ['$.list[0]', '$$.Execution.Id', 'status'])
+      expect(() =>
+        findUnguardedPaths(
+          machine({ Poll: { ...poll, Catch: undefined, ResultPath: resultPath, Next: 'Done' }, ...done }),
+          results,
+        ),
+      ).toThrow(`The path check does not model ResultPath ${resultPath}.`);
   });
 
   it('reads required paths from the schemas: optional fields and union-only fields are not promised', () => {

@@ -1,4 +1,4 @@
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { platformWords } from '../../bots/platforms.js';
 import { BusyError } from '../../functions/core/errors.js';
 import { startWithinLimits } from '../../functions/core/usage/start-within-limits.js';
-import { counterAt, counterKeys, scopeOf, UsageLedger } from '../../functions/core/usage/usage-ledger.js';
+import {
+  counterAt,
+  counterKeys,
+  runFromItem,
+  scopeOf,
+  UsageLedger,
+} from '../../functions/core/usage/usage-ledger.js';
 import { NO_LIMITS, type UsageLimits } from '../../functions/core/usage/usage-limits.js';
 import { monthName, periodsAt, resetMoment, timeUntil } from '../../functions/core/usage/usage-period.js';
 import type { WorkflowInput } from '../../functions/core/chat/accepted-command.js';
@@ -510,6 +516,337 @@ describe('the ledger against a DynamoDB server', () => {
     expect(Items.map((i) => i.pk?.S).filter((pk) => /^(channel|team)#.*EMPTY/.test(pk ?? ''))).toEqual([]);
   });
 
+  describe('the limits at the start, against the ledger', () => {
+    let workspaces = 0;
+    /** A command from a workspace and channel of its own: every counter it moves starts at zero. */
+    const alone = (user: string): WorkflowInput => {
+      const workspace = `TL${++workspaces}`;
+      return {
+        ...command(user),
+        replyTo: {
+          platform: 'slack',
+          responseUrl: 'https://hooks.slack.test/l',
+          channelId: `C${workspace}`,
+          workspaceId: workspace,
+        },
+      };
+    };
+    const again = (input: WorkflowInput): WorkflowInput => ({
+      ...command(input.requestedBy.id),
+      replyTo: input.replyTo,
+    });
+    const started = () => Promise.resolve('started' as const);
+    const refusedWith = (message: string) => expect.objectContaining({ name: 'LimitReachedError', message });
+    const dayRefusal = (n: number, videos: string) =>
+      `You have started ${n} ${videos} today, the most allowed per day (LIMIT_VIDEOS_PER_USER_PER_DAY). It resets at 00:00 UTC, in 1 h 30 min.`;
+    const runningRefusal = (n: number, videos: string) =>
+      `You already have ${n} ${videos} in progress, the most allowed at once (LIMIT_CONCURRENT_PER_USER). Try again when one of them is posted.`;
+
+    it('LIMIT_VIDEOS_PER_USER_PER_DAY: the next command is refused, and the refusal takes nothing', async () => {
+      const first = alone('UDAY1');
+      const limits = { ...NO_LIMITS, videosPerUserPerDay: 1 };
+      expect(await start(limits, first, started)).toBe('started');
+      const next = again(first);
+      await expect(start(limits, next, started)).rejects.toThrow(refusedWith(dayRefusal(1, 'video')));
+      expect(await today(first)).toEqual({ videos: 1, quota: 0, running: 1 });
+      expect(await ledger.getRun(next.id)).toBeUndefined();
+      expect(await ledger.getRun(first.id)).toMatchObject({ outcome: 'running' });
+
+      const two = { ...NO_LIMITS, videosPerUserPerDay: 2 };
+      const other = alone('UDAY2');
+      await start(two, other, started);
+      await start(two, again(other), started);
+      await expect(start(two, again(other), started)).rejects.toThrow(refusedWith(dayRefusal(2, 'videos')));
+    });
+
+    it('LIMIT_CONCURRENT_PER_USER: refused while the slots are held, started again once one is freed', async () => {
+      const first = alone('URUN1');
+      const limits = { ...NO_LIMITS, concurrentPerUser: 1 };
+      await start(limits, first, started);
+      await expect(start(limits, again(first), started)).rejects.toThrow(
+        refusedWith(runningRefusal(1, 'video')),
+      );
+      await settleUsageStep(deps, {
+        ...settleEvent(first, 'task_run1', 'ready', 7),
+        posted: { posted: true },
+      });
+      expect(await start(limits, again(first), started)).toBe('started');
+
+      const two = { ...NO_LIMITS, concurrentPerUser: 2 };
+      const other = alone('URUN2');
+      await start(two, other, started);
+      await start(two, again(other), started);
+      await expect(start(two, again(other), started)).rejects.toThrow(
+        refusedWith(runningRefusal(2, 'videos')),
+      );
+    });
+
+    it('with both limits, the refusal names the one that is reached', async () => {
+      const both = (videosPerUserPerDay: number, concurrentPerUser: number) => ({
+        ...NO_LIMITS,
+        videosPerUserPerDay,
+        concurrentPerUser,
+      });
+      const busy = alone('UBOTH1');
+      await start(both(3, 1), busy, started);
+      await expect(start(both(3, 1), again(busy), started)).rejects.toThrow(
+        refusedWith(runningRefusal(1, 'video')),
+      );
+      const full = alone('UBOTH2');
+      await start(both(1, 5), full, started);
+      await expect(start(both(1, 5), again(full), started)).rejects.toThrow(
+        refusedWith(dayRefusal(1, 'video')),
+      );
+    });
+
+    it('names the day when only the day is limited, even if an undo moved the count after the refusal', async () => {
+      const first = alone('URACEDAY');
+      const limits = { ...NO_LIMITS, videosPerUserPerDay: 1 };
+      await start(limits, first, started);
+      // The refusal reads the day back; another command's undo has just taken its video out.
+      const movedOn = Object.assign(Object.create(ledger) as UsageLedger, {
+        read: (keys: Parameters<UsageLedger['read']>[0]) =>
+          ledger.read(keys).then((found) => new Map([...found].map(([k, c]) => [k, { ...c, videos: 0 }]))),
+      });
+      await expect(
+        startWithinLimits(
+          { ledger: movedOn, limits, start: started, words: platformWords, now: () => NOW },
+          again(first),
+        ),
+      ).rejects.toThrow(refusedWith(dayRefusal(1, 'video')));
+    });
+
+    it('LIMIT_QUOTA_PER_MONTH: refused once the workspace’s month has spent it, not before', async () => {
+      const first = alone('UQUOTA');
+      const limits = { ...NO_LIMITS, quotaPerMonth: 40_000 };
+      const { teamMonth } = counterKeys(scopeOf(first), periodsAt(NOW));
+      await ledger.addToCounter(teamMonth, { videos: 3, quota: 39_999 }, Math.floor(NOW / 1000) + 86_400);
+      expect(await start(limits, first, started)).toBe('started');
+      await ledger.addToCounter(teamMonth, { quota: 1 }, Math.floor(NOW / 1000) + 86_400);
+      const next = again(first);
+      await expect(start(limits, next, started)).rejects.toThrow(
+        refusedWith(
+          'This workspace has used its TokenBay quota for December: 40,000 of 40,000 (LIMIT_QUOTA_PER_MONTH). It resets on 1 January, 00:00 UTC.',
+        ),
+      );
+      expect(await today(first)).toEqual({ videos: 1, quota: 0, running: 1 });
+      expect(await ledger.getRun(next.id)).toBeUndefined();
+    });
+
+    it('ALLOWED_CHANNELS: refused anywhere else, before the ledger is touched', async () => {
+      const input = alone('UCHANNEL');
+      const limits = { ...NO_LIMITS, allowedChannels: ['CELSEWHERE'] };
+      await expect(start(limits, input, started)).rejects.toThrow(
+        refusedWith(
+          'Videos cannot be made in this channel. Ask a clipbay admin to add it to ALLOWED_CHANNELS, or use a channel where clipbay is allowed.',
+        ),
+      );
+      expect(await today(input)).toEqual({ videos: 0, quota: 0, running: 0 });
+      expect(await start({ ...NO_LIMITS, allowedChannels: [input.replyTo.channelId] }, input, started)).toBe(
+        'started',
+      );
+    });
+
+    it('an execution that exists already (a duplicate start) holds nothing twice', async () => {
+      const input = alone('UDUPSTART');
+      expect(await start(NO_LIMITS, input, () => Promise.resolve('duplicate'))).toBe('duplicate');
+      expect(await today(input)).toEqual({ videos: 0, quota: 0, running: 0 });
+      expect(await ledger.getRun(input.id)).toBeUndefined();
+    });
+
+    it('a redelivery leaves the first delivery’s row as it was', async () => {
+      const first = alone('UREDELIVER');
+      await start(NO_LIMITS, first, started);
+      expect(await start(NO_LIMITS, { ...first, requestedAt: NOW + 1 }, started)).toBe('duplicate');
+      expect(await ledger.getRun(first.id)).toMatchObject({
+        outcome: 'running',
+        requesterName: 'uredeliver',
+      });
+    });
+
+    it('a ledger call that fails refuses as busy (with its cause) and gives back what the others took', async () => {
+      const input = alone('ULEDGERDOWN');
+      const down = new Error('ProvisionedThroughputExceededException');
+      const failing = Object.assign(Object.create(ledger) as UsageLedger, {
+        read: () => Promise.reject(down),
+      });
+      const attempt = startWithinLimits(
+        {
+          ledger: failing,
+          limits: { ...NO_LIMITS, quotaPerMonth: 10 },
+          start: started,
+          words: platformWords,
+          now: () => NOW,
+        },
+        input,
+      );
+      await expect(attempt).rejects.toThrow(BusyError);
+      await expect(attempt).rejects.toMatchObject({ cause: down });
+      expect(await today(input)).toEqual({ videos: 0, quota: 0, running: 0 });
+      expect(await ledger.getRun(input.id)).toBeUndefined();
+    });
+  });
+
+  describe('what the ledger writes and reads', () => {
+    /** The run's row as DynamoDB holds it. */
+    const rawRun = async (executionId: string) =>
+      (
+        await client.send(
+          new GetItemCommand({
+            TableName: table,
+            Key: { pk: { S: `run#${executionId}` }, sk: { S: 'run' } },
+          }),
+        )
+      ).Item!;
+
+    it('keeps a prompt’s first 120 characters, and the row 400 days', async () => {
+      const input = { ...command('UPROMPT'), request: request('a heron '.repeat(40)) };
+      await start(NO_LIMITS, input, () => Promise.resolve('started'));
+      expect((await ledger.getRun(input.id))!.prompt).toBe('a heron '.repeat(40).slice(0, 120));
+      expect((await rawRun(input.id)).expiresAt).toEqual({
+        N: String(Math.floor(NOW / 1000) + 400 * 86_400),
+      });
+    });
+
+    it('closes a row with whether the quota is known, and no tellPending unless asked', async () => {
+      const known = command('UKNOWN');
+      await start(NO_LIMITS, known, () => Promise.resolve('started'));
+      await settleUsageStep(deps, { ...settleEvent(known, 'task_k', 'ready', 12), posted: { posted: true } });
+      expect((await rawRun(known.id)).quotaKnown).toEqual({ BOOL: true });
+      expect((await ledger.getRun(known.id))!.tellPending).toBeUndefined();
+      const unknown = command('UNKNOWNQ');
+      await start(NO_LIMITS, unknown, () => Promise.resolve('started'));
+      await ledger.closeRun(unknown.id, { outcome: 'stopped', finishedAt: NOW, quota: undefined });
+      expect((await rawRun(unknown.id)).quotaKnown).toEqual({ BOOL: false });
+    });
+
+    it('reads a run strongly consistent, and starts without reading a counter when no quota is limited', async () => {
+      const sent: { command: string; input: Record<string, unknown> }[] = [];
+      const recording = new DynamoDBClient({
+        endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
+      recording.middlewareStack.add(
+        (next, context) => (args) => {
+          sent.push({ command: context.commandName!, input: args.input as Record<string, unknown> });
+          return next(args);
+        },
+        { step: 'initialize' },
+      );
+      const recorded = new UsageLedger(recording, table);
+      const input = command('URECORD');
+      await startWithinLimits(
+        {
+          ledger: recorded,
+          limits: NO_LIMITS,
+          start: () => Promise.resolve('started'),
+          words: platformWords,
+          now: () => NOW,
+        },
+        input,
+      );
+      expect(sent.map((c) => c.command).sort()).toEqual(['PutItemCommand', 'UpdateItemCommand']);
+      await recorded.getRun(input.id);
+      expect(sent.at(-1)).toMatchObject({ command: 'GetItemCommand', input: { ConsistentRead: true } });
+      recording.destroy();
+    });
+
+    it('refuses as errors what is not a failed condition: a missing table', async () => {
+      const missing = new UsageLedger(client, 'no-such-table');
+      const run = {
+        executionId: 'exec-missing',
+        scope: scopeOf(command('UMISSING')),
+        requesterName: 'u',
+        model: 'm',
+        durationSeconds: 8,
+        requestedAt: NOW,
+        outcome: 'running',
+      };
+      const notFound = { name: 'ResourceNotFoundException' };
+      await expect(missing.openRun(run)).rejects.toMatchObject(notFound);
+      await expect(
+        missing.closeRun(run.executionId, { outcome: 'stopped', finishedAt: NOW }),
+      ).rejects.toMatchObject(notFound);
+      const k = { pk: 'user#x', sk: 'day#2026-12-31' };
+      await expect(missing.reserve(k, 't', 1, { maxVideos: 1 })).rejects.toMatchObject(notFound);
+      await expect(
+        missing.addToCounter(k, { videos: 1 }, 1, { attribute: 'videos', below: 1 }),
+      ).rejects.toMatchObject(notFound);
+      await expect(missing.addToCounter(k, { videos: 1 }, 1)).rejects.toMatchObject(notFound);
+    });
+
+    it('adds to a counter under a condition, only what is not zero, and can move its expiry alone', async () => {
+      const k = { pk: 'team#slack#TCOUNTER', sk: 'month#2026-12' };
+      const raw = async () =>
+        (
+          await client.send(
+            new GetItemCommand({ TableName: table, Key: { pk: { S: k.pk }, sk: { S: k.sk } } }),
+          )
+        ).Item!;
+      const below2 = { attribute: 'videos' as const, below: 2 };
+      expect(await ledger.addToCounter(k, { videos: 1, quota: 0 }, 100, below2)).toBe(true);
+      expect(await raw()).not.toHaveProperty('quota');
+      expect(await ledger.addToCounter(k, { videos: 1, quota: undefined }, 100, below2)).toBe(true);
+      expect(await ledger.addToCounter(k, { videos: 1 }, 100, below2)).toBe(false);
+      expect(counterAt(await ledger.read([k]), k)).toEqual({ videos: 2, quota: 0, running: 0 });
+      expect(await ledger.addToCounter(k, {}, 200)).toBe(true);
+      expect((await raw()).expiresAt).toEqual({ N: '200' });
+    });
+
+    it('keeps day counters 40 days after their day, other counters 400 days after their month', () => {
+      const end = Date.UTC(2027, 0, 1);
+      expect(ledger.counterExpiry({ pk: 'user#x', sk: 'day#2026-12-31' }, end)).toBe(
+        end / 1000 + 40 * 86_400,
+      );
+      expect(ledger.counterExpiry({ pk: 'user#x', sk: 'month#2026-12' }, end + 999)).toBe(
+        end / 1000 + 400 * 86_400,
+      );
+      expect(ledger.counterExpiry({ pk: 'day#x', sk: 'month#2026-12' }, end)).toBe(end / 1000 + 400 * 86_400);
+    });
+
+    it('reads a row with nothing in it as empty, and a direct message as the workspace "dm"', () => {
+      expect(runFromItem({})).toEqual({
+        executionId: '',
+        scope: { platform: '', workspace: '', channel: '', user: '' },
+        requesterName: '',
+        model: '',
+        durationSeconds: 0,
+        requestedAt: 0,
+        outcome: '',
+        quota: undefined,
+        taskId: undefined,
+        submittedAt: undefined,
+        finishedAt: undefined,
+      });
+      const { workspaceId: _none, ...dm } = command('UDM').replyTo;
+      expect(scopeOf({ replyTo: dm, requestedBy: { id: 'UDM', name: 'udm' } })).toEqual({
+        platform: 'slack',
+        workspace: 'dm',
+        channel: 'C1',
+        user: 'UDM',
+      });
+    });
+
+    it('a quota known at the end is recorded as it is, without asking TokenBay', async () => {
+      const asked: string[] = [];
+      const input = command('UQUOTAKNOWN');
+      await start(NO_LIMITS, input, () => Promise.resolve('started'));
+      const unavailable: unknown[] = [];
+      expect(
+        await settleUsageStep(
+          {
+            ...deps,
+            tokenBay: tokenBayAnswering(999, asked),
+            onQuotaUnavailable: (e) => unavailable.push(e),
+          },
+          settleEvent(input, 'task_qk', 'failed', 30),
+        ),
+      ).toEqual({ outcome: 'failed', quota: 30, recorded: true });
+      expect([asked, unavailable]).toEqual([[], []]);
+    });
+  });
+
   describe('RunEnded, the backstop for runs the workflow did not settle', () => {
     /** EventBridge's status-change event for a run. */
     const ended = (input: WorkflowInput, status: string, error: string | null = null) => ({
@@ -608,6 +945,40 @@ describe('the ledger against a DynamoDB server', () => {
           detail: { ...ended(settled, 'ABORTED').detail, input: null },
         }),
       ).toMatchObject({ settled: false, told: false });
+    });
+
+    it('a run that ended in VideoFailed whose settle failed is closed without a second message', async () => {
+      const input = command('UVIDEOFAILED');
+      await start(NO_LIMITS, input, () => Promise.resolve('started'));
+      const { sent, notifier } = chat(0);
+      expect(await runEndedStep({ ledger, notifier }, ended(input, 'FAILED', 'VideoFailed'))).toEqual({
+        status: 'FAILED',
+        settled: true,
+        told: false,
+      });
+      expect(sent).toEqual([]);
+      const row = await ledger.getRun(input.id);
+      expect(row).toMatchObject({ outcome: 'error' });
+      expect(row!.tellPending).toBeUndefined();
+    });
+
+    it('a run that ended in VideoFailedUntold is told, even when the workflow closed its row', async () => {
+      const input = command('UUNTOLD');
+      await start(NO_LIMITS, input, () => Promise.resolve('started'));
+      await settleUsageStep(deps, { ...input, error: { Error: 'TokenBayRejectedError', Cause: 'no' } });
+      const { sent, notifier } = chat(0);
+      expect(await runEndedStep({ ledger, notifier }, ended(input, 'FAILED', 'VideoFailedUntold'))).toEqual({
+        status: 'FAILED',
+        settled: false,
+        told: true,
+      });
+      expect(sent).toEqual([
+        expect.objectContaining({
+          reference: input.id,
+          reason:
+            'The video could not be made, and chat could not be reached to say so at the time. An admin can look it up with the reference below.',
+        }),
+      ]);
     });
   });
 });

@@ -1,4 +1,6 @@
+import { ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { LocalExecution } from '../../local/workflow/local-workflow.js';
+import { ledgerView } from '../helpers/ledger-view.js';
 import {
   rerollClick,
   sendDiscordCommand,
@@ -94,6 +96,44 @@ describe('each function uses exactly the grants its role has (real videos in the
       data: videoCommandData([{ name: 'prompt', type: 3, value: prompt }]),
     });
 
+  /**
+   * A failed run's whole outcome: ended in the definition's own Fail state after one ReportFailure
+   * and one settle, the person told exactly once (the failure with its reference, never a clip),
+   * its ledger row closed as an error, and its slot given back.
+   */
+  const FAILED_WHOLE = {
+    status: 'FAILED',
+    error: 'VideoFailed',
+    told: 1,
+    settled: 1,
+    answers: 1,
+    clips: 0,
+    outcome: 'error',
+    slotHeld: false,
+  };
+  /** TokenBay said the task failed: the row says so (`error` is a run clipbay itself ended). */
+  const FAILED_BY_TOKENBAY = { ...FAILED_WHOLE, outcome: 'failed' };
+  const failedWhole = async ({ execution, done }: { execution: LocalExecution; done: LocalExecution }) => {
+    const { stack, chat } = running;
+    await stack.account.settle();
+    const messages = chat.requests
+      .filter((r) => JSON.stringify(r.body).includes(execution.name))
+      .map((r) => JSON.stringify(r.body));
+    const ledger = await ledgerView(stack);
+    return {
+      status: done.status,
+      error: done.error,
+      told: done.statesEntered.ReportFailure,
+      settled: done.statesEntered.SettleFailedRunUsage,
+      answers: messages.filter((m) => m.includes('Reference')).length,
+      clips: messages.filter((m) => /clipbay_watch|Download MP4/.test(m)).length,
+      outcome: ledger.run(execution.name)?.outcome,
+      slotHeld: ['U123', SLACK_USER, DISCORD_USER].some((user) =>
+        ledger.slotsHeld(user).some((slot) => slot.startsWith(`${execution.name}@`)),
+      ),
+    };
+  };
+
   beforeAll(async () => {
     running = await startStackWithFakeChat(
       { SLACK_SIGNING_SECRET: SECRET, DISCORD_BOT_TOKEN: 'bot-token' },
@@ -133,7 +173,26 @@ describe('each function uses exactly the grants its role has (real videos in the
     const oversized = sharedFiles.share('huge.png', Buffer.alloc(11 * 2 ** 20, 1), 'image/png', undefined, {
       chunked: true,
     });
-    expect((await slack(`a huge harbor --image ${oversized}`)).done.status).toBe('FAILED');
+    const huge = await slack(`a huge harbor --image ${oversized}`);
+    expect(await failedWhole(huge)).toEqual(FAILED_WHOLE);
+    // Refused before TokenBay, and no copy or unfinished upload of it left under images/.
+    expect(
+      stack.simulator!.submits().filter((r) => JSON.stringify(r.body).includes('a huge harbor')),
+    ).toEqual([]);
+    const s3 = new S3Client({ ...stack.account.operatorClientConfig(), forcePathStyle: true });
+    try {
+      const prefix = `images/${encodeURIComponent(huge.execution.name)}/`;
+      const [objects, uploads] = await Promise.all([
+        s3.send(new ListObjectsV2Command({ Bucket: stack.s3.bucket, Prefix: prefix })),
+        s3.send(new ListMultipartUploadsCommand({ Bucket: stack.s3.bucket, Prefix: prefix })),
+      ]);
+      expect({ objects: objects.KeyCount ?? 0, uploads: uploads.Uploads?.length ?? 0 }).toEqual({
+        objects: 0,
+        uploads: 0,
+      });
+    } finally {
+      s3.destroy();
+    }
 
     // A missing clip is "expired" whether or not S3's implicit ListBucket check for a missing key
     // carries s3:prefix (AWS does not say): 404 from HEAD, or 403 and then a listing of the key.
@@ -168,17 +227,10 @@ describe('each function uses exactly the grants its role has (real videos in the
 
     // 3. A Slack video TokenBay fails (ReportFailure), and the same two on Discord, with a button.
     // Each failure ends in the definition's own Fail state after it was told and settled.
-    const failedAsDesigned = (run: LocalExecution) => ({
-      status: run.status,
-      error: run.error,
-      told: run.statesEntered.ReportFailure,
-      settled: run.statesEntered.SettleFailedRunUsage,
-    });
-    const expected = { status: 'FAILED', error: 'VideoFailed', told: 1, settled: 1 };
-    expect(failedAsDesigned((await slack('a cat [fail]')).done)).toEqual(expected);
+    expect(await failedWhole(await slack('a cat [fail]'))).toEqual(FAILED_BY_TOKENBAY);
     const fromDiscord = discordCommand('a lighthouse at night');
     expect((await discord(fromDiscord)).done.status).toBe('SUCCEEDED');
-    expect(failedAsDesigned((await discord(discordCommand('a dog [fail]'))).done)).toEqual(expected);
+    expect(await failedWhole(await discord(discordCommand('a dog [fail]')))).toEqual(FAILED_BY_TOKENBAY);
     const click = discordInteraction({
       id: `${Date.now()}${String(++n).padStart(5, '0')}`,
       type: InteractionType.MessageComponent,

@@ -172,27 +172,32 @@ export class CloudWatchService {
   }
 }
 
-/** The properties of an `AWS::CloudWatch::Alarm`, resolved. */
-interface AlarmProperties {
-  AlarmName?: string;
-  AlarmDescription?: string;
-  ActionsEnabled?: boolean;
-  OKActions?: string[];
-  AlarmActions?: string[];
-  InsufficientDataActions?: string[];
-  MetricName?: string;
-  Namespace?: string;
-  Statistic?: string;
-  ExtendedStatistic?: string;
-  Dimensions?: { Name: string; Value: string }[];
-  Period?: number;
-  Unit?: string;
-  EvaluationPeriods: number;
-  DatapointsToAlarm?: number;
-  Threshold?: number;
-  ComparisonOperator: string;
-  TreatMissingData?: string;
-}
+/**
+ * The properties of an `AWS::CloudWatch::Alarm`, resolved: the alarm's own fields as DescribeAlarms
+ * answers them, all optional in a template but the evaluation periods and the comparison.
+ */
+type AlarmProperties = Partial<
+  Pick<
+    LocalMetricAlarm,
+    | 'AlarmName'
+    | 'AlarmDescription'
+    | 'ActionsEnabled'
+    | 'OKActions'
+    | 'AlarmActions'
+    | 'InsufficientDataActions'
+    | 'MetricName'
+    | 'Namespace'
+    | 'Statistic'
+    | 'ExtendedStatistic'
+    | 'Dimensions'
+    | 'Period'
+    | 'Unit'
+    | 'DatapointsToAlarm'
+    | 'Threshold'
+    | 'TreatMissingData'
+  >
+> &
+  Pick<LocalMetricAlarm, 'EvaluationPeriods' | 'ComparisonOperator'>;
 
 function metricAlarm(logicalId: string, p: AlarmProperties, created: Date): LocalMetricAlarm {
   // Unnamed, CloudFormation names an alarm after the stack and its logical id.

@@ -102,6 +102,25 @@ function toSignable(
   };
 }
 
+/** A URL from the SDK's presigner, valid for an hour from NOW, as the account receives it. */
+async function presignedUrl() {
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: 'http://127.0.0.1:4567',
+    credentials: KEYS,
+    forcePathStyle: true,
+  });
+  const url = new URL(
+    await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'clipbay-videos', Key: 'clips/x.mp4' }), {
+      expiresIn: 3600,
+      signingDate: new Date(NOW),
+    }),
+  );
+  s3.destroy();
+  const request = toSignable('GET', url.pathname, Object.fromEntries(url.searchParams), { host: url.host });
+  return { url, request, auth: parseAuthorization(request) };
+}
+
 describe('SigV4 as the local account checks it', () => {
   it('joins a header sent twice with "," as SigV4 does (Node joins with ", "), trimming each value', async () => {
     // Signed by the SDK's signer with the one canonical value…
@@ -231,20 +250,7 @@ describe('SigV4 as the local account checks it', () => {
   });
 
   it('checks a presigned URL from the SDK presigner: signature, then expiry', async () => {
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: 'http://127.0.0.1:4567',
-      credentials: KEYS,
-      forcePathStyle: true,
-    });
-    const url = new URL(
-      await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'clipbay-videos', Key: 'clips/x.mp4' }), {
-        expiresIn: 3600,
-        signingDate: new Date(NOW),
-      }),
-    );
-    const request = toSignable('GET', url.pathname, Object.fromEntries(url.searchParams), { host: url.host });
-    const auth = parseAuthorization(request);
+    const { url, request, auth } = await presignedUrl();
     expect(auth.presigned).toBe(true);
     expect(url.href.length).toBeGreaterThan(1100); // a real-sized session token rides in the URL
     await expect(
@@ -375,25 +381,6 @@ describe('SigV4: what the parser accepts, and the edges of each check', () => {
       refusal('MissingAuthenticationToken', 'The request is not signed.'),
     );
   });
-
-  /** A URL from the SDK's presigner, valid for an hour from NOW, as the account receives it. */
-  async function presignedUrl() {
-    const s3 = new S3Client({
-      region: 'us-east-1',
-      endpoint: 'http://127.0.0.1:4567',
-      credentials: KEYS,
-      forcePathStyle: true,
-    });
-    const url = new URL(
-      await getSignedUrl(s3, new GetObjectCommand({ Bucket: 'clipbay-videos', Key: 'clips/x.mp4' }), {
-        expiresIn: 3600,
-        signingDate: new Date(NOW),
-      }),
-    );
-    s3.destroy();
-    const request = toSignable('GET', url.pathname, Object.fromEntries(url.searchParams), { host: url.host });
-    return { request, auth: parseAuthorization(request) };
-  }
 
   it('a presigned URL is valid to its last millisecond and up to 15 minutes before its signing time', async () => {
     const { request, auth } = await presignedUrl();

@@ -49,6 +49,21 @@ describe('static check: every path a Choice compares is present on every way int
     input: z.object({ id: z.string() }),
     results: { Poll: z.object({ outcome: z.string() }) },
   };
+  /** The unguarded paths when `rule`, in a Choice before the comparison, leads to it by its Next or its Default. */
+  const guarded = (rule: Record<string, unknown>, into: 'Next' | 'Default') =>
+    findUnguardedPaths(
+      machine({
+        Poll: poll,
+        Check: {
+          Type: 'Choice',
+          Choices: [{ ...rule, Next: into === 'Next' ? 'Compare' : 'Done' }],
+          Default: into === 'Default' ? 'Compare' : 'Done',
+        },
+        Compare: { Type: 'Choice', Choices: [compare], Default: 'Done' },
+        ...done,
+      }),
+      results,
+    );
 
   it('an IsPresent inside the same And is no guard: AWS documents no evaluation order', () => {
     const problems = findUnguardedPaths(
@@ -67,20 +82,6 @@ describe('static check: every path a Choice compares is present on every way int
   });
 
   it('an IsPresent in an earlier Choice guards every branch it leads to, and Default after IsPresent false', () => {
-    const guarded = (rule: Record<string, unknown>, into: 'Next' | 'Default') =>
-      findUnguardedPaths(
-        machine({
-          Poll: poll,
-          Check: {
-            Type: 'Choice',
-            Choices: [{ ...rule, Next: into === 'Next' ? 'Compare' : 'Done' }],
-            Default: into === 'Default' ? 'Compare' : 'Done',
-          },
-          Compare: { Type: 'Choice', Choices: [compare], Default: 'Done' },
-          ...done,
-        }),
-        results,
-      );
     expect(guarded({ Variable: '$.status', IsPresent: true }, 'Next')).toHaveLength(1); // $.status is not $.status.outcome
     expect(guarded({ Variable: '$.status.outcome', IsPresent: true }, 'Next')).toEqual([]);
     expect(guarded({ Variable: '$.status.outcome', IsPresent: false }, 'Default')).toEqual([]);
@@ -197,20 +198,6 @@ describe('static check: every path a Choice compares is present on every way int
   });
 
   it('labels the Default way, and proves presence through Or and And only when every branch does', () => {
-    const guarded = (rule: Record<string, unknown>, into: 'Next' | 'Default') =>
-      findUnguardedPaths(
-        machine({
-          Poll: poll,
-          Check: {
-            Type: 'Choice',
-            Choices: [{ ...rule, Next: into === 'Next' ? 'Compare' : 'Done' }],
-            Default: into === 'Default' ? 'Compare' : 'Done',
-          },
-          Compare: { Type: 'Choice', Choices: [compare], Default: 'Done' },
-          ...done,
-        }),
-        results,
-      );
     const present = { Variable: '$.status.outcome', IsPresent: true };
     const absent = { Variable: '$.status.outcome', IsPresent: false };
     // IsPresent false proves nothing on its own branch.

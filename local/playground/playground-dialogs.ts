@@ -5,8 +5,8 @@ import { slackViewProblems } from '../simulator/slack-view-limits.js';
 import {
   newConversationId,
   PLAYGROUND_TEAM,
-  PLAYGROUND_USER,
   type PlaygroundRequests,
+  SLACK_ACTOR,
 } from './playground-requests.js';
 import type { Conversation, PlaygroundDialog, PlaygroundStore } from './playground-store.js';
 
@@ -147,13 +147,7 @@ function slackEnvelope(type: string, conversation: Conversation) {
     token: 'deprecated',
     api_app_id: 'APLAYGROUND',
     trigger_id: `${conversation.id}.${randomBytes(3).toString('hex')}`,
-    team: { id: PLAYGROUND_TEAM, domain: 'playground' },
-    user: {
-      id: PLAYGROUND_USER.slackId,
-      username: PLAYGROUND_USER.name,
-      name: PLAYGROUND_USER.name,
-      team_id: PLAYGROUND_TEAM,
-    },
+    ...SLACK_ACTOR,
   };
 }
 

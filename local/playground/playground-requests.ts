@@ -8,6 +8,17 @@ import type { Platform, PlaygroundStore } from './playground-store.js';
 /** Who types in the playground, on both platforms. */
 export const PLAYGROUND_USER = { slackId: 'UPLAYGROUND', discordId: '500000000000000005', name: 'you' };
 export const PLAYGROUND_TEAM = 'TPLAYGROUND';
+
+/** Who acts, in every Slack interaction payload from the playground: the person and their workspace. */
+export const SLACK_ACTOR = {
+  team: { id: PLAYGROUND_TEAM, domain: 'playground' },
+  user: {
+    id: PLAYGROUND_USER.slackId,
+    username: PLAYGROUND_USER.name,
+    name: PLAYGROUND_USER.name,
+    team_id: PLAYGROUND_TEAM,
+  },
+} as const;
 const DISCORD_CHANNEL = '400000000000000004';
 const DISCORD_GUILD = '600000000000000006';
 

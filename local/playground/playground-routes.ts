@@ -17,6 +17,7 @@ import {
   PLAYGROUND_TEAM,
   PLAYGROUND_USER,
   PlaygroundRequests,
+  SLACK_ACTOR,
 } from './playground-requests.js';
 import {
   animateSharedFile,
@@ -125,13 +126,7 @@ export function playgroundRoutes(
           type: 'block_actions',
           trigger_id: id,
           response_url: requests.slackResponseUrl(id, source),
-          user: {
-            id: PLAYGROUND_USER.slackId,
-            username: PLAYGROUND_USER.name,
-            name: PLAYGROUND_USER.name,
-            team_id: PLAYGROUND_TEAM,
-          },
-          team: { id: PLAYGROUND_TEAM, domain: 'playground' },
+          ...SLACK_ACTOR,
           channel: { id: slackChannelOf(id), name: 'playground' },
           container: { type: 'message', channel_id: slackChannelOf(id), message_ts: '1.1' },
           api_app_id: 'APLAYGROUND',

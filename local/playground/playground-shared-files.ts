@@ -9,9 +9,9 @@ import type { LocalStack, Route } from '../stack/local-stack.js';
 import { PLAYGROUND_SLACK_BOT_TOKEN, slackChannelOf } from './playground-chat-api.js';
 import {
   newConversationId,
-  PLAYGROUND_TEAM,
   PLAYGROUND_USER,
   type PlaygroundRequests,
+  SLACK_ACTOR,
 } from './playground-requests.js';
 import type { PlaygroundStore } from './playground-store.js';
 import { sharedFileExtension, sharedFileType } from './shared-file-types.js';
@@ -96,14 +96,8 @@ export async function animateSharedFile(
       message_ts: ts,
       action_ts: `${Date.now() / 1000}`,
       token: 'deprecated',
-      team: { id: PLAYGROUND_TEAM, domain: 'playground' },
+      ...SLACK_ACTOR,
       channel: { id: slackChannelOf(id), name: 'playground' },
-      user: {
-        id: PLAYGROUND_USER.slackId,
-        username: PLAYGROUND_USER.name,
-        name: PLAYGROUND_USER.name,
-        team_id: PLAYGROUND_TEAM,
-      },
       message: {
         type: 'message',
         user: PLAYGROUND_USER.slackId,

@@ -121,8 +121,6 @@ export class TokenBaySimulator {
         else res.destroy();
       });
     });
-    // Hanging requests (fault 'hang') must not keep close() waiting.
-    server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', () => resolve());

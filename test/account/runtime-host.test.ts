@@ -1,4 +1,6 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,8 @@ describe('the local Lambda runtime', () => {
         "exports.forgotten = async () => { Promise.reject(new Error('nobody awaited me')); await new Promise((r) => setTimeout(r, 1000)); return 'late'; };",
         "exports.huge = async () => ({ bytes: 'x'.repeat(6 * 1024 * 1024) });",
         'exports.fine = async (event) => ({ echo: event });',
+        // One GET over fetch's pooled, kept-alive connections; what came of it.
+        'exports.get = async (event) => { try { const r = await fetch(event.url); await r.text(); return { status: r.status }; } catch (e) { return { failed: e.cause?.code ?? e.message }; } };',
       ].join('\n'),
     );
   });
@@ -65,5 +69,36 @@ describe('the local Lambda runtime', () => {
     await thawed.invoke({});
     expect(await state(thawed.pid!)).not.toBe('T');
     thawed.kill();
+  });
+
+  it('a connection the network path forgot while frozen resets the next request on it, which never reaches the peer', async () => {
+    const requests: string[] = [];
+    const connections: unknown[] = [];
+    const peer = createServer((req, res) => {
+      requests.push(req.url!);
+      res.end('ok');
+    }).on('connection', (socket) => connections.push(socket));
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+    const url = (n: number) => `http://127.0.0.1:${(peer.address() as AddressInfo).port}/${n}`;
+    const probe = container('index.get', true);
+    try {
+      await expect(probe.invoke({ url: url(1) })).resolves.toEqual({ status: 200 });
+      expect(probe.lastNetwork).toEqual({ dropped: 0, reset: 0 });
+      // The kept-alive connection is forgotten: the request's bytes leave and a reset comes back.
+      await expect(probe.invoke({ url: url(2) }, { dropConnections: true })).resolves.toEqual({
+        failed: 'ECONNRESET',
+      });
+      expect(probe.lastNetwork).toEqual({ dropped: 1, reset: 1 });
+      // The next goes out on a new connection.
+      await expect(probe.invoke({ url: url(3) })).resolves.toEqual({ status: 200 });
+      expect({ requests, connections: connections.length }).toEqual({
+        requests: ['/1', '/3'],
+        connections: 2,
+      });
+    } finally {
+      probe.kill();
+      peer.closeAllConnections();
+      peer.close();
+    }
   });
 });

@@ -4,7 +4,8 @@ import { runFromItem, type RunRecord } from '../../functions/core/usage/usage-le
 import type { LocalExecution } from '../../local/workflow/local-workflow.js';
 import { sendSlackCommand } from '../helpers/chat-commands.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
-import { FAILURE_MATRIX, type MatrixCase } from './failure-matrix.js';
+import type { PlannedFault } from '../../local/account/lambda/fault-plan.js';
+import { FAILURE_MATRIX, faultsOfPath, type MatrixCase } from './failure-matrix.js';
 
 /** What one case's run came to, gathered once all runs ended. */
 interface Observed {
@@ -17,6 +18,8 @@ interface Observed {
   slotsHeld: string[];
   /** Whether RunEnded (not ReportFailure) posted the failure message. */
   toldByRunEnded: boolean;
+  /** Requests that went out on a connection forgotten during a freeze, and were reset. */
+  resetRequests: number;
 }
 
 /** Runs at once: enough to keep the functions busy, few enough that the other files beside it still get their share of 2 cores. */
@@ -37,22 +40,27 @@ describe('failure matrix: every Task, every failure kind, first and later attemp
     // The documented default Lambda quota: throttles here are the planned ones, not the machine's load.
     running = await startStackWithFakeChat({}, { generationSeconds: 1 }, { accountConcurrency: 1000 });
     const { stack, chat } = running;
-    const queue = [...FAILURE_MATRIX];
+    const runCase = async (trigger: string, user: string, faults: PlannedFault[]) => {
+      stack.account.faults.add(...faults);
+      const ack = await sendSlackCommand(running, { text: `matrix case ${trigger}`, trigger, user });
+      if (ack.body.response_type !== 'in_channel') throw new Error(`${trigger}: not started`);
+      await stack.workflow.list().find((e) => e.name === trigger)!.done;
+    };
+    const queue = FAILURE_MATRIX.filter((c) => c.kind !== 'reset');
     await Promise.all(
       Array.from({ length: PARALLEL }, async () => {
-        for (let c = queue.shift(); c; c = queue.shift()) {
-          const trigger = triggerOf(c);
-          stack.account.faults.add(...c.faults(trigger));
-          const ack = await sendSlackCommand(running, {
-            text: `matrix case ${trigger}`,
-            trigger,
-            user: userOf(c),
-          });
-          if (ack.body.response_type !== 'in_channel') throw new Error(`${c.name}: not started`);
-          await stack.workflow.list().find((e) => e.name === trigger)!.done;
-        }
+        for (let c = queue.shift(); c; c = queue.shift())
+          await runCase(triggerOf(c), userOf(c), c.faults(triggerOf(c)));
       }),
     );
+    // A reset after a freeze needs a warm environment holding connections: one at a time, each
+    // path's cases right after a run of that path, so each function's environment is warm.
+    for (const path of ['success', 'failure'] as const) {
+      const cases = FAILURE_MATRIX.filter((c) => c.kind === 'reset' && c.path === path);
+      const warmUp = `warm-${path}.x`;
+      await runCase(warmUp, `UW${path}`, faultsOfPath(path, warmUp));
+      for (const c of cases) await runCase(triggerOf(c), userOf(c), c.faults(triggerOf(c)));
+    }
     await stack.account.settle();
 
     const dynamo = new DynamoDBClient(stack.account.operatorClientConfig());
@@ -88,13 +96,16 @@ describe('failure matrix: every Task, every failure kind, first and later attemp
         toldByRunEnded:
           runEndedPosts.has(trigger) &&
           failures.some((m) => m.includes('chat could not be reached to say so at the time')),
+        resetRequests: stack.account.faults.resetsAfterFreeze
+          .filter((r) => r.execution === trigger)
+          .reduce((n, r) => n + r.reset, 0),
       });
     }
   }, 240_000);
   afterAll(() => running?.close());
 
-  it(`covers ${FAILURE_MATRIX.length} cases: 7 Task states × 5 kinds, first and later attempt`, () => {
-    expect(FAILURE_MATRIX).toHaveLength(7 * 9);
+  it(`covers ${FAILURE_MATRIX.length} cases: 7 Task states × 6 kinds, first and later attempt`, () => {
+    expect(FAILURE_MATRIX).toHaveLength(7 * 11);
     expect(new Set(FAILURE_MATRIX.map((c) => c.name)).size).toBe(FAILURE_MATRIX.length);
   });
 
@@ -115,6 +126,11 @@ describe('failure matrix: every Task, every failure kind, first and later attemp
     if (expected.toldBy) expect(seen.toldByRunEnded).toBe(expected.toldBy === 'RunEnded');
     // Nothing reached TokenBay twice.
     expect(seen.submits).toBeLessThanOrEqual(1);
+    // A reset after a freeze bit: a request went out on a forgotten connection. Submit keeps none,
+    // so its one request reached TokenBay (on a forgotten connection it would have reached nothing).
+    if (c.kind === 'reset')
+      if (c.state === 'Submit') expect(seen.submits).toBe(1);
+      else expect(seen.resetRequests).toBeGreaterThan(0);
     // Settled: the row closed with its outcome, the slot free.
     expect(seen.run).toMatchObject({ outcome: expected.outcome, finishedAt: expect.any(Number) });
     expect(seen.slotsHeld).toEqual([]);

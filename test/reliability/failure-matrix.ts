@@ -7,11 +7,11 @@ import type { InvokeFault, PlannedFault } from '../../local/account/lambda/fault
  * how the execution ended, what the channel was told, the submits, the ledger row and the slot.
  */
 
-export type FailureKind = 'error' | 'transient' | 'throttle' | 'crash' | 'timeout';
+export type FailureKind = 'error' | 'transient' | 'throttle' | 'crash' | 'timeout' | 'reset';
 export type Attempt = 'first' | 'later' | 'every';
 
 /** Which way a run goes before the fault: the clip's way, or the failure's (a refused key at the first poll). */
-type Path = 'success' | 'failure';
+export type Path = 'success' | 'failure';
 
 interface TaskUnderTest {
   state: string;
@@ -22,6 +22,8 @@ interface TaskUnderTest {
   transient: string;
   /** Whether a dead or timed-out container is retried (the state's work is safe to repeat). */
   retriesDeadContainer: boolean;
+  /** What comes of a connection reset after a freeze, for docs/RELIABILITY.md. */
+  afterReset: string;
 }
 
 const TASKS: TaskUnderTest[] = [
@@ -32,6 +34,7 @@ const TASKS: TaskUnderTest[] = [
     fatal: 'TokenBayRejectedError',
     transient: 'TokenBayNotSentError',
     retriesDeadContainer: false,
+    afterReset: 'nothing to reset: the submit opens a new connection, so it reaches TokenBay, once',
   },
   {
     state: 'CheckStatus',
@@ -40,6 +43,7 @@ const TASKS: TaskUnderTest[] = [
     fatal: 'TokenBayAuthError',
     transient: 'TokenBayServerError',
     retriesDeadContainer: true,
+    afterReset: 'the poll never reached TokenBay (maybe sent, but only a read): retried',
   },
   {
     state: 'SaveToS3',
@@ -48,6 +52,8 @@ const TASKS: TaskUnderTest[] = [
     fatal: 'TransferIntegrityError',
     transient: 'TransferInterruptedError',
     retriesDeadContainer: true,
+    afterReset:
+      'the reset request never reached its peer: retried (the download resumes, the upload restarts)',
   },
   {
     state: 'PostLink',
@@ -56,6 +62,7 @@ const TASKS: TaskUnderTest[] = [
     fatal: 'NotifyRejectedError',
     transient: 'NotifyError',
     retriesDeadContainer: false,
+    afterReset: 'the post never reached the chat: retried, so it is posted once',
   },
   {
     state: 'SettleUsage',
@@ -64,6 +71,7 @@ const TASKS: TaskUnderTest[] = [
     fatal: 'ValidationException',
     transient: 'ThrottlingException',
     retriesDeadContainer: true,
+    afterReset: 'the AWS SDK retries the reset call',
   },
   {
     state: 'ReportFailure',
@@ -72,6 +80,7 @@ const TASKS: TaskUnderTest[] = [
     fatal: 'NotifyRejectedError',
     transient: 'NotifyError',
     retriesDeadContainer: true,
+    afterReset: 'the post never reached the chat: retried, so it is posted once',
   },
   {
     state: 'SettleFailedRunUsage',
@@ -80,6 +89,7 @@ const TASKS: TaskUnderTest[] = [
     fatal: 'ValidationException',
     transient: 'ThrottlingException',
     retriesDeadContainer: true,
+    afterReset: 'the AWS SDK retries the reset call',
   },
 ];
 
@@ -98,6 +108,8 @@ export interface ExpectedOutcome {
 export interface MatrixCase {
   name: string;
   state: string;
+  /** The way the run goes before the fault. */
+  path: Path;
   kind: FailureKind;
   attempt: Attempt;
   /** The faults for the run named `execution`. */
@@ -110,9 +122,24 @@ export interface MatrixCase {
 /** The error that makes a run take the failure path before the state under test: a refused key. */
 export const FAILURE_PATH_CAUSE = 'TokenBayAuthError';
 
+/** The faults that send a run down `path`: none for the clip's, a refused key at the first poll for the failure's. */
+export function faultsOfPath(path: Path, execution: string): PlannedFault[] {
+  return path === 'failure'
+    ? [
+        {
+          fn: 'CheckStatusFn',
+          execution,
+          attempt: 1,
+          fault: { kind: 'error', errorType: FAILURE_PATH_CAUSE },
+        },
+      ]
+    : [];
+}
+
 function faultOf(task: TaskUnderTest, kind: FailureKind): InvokeFault {
   if (kind === 'error') return { kind: 'error', errorType: task.fatal };
   if (kind === 'transient') return { kind: 'error', errorType: task.transient };
+  if (kind === 'reset') return { kind: 'reset-after-freeze' };
   return { kind };
 }
 
@@ -127,6 +154,8 @@ function expectedOf(task: TaskUnderTest, kind: FailureKind): { expected: Expecte
     toldBy: 'ReportFailure',
     outcome: 'error',
   };
+  // A forgotten connection takes nothing to its peer: every state gets over it, on its path.
+  if (kind === 'reset') return { expected: task.path === 'success' ? clip : failed, why: task.afterReset };
   if (task.state === 'SettleUsage')
     return {
       expected: clip,
@@ -164,7 +193,7 @@ function expectedOf(task: TaskUnderTest, kind: FailureKind): { expected: Expecte
 
 /** Every Task state × every kind × first and later attempt (the transient kind fails every attempt). */
 export const FAILURE_MATRIX: MatrixCase[] = TASKS.flatMap((task) =>
-  (['error', 'transient', 'throttle', 'crash', 'timeout'] as const).flatMap((kind) =>
+  (['error', 'transient', 'throttle', 'crash', 'timeout', 'reset'] as const).flatMap((kind) =>
     (kind === 'transient' ? (['every'] as const) : (['first', 'later'] as const)).map(
       (attempt): MatrixCase => {
         const { expected, why } = expectedOf(task, kind);
@@ -175,17 +204,9 @@ export const FAILURE_MATRIX: MatrixCase[] = TASKS.flatMap((task) =>
           attempt,
           expected,
           why,
+          path: task.path,
           faults: (execution) => [
-            ...(task.path === 'failure'
-              ? [
-                  {
-                    fn: 'CheckStatusFn',
-                    execution,
-                    attempt: 1,
-                    fault: { kind: 'error', errorType: FAILURE_PATH_CAUSE } as const,
-                  },
-                ]
-              : []),
+            ...faultsOfPath(task.path, execution),
             ...(attempt === 'later'
               ? [{ fn: task.fn, execution, attempt: 1, fault: faultOf(task, 'transient') }]
               : []),

@@ -1,3 +1,5 @@
+import type { NetworkEffect } from './lambda-container.js';
+
 /**
  * Faults a test plans for one run's invocations of one function, applied where Lambda would
  * report them: at the invocation, before the handler runs, so the outcome never depends on timing.
@@ -10,6 +12,11 @@ export type InvokeFault =
   | { kind: 'crash' }
   /** The function ran past its timeout (`Sandbox.Timedout`); the environment is thrown away. */
   | { kind: 'timeout' }
+  /**
+   * The environment was frozen long enough for the network path to forget its kept-alive
+   * connections (a NAT's idle timeout): each answers the next bytes written to it with a reset.
+   */
+  | { kind: 'reset-after-freeze' }
   /** The function's own error, as its handler would throw it (`errorType` is the error's name). */
   | { kind: 'error'; errorType: string; message?: string }
   /** The function answers this instead of running (an oversized or unexpected result). */
@@ -25,9 +32,17 @@ export interface PlannedFault {
   fault: InvokeFault;
 }
 
+/** What a planned reset-after-freeze did to the environment that took the invocation. */
+export interface ResetAfterFreeze extends NetworkEffect {
+  fn: string;
+  execution: string;
+}
+
 export class FaultPlan {
   private readonly planned: PlannedFault[] = [];
   private readonly invocations = new Map<string, number>();
+  /** Every reset-after-freeze applied so far, with what it did (a test asserts it bit). */
+  readonly resetsAfterFreeze: ResetAfterFreeze[] = [];
 
   add(...faults: PlannedFault[]): void {
     this.planned.push(...faults);
@@ -38,6 +53,10 @@ export class FaultPlan {
     return [...this.invocations.entries()]
       .filter(([key]) => key.startsWith(fn) && key.endsWith(`|${execution}`))
       .reduce((sum, [, n]) => sum + n, 0);
+  }
+
+  recordResetAfterFreeze(logicalId: string, event: unknown, effect: NetworkEffect): void {
+    this.resetsAfterFreeze.push({ fn: logicalId, execution: runOf(event) ?? '-', ...effect });
   }
 
   /** Counts this invocation and answers the fault planned for it, if any. */

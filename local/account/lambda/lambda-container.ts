@@ -33,6 +33,22 @@ export interface ContainerSpec {
   onLog: (line: string, stream: 'stdout' | 'stderr') => void;
 }
 
+/** What the environment's network path did to its connections during one invocation. */
+export interface NetworkEffect {
+  /** Connections that outlived the freeze and were forgotten by the path. */
+  dropped: number;
+  /** Those that then took a request's bytes and answered with a reset. */
+  reset: number;
+}
+
+export interface InvokeOptions {
+  /**
+   * The network path forgot every connection the environment kept open while it was frozen: the
+   * next bytes on each are answered with a reset (the runtime host reports ECONNRESET).
+   */
+  dropConnections?: boolean;
+}
+
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void; timer: NodeJS.Timeout };
 
 /**
@@ -52,6 +68,8 @@ export class LambdaContainer {
   coldStarts = 0;
   /** How long starting the process held the caller's event loop (fork is synchronous). */
   forkMs = 0;
+  /** What the network path did during the last invocation that answered. */
+  lastNetwork: NetworkEffect = { dropped: 0, reset: 0 };
 
   constructor(private readonly spec: ContainerSpec) {}
 
@@ -85,19 +103,25 @@ export class LambdaContainer {
           for (const line of lines) if (line.trim()) this.spec.onLog(line, stream);
         });
       }
-      child.on('message', (message: { type: string; requestId?: string } & Record<string, unknown>) => {
-        if (message.type === 'ready') resolve();
-        else if (message.type === 'init-error')
-          reject(new LambdaInvokeError(String(message.errorType), String(message.errorMessage)));
-        else if (message.type === 'result' && this.pending && this.pending.id === message.requestId) {
-          const { entry } = this.pending;
-          this.pending = undefined;
-          clearTimeout(entry.timer);
-          this.freeze();
-          if (message.ok) entry.resolve(message.result);
-          else entry.reject(new LambdaInvokeError(String(message.errorType), String(message.errorMessage)));
-        }
-      });
+      child.on(
+        'message',
+        (
+          message: { type: string; requestId?: string; network?: NetworkEffect } & Record<string, unknown>,
+        ) => {
+          if (message.type === 'ready') resolve();
+          else if (message.type === 'init-error')
+            reject(new LambdaInvokeError(String(message.errorType), String(message.errorMessage)));
+          else if (message.type === 'result' && this.pending && this.pending.id === message.requestId) {
+            const { entry } = this.pending;
+            this.pending = undefined;
+            this.lastNetwork = message.network ?? { dropped: 0, reset: 0 };
+            clearTimeout(entry.timer);
+            this.freeze();
+            if (message.ok) entry.resolve(message.result);
+            else entry.reject(new LambdaInvokeError(String(message.errorType), String(message.errorMessage)));
+          }
+        },
+      );
       child.on('exit', (code, signal) => {
         this.alive = false;
         const error = new LambdaInvokeError(
@@ -115,9 +139,10 @@ export class LambdaContainer {
   }
 
   /** Runs one invocation; the caller (the pool) never sends two at once. */
-  async invoke(event: unknown): Promise<unknown> {
+  async invoke(event: unknown, options: InvokeOptions = {}): Promise<unknown> {
     await this.start();
     this.thaw();
+    this.lastNetwork = { dropped: 0, reset: 0 };
     const requestId = randomUUID();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -140,6 +165,7 @@ export class LambdaContainer {
           event,
           functionArn: this.spec.functionArn,
           timeoutMs: this.spec.timeoutSeconds * 1000,
+          dropConnections: options.dropConnections === true,
         },
         (error) => {
           if (error) this.kill();

@@ -83,6 +83,12 @@ export class LambdaFunction {
     const forkBefore = container.forkMs;
     try {
       if (fault?.kind === 'crash' || fault?.kind === 'timeout') return await container.fail(fault.kind);
+      if (fault?.kind === 'reset-after-freeze')
+        try {
+          return await container.invoke(event, { dropConnections: true });
+        } finally {
+          this.faults?.recordResetAfterFreeze(this.logicalId, event, container.lastNetwork);
+        }
       return await container.invoke(event);
     } finally {
       this.stats.coldStarts += container.coldStarts - coldBefore;

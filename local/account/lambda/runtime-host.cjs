@@ -2,7 +2,48 @@
 // _HANDLER from LAMBDA_TASK_ROOT at init, runs one invocation at a time, and reports results and
 // errors the way Lambda does ({ errorType, errorMessage }). Spoken to over IPC by lambda-container.ts.
 'use strict';
+const net = require('node:net');
 const path = require('node:path');
+
+// The environment's network path. Every connection the function opens is tracked, so that when
+// the account says the path forgot them while the environment was frozen (`dropConnections`: a
+// NAT's idle timeout, which answers the next packet of a forgotten connection with a reset, not a
+// FIN), each one takes the next bytes written to it and then fails with ECONNRESET, as the
+// kernel reports the peer's RST. Nothing written to it reaches the peer.
+/** The connections this environment opened that are still open. */
+const openConnections = new Set();
+const connect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  if (!openConnections.has(this)) {
+    openConnections.add(this);
+    this.once('close', () => openConnections.delete(this));
+  }
+  return connect.apply(this, args);
+};
+/** This invocation's count of dropped connections, and of those that then took bytes and reset. */
+let network = { dropped: 0, reset: 0 };
+
+function dropConnections() {
+  for (const socket of openConnections) {
+    if (socket.destroyed) continue;
+    network.dropped++;
+    let reset = false;
+    const swallow = (callback) => {
+      // The bytes leave (the write succeeds); the forgotten connection's answer is a reset.
+      callback();
+      if (reset) return;
+      reset = true;
+      network.reset++;
+      setImmediate(() =>
+        socket.destroy(
+          Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', errno: -104, syscall: 'read' }),
+        ),
+      );
+    };
+    socket._write = (_chunk, _encoding, callback) => swallow(callback);
+    socket._writev = (_chunks, callback) => swallow(callback);
+  }
+}
 
 const [moduleName, exportName] = (process.env._HANDLER || 'index.handler').split('.');
 let handler;
@@ -47,6 +88,8 @@ process.on('unhandledRejection', (reason) => {
 process.on('message', async (message) => {
   if (message.type !== 'invoke') return;
   current = message.requestId;
+  network = { dropped: 0, reset: 0 };
+  if (message.dropConnections) dropConnections();
   const deadline = Date.now() + message.timeoutMs;
   const context = {
     awsRequestId: message.requestId,
@@ -71,7 +114,7 @@ process.on('message', async (message) => {
         ),
         { name: 'Function.ResponseSizeTooLarge' },
       );
-    process.send({ type: 'result', requestId: message.requestId, ok: true, result: json });
+    process.send({ type: 'result', requestId: message.requestId, ok: true, result: json, network });
   } catch (error) {
     process.send({
       type: 'result',
@@ -79,6 +122,7 @@ process.on('message', async (message) => {
       ok: false,
       errorType: errorType(error, 'Error'),
       errorMessage: String(error && error.message !== undefined ? error.message : error),
+      network,
     });
   }
 });

@@ -1,6 +1,7 @@
 import { postLinkStep } from './core/workflow/post-link-step.js';
 import { chatNotifier } from './runtime/lambda-notifier.js';
 import { s3Client } from './runtime/clients.js';
+import { usageLedger } from './runtime/lambda-ledger.js';
 import { workflowStep } from './runtime/workflow-step.js';
 
 export const handler = workflowStep('PostLink', (config, event) =>
@@ -12,6 +13,7 @@ export const handler = workflowStep('PostLink', (config, event) =>
       linkExpirySeconds: config.linkExpirySeconds,
       shareBaseUrl: config.shareBaseUrl,
       inline: config.inline,
+      ledger: usageLedger(config),
     },
     event,
   ),

@@ -260,6 +260,9 @@ export class ClipbayStack extends Stack {
       );
     // Frees the slot, closes the run's row (conditionally: once), then counts.
     grantLedger(settleUsage, ['dynamodb:UpdateItem']);
+    // Claims the run's one upload of its clip on the run's row (conditionally: once).
+    postLink.addEnvironment('USAGE_TABLE', usage.tableName);
+    grantLedger(postLink, ['dynamodb:UpdateItem']);
 
     const objects = videos.arnForObjects('clips/*');
     saveToS3.addToRolePolicy(

@@ -52,6 +52,8 @@ export async function sendWithAttachment(request: AttachRequest): Promise<string
       signal: request.signal,
     });
   } catch (error) {
+    // The clip's own refusal (an earlier attempt claimed the upload) keeps its reason.
+    if (error instanceof InlineUploadError) throw error;
     const why = isTimeout(error) ? 'no answer in time (request aborted)' : (error as Error).message;
     throw new InlineUploadError(
       LINK_ONLY_REASON.uploadFailed,

@@ -70,6 +70,8 @@ async function sendBytes(uploadUrl: string, clip: ClipSource, signal: AbortSigna
       signal,
     });
   } catch (error) {
+    // The clip's own refusal (an earlier attempt claimed the upload) keeps its reason.
+    if (error instanceof InlineUploadError) throw error;
     const why = isTimeout(error) ? 'no answer in time (request aborted)' : (error as Error).message;
     throw new InlineUploadError(LINK_ONLY_REASON.uploadFailed, `Uploading the clip to Slack failed: ${why}`, {
       cause: error,

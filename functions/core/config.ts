@@ -144,7 +144,7 @@ export const SETTING_READERS = {
   VIDEO_EXPIRY_DAYS: ['stack'],
   USAGE_HISTORY_INDEXES: ['stack'],
   PORT: ['local'],
-  USAGE_TABLE: ['ingress', 'settle-usage', 'run-ended', 'local'],
+  USAGE_TABLE: ['ingress', 'post-link', 'settle-usage', 'run-ended', 'local'],
   LIMIT_VIDEOS_PER_USER_PER_DAY: LIMIT_READERS,
   LIMIT_CONCURRENT_PER_USER: LIMIT_READERS,
   LIMIT_QUOTA_PER_MONTH: LIMIT_READERS,

@@ -38,7 +38,11 @@ const TRANSIENT_READ = [
 ] as const;
 
 /** A container that died, the function's own timeout, and the Task's: retried where work repeats safely. */
-const LOST_CONTAINER = [RUNTIME_ERROR.exit, RUNTIME_ERROR.timedOut, RUNTIME_ERROR.stateTimeout] as const;
+export const LOST_CONTAINER = [
+  RUNTIME_ERROR.exit,
+  RUNTIME_ERROR.timedOut,
+  RUNTIME_ERROR.stateTimeout,
+] as const;
 
 export const STATE_RETRY = {
   /**
@@ -88,13 +92,12 @@ export const STATE_RETRY = {
   },
   notify: {
     states: 'PostLink',
-    errors: [ERROR.notify],
+    errors: [ERROR.notify, ...LOST_CONTAINER],
     intervalSeconds: 2,
     maxAttempts: 4,
     backoffRate: 2,
-    why: 'chat was down or rate limiting (5xx, 429, network)',
-    never:
-      '`NotifyRejectedError` (chat refused the message: it would again), a dead or timed-out container (it may have posted; an upload is not idempotent)',
+    why: 'chat was down or rate limiting (5xx, 429, network); a dead container too: the finished message replaces the progress message in place, so twice shows once, and the clip’s upload is claimed once on the run’s ledger row, so a retry never uploads it again',
+    never: '`NotifyRejectedError` (chat refused the message: it would again)',
   },
   report: {
     states: 'ReportFailure',

@@ -228,8 +228,18 @@ describe('each function uses exactly the grants its role has (real videos in the
     // 3. A Slack video TokenBay fails (ReportFailure), and the same two on Discord, with a button.
     // Each failure ends in the definition's own Fail state after it was told and settled.
     expect(await failedWhole(await slack('a cat [fail]'))).toEqual(FAILED_BY_TOKENBAY);
+    // The Discord one's clip is small enough to attach: PostLink claims its one upload on the
+    // run's ledger row (UpdateItem) before it streams the clip from S3 into Discord.
     const fromDiscord = discordCommand('a lighthouse at night');
-    expect((await discord(fromDiscord)).done.status).toBe('SUCCEEDED');
+    stack.simulator!.useVideoSize(2 * 2 ** 20);
+    try {
+      expect((await discord(fromDiscord)).done.status).toBe('SUCCEEDED');
+    } finally {
+      stack.simulator!.useVideoSize(VIDEO_BYTES);
+    }
+    expect(
+      chat.to(`token-${String(fromDiscord.id)}/messages/@original`).filter((r) => r.files.length),
+    ).toHaveLength(1);
     expect(await failedWhole(await discord(discordCommand('a dog [fail]')))).toEqual(FAILED_BY_TOKENBAY);
     const click = discordInteraction({
       id: `${Date.now()}${String(++n).padStart(5, '0')}`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR, ERROR_CLASSES } from '../../functions/core/errors.js';
-import { isTransient, STATE_RETRY } from '../../functions/core/retry-policy.js';
+import { isTransient, LOST_CONTAINER, STATE_RETRY } from '../../functions/core/retry-policy.js';
 
 /** The names Step Functions matches on are the names the errors carry, and nothing else. */
 describe('the error table', () => {
@@ -20,8 +20,11 @@ describe('the error table', () => {
       expect(submit).not.toContain(name);
   });
 
-  it('retries a notification only when chat may take it later', () => {
-    expect(STATE_RETRY.notify.errors).toEqual([ERROR.notify]);
+  it('retries a notification when chat may take it later, or when its container was lost', () => {
+    // A lost container may have posted: the message is replaced in place and the clip's upload is
+    // claimed once on the ledger, so the retry shows nothing twice. Chat's refusal is never retried.
+    expect(STATE_RETRY.notify.errors).toEqual([ERROR.notify, ...LOST_CONTAINER]);
+    expect(STATE_RETRY.notify.errors).not.toContain(ERROR.notifyRejected);
   });
 
   it('treats only failed reads as transient', () => {

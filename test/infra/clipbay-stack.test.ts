@@ -231,6 +231,8 @@ describe('ClipbayStack template', () => {
       SlackEventsFn: ingress,
       DiscordInteractionsFn: ingress,
       SettleUsageFn: ['dynamodb:UpdateItem'],
+      // Claims the run's one clip upload on its row.
+      PostLinkFn: ['dynamodb:UpdateItem'],
       RunEndedFn: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
   });

@@ -138,12 +138,13 @@ describe('the state machine retry table', () => {
         BackoffRate: 2,
       }),
     ]);
-    // A dead or timed-out PostLink may have posted (an upload is not idempotent): no retry.
+    // A dead or timed-out PostLink may have posted: retried, since its message replaces itself in
+    // place and its upload is claimed once on the run's ledger row.
     expect(retries('PostLink')).toEqual([
       LAMBDA_SERVICE,
       THROTTLE,
       normal({
-        ErrorEquals: ['NotifyError'],
+        ErrorEquals: ['NotifyError', 'Runtime.ExitError', 'Sandbox.Timedout', 'States.Timeout'],
         IntervalSeconds: 2,
         MaxAttempts: 4,
         BackoffRate: 2,

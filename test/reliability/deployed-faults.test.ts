@@ -212,6 +212,35 @@ describe('bursts and faults in the deployed shape', () => {
       }
     });
 
+    it('PostLink dies after attaching the clip: retried, the clip attached once, the link message in place, no failure', async () => {
+      const { stack, chat } = running;
+      const id = snowflake();
+      stack.account.faults.add({
+        fn: 'PostLinkFn',
+        execution: id,
+        attempt: 1,
+        fault: { kind: 'crash-after' },
+      });
+      await discordCommand(running, 'a delivery whose container dies', id);
+      const execution = await stack.workflow.list().find((e) => e.name === id)!.done;
+      expect({ status: execution.status, reportFailure: execution.statesEntered.ReportFailure }).toEqual({
+        status: 'SUCCEEDED',
+        reportFailure: undefined,
+      });
+      expect(stack.account.faults.invocationsOf('PostLinkFn', id)).toBe(2);
+      const edits = chat.to(`token-${id}/messages/@original`);
+      // The first attempt attached the clip (and died); the retry found the upload claimed and
+      // edited the same message again with the link, which keeps the attachment.
+      expect(edits.filter((e) => e.files?.length)).toHaveLength(1);
+      expect(JSON.stringify(edits.at(-1)!.body)).toContain('/v/');
+      expect(chat.requests.filter((r) => r.path.includes(id) && r.method === 'POST')).toEqual([]);
+      expect(
+        running.functionLogs.some(
+          (l) => l.fn.startsWith('PostLinkFn') && l.line.includes('upload-claimed-before'),
+        ),
+      ).toBe(true);
+    });
+
     /** Discord answers 429 to the first edit of the message: a progress edit, or the final one. */
     it.each([
       [

@@ -7,7 +7,7 @@ import type { InvokeFault, PlannedFault } from '../../local/account/lambda/fault
  * how the execution ended, what the channel was told, the submits, the ledger row and the slot.
  */
 
-export type FailureKind = 'error' | 'transient' | 'throttle' | 'crash' | 'timeout' | 'reset';
+export type FailureKind = 'error' | 'transient' | 'throttle' | 'crash' | 'crash-after' | 'timeout' | 'reset';
 export type Attempt = 'first' | 'later' | 'every';
 
 /** Which way a run goes before the fault: the clip's way, or the failure's (a refused key at the first poll). */
@@ -61,7 +61,7 @@ const TASKS: TaskUnderTest[] = [
     path: 'success',
     fatal: 'NotifyRejectedError',
     transient: 'NotifyError',
-    retriesDeadContainer: false,
+    retriesDeadContainer: true,
     afterReset: 'the post never reached the chat: retried, so it is posted once',
   },
   {
@@ -140,12 +140,14 @@ function faultOf(task: TaskUnderTest, kind: FailureKind): InvokeFault {
   if (kind === 'error') return { kind: 'error', errorType: task.fatal };
   if (kind === 'transient') return { kind: 'error', errorType: task.transient };
   if (kind === 'reset') return { kind: 'reset-after-freeze' };
+  if (kind === 'crash-after') return { kind: 'crash-after' };
   return { kind };
 }
 
 function expectedOf(task: TaskUnderTest, kind: FailureKind): { expected: ExpectedOutcome; why: string } {
   const recovers =
-    kind === 'throttle' || ((kind === 'crash' || kind === 'timeout') && task.retriesDeadContainer);
+    kind === 'throttle' ||
+    ((kind === 'crash' || kind === 'crash-after' || kind === 'timeout') && task.retriesDeadContainer);
   const clip: ExpectedOutcome = { status: 'SUCCEEDED', told: 'clip', outcome: 'succeeded' };
   const failed: ExpectedOutcome = {
     status: 'FAILED',
@@ -178,7 +180,12 @@ function expectedOf(task: TaskUnderTest, kind: FailureKind): { expected: Expecte
   if (recovers)
     return {
       expected: clip,
-      why: kind === 'throttle' ? 'the function never ran: retried' : 'retried: safe to repeat',
+      why:
+        kind === 'throttle'
+          ? 'the function never ran: retried'
+          : task.state === 'PostLink'
+            ? 'retried: the finished message replaces itself in place, and the upload is claimed once'
+            : 'retried: safe to repeat',
     };
   const why =
     kind === 'error'
@@ -193,7 +200,7 @@ function expectedOf(task: TaskUnderTest, kind: FailureKind): { expected: Expecte
 
 /** Every Task state × every kind × first and later attempt (the transient kind fails every attempt). */
 export const FAILURE_MATRIX: MatrixCase[] = TASKS.flatMap((task) =>
-  (['error', 'transient', 'throttle', 'crash', 'timeout', 'reset'] as const).flatMap((kind) =>
+  (['error', 'transient', 'throttle', 'crash', 'crash-after', 'timeout', 'reset'] as const).flatMap((kind) =>
     (kind === 'transient' ? (['every'] as const) : (['first', 'later'] as const)).map(
       (attempt): MatrixCase => {
         const { expected, why } = expectedOf(task, kind);

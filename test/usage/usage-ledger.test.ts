@@ -197,6 +197,19 @@ describe('the ledger against a DynamoDB server', () => {
     expect(await today(first)).toEqual({ videos: 1, quota: 0, running: 1 });
   });
 
+  it("claims a run's one clip upload once, even when two attempts claim together, and never for a run it has no row of", async () => {
+    const input = command('UCLAIM');
+    expect(await start(NO_LIMITS, input, () => Promise.resolve('started'))).toBe('started');
+    const claims = await Promise.all([
+      ledger.claimClipUpload(input.id, NOW),
+      ledger.claimClipUpload(input.id, NOW + 1),
+    ]);
+    expect(claims.sort()).toEqual([false, true]);
+    expect(await ledger.claimClipUpload(input.id, NOW + 2)).toBe(false);
+    expect(await ledger.claimClipUpload('exec-never-opened', NOW)).toBe(false);
+    expect(await rows()).not.toContain('run#exec-never-opened');
+  });
+
   it('a retried SettleUsage counts the run once, and frees its slot', async () => {
     const input = command('USETTLE');
     await start(NO_LIMITS, input, () => Promise.resolve('started'));

@@ -59,6 +59,8 @@ export const LINK_ONLY_REASON = {
   tooLarge: 'too-large',
   /** The upload itself failed (network, timeout, the platform refused it). */
   uploadFailed: 'upload-failed',
+  /** An earlier attempt of this run's delivery claimed the upload (and may have made it): never twice. */
+  claimedBefore: 'upload-claimed-before',
 } as const;
 export type LinkOnlyReason = (typeof LINK_ONLY_REASON)[keyof typeof LINK_ONLY_REASON];
 

@@ -254,6 +254,29 @@ export class UsageLedger {
     }
   }
 
+  /**
+   * Claims the run's one upload of its clip into chat. True for the first claim; false once an
+   * attempt claimed it (a PostLink retried after its environment died may have uploaded already),
+   * or when the run has no row.
+   */
+  async claimClipUpload(executionId: string, at: number): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: key(runKey(executionId)),
+          UpdateExpression: 'SET clipUploadClaimedAt = :at',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(clipUploadClaimedAt)',
+          ExpressionAttributeValues: { ':at': N(at) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
   /** The newest runs of a person (in a workspace) or of a channel: one Query of the index. */
   async history(index: HistoryIndex, scope: UsageScope, limit: number): Promise<RunRecord[]> {
     const { name, partitionKey } = HISTORY_INDEX[index];

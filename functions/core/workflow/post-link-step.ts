@@ -2,8 +2,10 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.js';
 import { sendAfterRateLimit, type Sleep } from '../notify/after-rate-limit.js';
 import type { InlineMode } from '../config.js';
-import type { FinishedDelivery, Notifier } from '../notify/notifier.js';
+import type { ClipSource, FinishedDelivery, Notifier } from '../notify/notifier.js';
 import { s3ClipSource } from '../storage/clip-source.js';
+import { uploadedOnce } from '../storage/upload-once.js';
+import type { UsageLedger } from '../usage/usage-ledger.js';
 import { presignClip, shareLink } from '../storage/video-links.js';
 import { afterSaveSchema } from './execution-state.js';
 
@@ -16,6 +18,12 @@ export interface PostLinkDeps {
   shareBaseUrl: string;
   /** CLIPBAY_INLINE: `auto` hands the notifier the clip to upload; `off` posts links only. */
   inline: InlineMode;
+  /**
+   * The usage ledger, where the run's one upload of its clip is claimed: PostLink is retried when
+   * its environment dies, and a retry must not upload the clip a lost attempt may have uploaded.
+   * Without one (no USAGE_TABLE), every attempt may upload.
+   */
+  ledger?: Pick<UsageLedger, 'claimClipUpload'>;
   clock?: Clock;
   sleep?: Sleep;
 }
@@ -37,6 +45,9 @@ export interface PostLinkResult {
 export async function postLinkStep(deps: PostLinkDeps, event: unknown): Promise<PostLinkResult> {
   const input = afterSaveSchema.parse(event);
   const clock = deps.clock ?? systemClock;
+  const { ledger } = deps;
+  const oneUpload = (clip: ClipSource) =>
+    ledger ? uploadedOnce(clip, () => ledger.claimClipUpload(input.id, clock.now())) : clip;
   const link = await presignClip(deps.s3, deps.bucket, input.task.clipId, deps.linkExpirySeconds, clock);
   const finished = () =>
     deps.notifier.finished(
@@ -52,11 +63,13 @@ export async function postLinkStep(deps: PostLinkDeps, event: unknown): Promise<
         elapsedSeconds: Math.round((clock.now() - input.requestedAt) / 1000),
         ...(deps.inline === 'auto'
           ? {
-              clip: s3ClipSource(deps.s3, deps.bucket, {
-                clipId: input.task.clipId,
-                bytes: input.video.bytes,
-                prompt: input.request.prompt,
-              }),
+              clip: oneUpload(
+                s3ClipSource(deps.s3, deps.bucket, {
+                  clipId: input.task.clipId,
+                  bytes: input.video.bytes,
+                  prompt: input.request.prompt,
+                }),
+              ),
             }
           : {}),
       },

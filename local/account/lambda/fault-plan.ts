@@ -10,6 +10,11 @@ export type InvokeFault =
   | { kind: 'throttle' }
   /** The execution environment died (`Runtime.ExitError`); it is thrown away, the next is cold. */
   | { kind: 'crash' }
+  /**
+   * The environment dies just after the handler finished, before Lambda returns its answer
+   * (`Runtime.ExitError`): the function's work is done, and the caller cannot know.
+   */
+  | { kind: 'crash-after' }
   /** The function ran past its timeout (`Sandbox.Timedout`); the environment is thrown away. */
   | { kind: 'timeout' }
   /**

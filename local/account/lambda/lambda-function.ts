@@ -83,6 +83,10 @@ export class LambdaFunction {
     const forkBefore = container.forkMs;
     try {
       if (fault?.kind === 'crash' || fault?.kind === 'timeout') return await container.fail(fault.kind);
+      if (fault?.kind === 'crash-after') {
+        await container.invoke(event).catch(() => undefined);
+        return await container.fail('crash');
+      }
       if (fault?.kind === 'reset-after-freeze')
         try {
           return await container.invoke(event, { dropConnections: true });

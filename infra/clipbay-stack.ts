@@ -260,9 +260,13 @@ export class ClipbayStack extends Stack {
       );
     // Frees the slot, closes the run's row (conditionally: once), then counts.
     grantLedger(settleUsage, ['dynamodb:UpdateItem']);
-    // Claims the run's one upload of its clip on the run's row (conditionally: once).
-    postLink.addEnvironment('USAGE_TABLE', usage.tableName);
-    grantLedger(postLink, ['dynamodb:UpdateItem']);
+    // PostLink also claims the run's one upload of its clip on the run's row (conditionally: once).
+    // The steps that talk to chat record a message they post anew on the run's row, and read it
+    // back first, so a retried step edits that message instead of posting a second one.
+    for (const notifying of [checkStatus, postLink, reportFailure]) {
+      notifying.addEnvironment('USAGE_TABLE', usage.tableName);
+      grantLedger(notifying, ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    }
 
     const objects = videos.arnForObjects('clips/*');
     saveToS3.addToRolePolicy(

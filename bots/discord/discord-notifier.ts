@@ -6,6 +6,7 @@ import { discordFinishedWithClipMessage, discordRenderer, type DiscordMessage } 
 import { CHAT_TIMEOUT_MS } from '../../functions/core/notify/chat-timeout.js';
 import { discordNotifyError } from './discord-errors.js';
 import { PlatformNotifier } from '../../functions/core/notify/platform-notifier.js';
+import type { RunMessages } from '../../functions/core/notify/run-messages.js';
 import {
   linkAfterFailedUpload,
   linkOnly,
@@ -35,6 +36,8 @@ export interface DiscordNotifierOptions {
   timeoutMs?: number;
   /** A message with the clip attached is aborted after this many ms (default UPLOAD_TIMEOUT_MS). */
   uploadTimeoutMs?: number;
+  /** Where the channel message of each run is recorded once posted, so a retried step edits it. */
+  runMessages?: RunMessages;
 }
 
 /** Prefix of message ids that live in the channel (posted with the bot token), not on the webhook. */
@@ -43,8 +46,9 @@ const CHANNEL_MESSAGE = 'channel:';
 /**
  * Discord adapter: edits the deferred response (`PATCH /webhooks/{app}/{token}/messages/@original`).
  * The interaction token lives 15 minutes; when Discord answers 401/404 for it, the message goes to
- * the channel with the bot token instead, and later updates edit that channel message. A finished
- * message Discord refuses is sent once more in its reduced form (a line and the share link).
+ * the channel with the bot token instead, once per run, and later updates edit that channel
+ * message. A finished message Discord refuses is sent once more in its reduced form (a line and
+ * the share link).
  */
 export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMessage> {
   private readonly webhook: REST;
@@ -56,7 +60,7 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
   private readonly botToken: string | undefined;
 
   constructor(options: DiscordNotifierOptions) {
-    super(discordPlatform, discordRenderer);
+    super(discordPlatform, discordRenderer, options.runMessages);
     this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;
     this.uploadTimeoutMs = options.uploadTimeoutMs ?? UPLOAD_TIMEOUT_MS;
     this.api = `${options.apiBase.replace(/\/+$/, '')}/v10`;
@@ -100,6 +104,7 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
           discordFinishedWithClipMessage(video, this.clock.now()),
           video.clip,
           messageId,
+          video.executionId,
         );
         return { inline: 'uploaded' };
       } catch (error) {
@@ -116,6 +121,7 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
     message: DiscordMessage,
     clip: ClipSource,
     messageId: string | undefined,
+    run: string,
   ): Promise<void> {
     const signal = AbortSignal.timeout(this.uploadTimeoutMs);
     const send = (method: 'PATCH' | 'POST', path: string, bot: boolean) =>
@@ -127,12 +133,16 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
         clip,
         signal,
       });
-    if (messageId?.startsWith(CHANNEL_MESSAGE) && this.botToken) {
+    const editInChannel = async (channelMessage: string) => {
       await send(
         'PATCH',
-        Routes.channelMessage(target.channelId, messageId.slice(CHANNEL_MESSAGE.length)),
+        Routes.channelMessage(target.channelId, channelMessage.slice(CHANNEL_MESSAGE.length)),
         true,
       );
+      return channelMessage;
+    };
+    if (messageId?.startsWith(CHANNEL_MESSAGE) && this.botToken) {
+      await editInChannel(messageId);
       return;
     }
     try {
@@ -143,7 +153,14 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
       );
     } catch (error) {
       if (!(error instanceof DiscordWebhookGoneError) || !this.botToken) throw error;
-      await send('POST', Routes.channelMessages(target.channelId), true);
+      await this.postOnce(
+        run,
+        async () => {
+          const posted = await send('POST', Routes.channelMessages(target.channelId), true);
+          return posted === undefined ? undefined : `${CHANNEL_MESSAGE}${posted}`;
+        },
+        editInChannel,
+      );
     }
   }
 
@@ -151,6 +168,7 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
     target: DiscordTarget,
     message: DiscordMessage,
     messageId: string | undefined,
+    run: string,
   ): Promise<string> {
     if (messageId?.startsWith(CHANNEL_MESSAGE))
       return this.toChannel(target, message, messageId.slice(CHANNEL_MESSAGE.length));
@@ -163,7 +181,12 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
     } catch (error) {
       const expired = error instanceof DiscordAPIError && (error.status === 401 || error.status === 404);
       if (!expired) throw discordNotifyError('editing the interaction response', error);
-      if (this.bot) return this.toChannel(target, message, undefined);
+      if (this.bot)
+        return this.postOnce(
+          run,
+          () => this.toChannel(target, message, undefined),
+          (channelMessage) => this.toChannel(target, message, channelMessage.slice(CHANNEL_MESSAGE.length)),
+        );
       throw new NotifyRejectedError(
         `The Discord interaction token expired (${error.status}) and no DISCORD_BOT_TOKEN is set, so clipbay cannot post to channel ${target.channelId}.`,
         { status: error.status, code: error.code, cause: error },

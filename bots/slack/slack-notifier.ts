@@ -11,6 +11,7 @@ import {
   type ProgressUpdate,
 } from '../../functions/core/notify/notifier.js';
 import { PlatformNotifier } from '../../functions/core/notify/platform-notifier.js';
+import type { RunMessages } from '../../functions/core/notify/run-messages.js';
 import {
   linkAfterFailedUpload,
   linkOnly,
@@ -35,6 +36,8 @@ export interface SlackNotifierOptions {
   timeoutMs?: number;
   /** The clip's upload as a whole is aborted after this many ms (default UPLOAD_TIMEOUT_MS). */
   uploadTimeoutMs?: number;
+  /** Where the bot's message of each run is recorded once posted, so a retried step edits it. */
+  runMessages?: RunMessages;
 }
 
 /**
@@ -60,7 +63,7 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
   private readonly uploadTimeoutMs: number;
 
   constructor(options: SlackNotifierOptions) {
-    super(slackPlatform, slackRenderer);
+    super(slackPlatform, slackRenderer, options.runMessages);
     this.fetchImpl = options.fetch ?? fetch;
     this.clock = options.clock ?? systemClock;
     this.timeoutMs = options.timeoutMs ?? CHAT_TIMEOUT_MS;
@@ -89,7 +92,7 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
       return messageId;
     }
     try {
-      return await this.upsert(slack, message, messageId);
+      return await this.upsert(slack, message, messageId, update.executionId);
     } catch (error) {
       if (!(error instanceof SlackBotNotInChannelError)) throw error;
     }
@@ -132,16 +135,21 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
     }
   }
 
-  /** Final messages: update the progress message, else the response_url, else a new channel post. */
+  /**
+   * Final messages: update the run's message (the one the workflow names, else the one a step
+   * posted and recorded), else the response_url, else a new channel post.
+   */
   protected async deliver(
     target: SlackTarget,
     message: SlackMessage,
     messageId: string | undefined,
+    run: string,
   ): Promise<void> {
     const botMayPost = this.web !== undefined && messageId !== RESPONSE_URL_ONLY;
-    if (botMayPost && messageId) {
+    const ts = botMayPost ? (messageId ?? (await this.recordedMessage(run))) : undefined;
+    if (ts) {
       try {
-        await this.upsert(target, message, messageId);
+        await this.upsert(target, message, ts, run);
         return;
       } catch (error) {
         if (!(error instanceof SlackBotNotInChannelError)) throw error;
@@ -153,7 +161,7 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
       await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
     } catch (error) {
       if (!botMayPost || !(error instanceof ResponseUrlGoneError)) throw error;
-      await this.upsert(target, message, undefined);
+      await this.upsert(target, message, undefined, run);
     }
   }
 
@@ -170,20 +178,35 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
     await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
   }
 
-  private async upsert(target: SlackTarget, message: SlackMessage, ts: string | undefined): Promise<string> {
+  /** chat.update of the message `ts`; without one, chat.postMessage, once per run (postOnce). */
+  private async upsert(
+    target: SlackTarget,
+    message: SlackMessage,
+    ts: string | undefined,
+    run: string,
+  ): Promise<string> {
     const web = this.web!;
-    const method = ts ? 'chat.update' : 'chat.postMessage';
-    let posted: string | undefined;
-    try {
-      const result = ts
-        ? await web.chat.update({ channel: target.channelId, ts, ...message })
-        : await web.chat.postMessage({ channel: target.channelId, ...message, unfurl_links: false });
-      posted = result.ts;
-    } catch (error) {
-      throw slackNotifyError(method, target.channelId, error);
-    }
-    if (!posted) throw new NotifyError(`Slack ${method} did not return the message timestamp.`);
-    return posted;
+    const call = async (method: 'chat.update' | 'chat.postMessage', send: () => Promise<{ ts?: string }>) => {
+      let posted: string | undefined;
+      try {
+        posted = (await send()).ts;
+      } catch (error) {
+        throw slackNotifyError(method, target.channelId, error);
+      }
+      if (!posted) throw new NotifyError(`Slack ${method} did not return the message timestamp.`);
+      return posted;
+    };
+    const update = (existing: string) =>
+      call('chat.update', () => web.chat.update({ channel: target.channelId, ts: existing, ...message }));
+    if (ts) return update(ts);
+    return this.postOnce(
+      run,
+      () =>
+        call('chat.postMessage', () =>
+          web.chat.postMessage({ channel: target.channelId, ...message, unfurl_links: false }),
+        ),
+      update,
+    );
   }
 }
 

@@ -11,6 +11,6 @@ const ledgerOver = remembered(
  * The usage ledger over the stack's table (USAGE_TABLE), made once per cold start; undefined when
  * the function's environment names no table. One SDK retry: the ingress answers within 3 s.
  */
-export function usageLedger(config: ClipbayConfig): UsageLedger | undefined {
+export function usageLedger(config: Pick<ClipbayConfig, 'usage'>): UsageLedger | undefined {
   return config.usage.table ? ledgerOver(config.usage.table) : undefined;
 }

@@ -128,6 +128,11 @@ export class FakeChatServer {
       return { ok: true, upload_url: `${this.url}/slack/upload/${fileId}`, file_id: fileId };
     }
     if (SLACK_UPLOAD.test(path)) return { ok: true, bytes: size };
+    // An edit answers the message it edited, as Slack's chat.update (its `ts`) and Discord's
+    // PATCH of a channel message (its `id`) do; a post answers a new one.
+    if (path.endsWith('/chat.update') && typeof body.ts === 'string') return { ok: true, ts: body.ts };
+    const edited = /\/channels\/\d+\/messages\/(\d+)$/.exec(path)?.[1];
+    if (edited) return { ok: true, id: edited };
     return { ok: true, ts: `${n}.000100`, id: `9${n}`.padEnd(18, '0') };
   }
 

@@ -231,8 +231,11 @@ describe('ClipbayStack template', () => {
       SlackEventsFn: ingress,
       DiscordInteractionsFn: ingress,
       SettleUsageFn: ['dynamodb:UpdateItem'],
-      // Claims the run's one clip upload on its row.
-      PostLinkFn: ['dynamodb:UpdateItem'],
+      // The steps that talk to chat read and record the run's message on its row; PostLink also
+      // claims the run's one clip upload there.
+      CheckStatusFn: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      PostLinkFn: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      ReportFailureFn: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       RunEndedFn: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
   });

@@ -27,12 +27,18 @@ async function slackCommand(running: StackWithFakeChat, text: string, trigger: s
 }
 
 /** Sends a signed Discord `/video` interaction; returns its id and the HTTP answer's status. */
-async function discordCommand(running: StackWithFakeChat, prompt: string, id = snowflake()) {
+async function discordCommand(
+  running: StackWithFakeChat,
+  prompt: string,
+  id = snowflake(),
+  channelId?: string,
+) {
   const body = JSON.stringify(
     discordInteraction({
       id,
       applicationId: running.stack.discordApplicationId,
       data: videoCommandData([{ name: 'prompt', type: 3, value: prompt }]),
+      ...(channelId ? { channelId } : {}),
     }),
   );
   const { status } = await fetch(`${running.stack.url}/discord/interactions`, {
@@ -240,6 +246,51 @@ describe('bursts and faults in the deployed shape', () => {
         ),
       ).toBe(true);
     });
+
+    /**
+     * The interaction token has expired (Discord answers 401 to every edit of @original), so the
+     * run's message goes to the channel with the bot token; the step that posted it dies after its
+     * work, and its retry edits that channel message instead of posting a second one.
+     */
+    it.each([
+      ['CheckStatus', 'CheckStatusFn', { generationSeconds: 3 }], // its first poll posts progress
+      ['PostLink', 'PostLinkFn', { generationSeconds: 0 }], // ready at once: PostLink posts the clip
+    ] as const)(
+      '%s dies after posting to the channel: retried, the run has one channel message, edited in place',
+      async (_state, fn, { generationSeconds }) => {
+        const { stack, chat } = running;
+        stack.simulator!.options.generationSeconds = generationSeconds;
+        const id = snowflake();
+        const channel = `3${id}`.slice(0, 18);
+        chat.answer(new RegExp(`PATCH .*token-${id}/messages/@original`), 401, {
+          message: '401: Unauthorized',
+          code: 0,
+        });
+        stack.account.faults.add({ fn, execution: id, attempt: 1, fault: { kind: 'crash-after' } });
+        try {
+          await discordCommand(running, 'a message whose poster dies', id, channel);
+          const execution = await stack.workflow.list().find((e) => e.name === id)!.done;
+          expect({ status: execution.status, reportFailure: execution.statesEntered.ReportFailure }).toEqual({
+            status: 'SUCCEEDED',
+            reportFailure: undefined,
+          });
+          expect(stack.account.faults.invocationsOf(fn, id)).toBeGreaterThanOrEqual(2);
+          const inChannel = chat.requests.filter((r) => r.path.includes(`/channels/${channel}/messages`));
+          const posts = inChannel.filter((r) => r.method === 'POST');
+          expect(posts).toHaveLength(1);
+          // Every later message of the run edits that one post.
+          const edited = new Set(inChannel.filter((r) => r.method === 'PATCH').map((r) => r.path));
+          expect(edited.size).toBe(1);
+          expect(JSON.stringify(inChannel.at(-1)!.body)).toContain('/v/');
+          expect(inChannel.filter((r) => r.files?.length)).toHaveLength(1); // the clip, attached once
+          await stack.account.settle();
+          const ledger = await ledgerView(stack);
+          expect(ledger.run(id)).toMatchObject({ outcome: 'succeeded', finishedAt: expect.any(Number) });
+        } finally {
+          stack.simulator!.options.generationSeconds = 1;
+        }
+      },
+    );
 
     /** Discord answers 429 to the first edit of the message: a progress edit, or the final one. */
     it.each([

@@ -24,7 +24,9 @@ describe('the /video form (Slack modal, emulated account)', () => {
   let n = 0;
 
   beforeAll(async () => {
-    running = await startStackWithFakeChat({ SLACK_BOT_TOKEN: 'xoxb-form-test' }, { generationSeconds: 1 });
+    // Long enough that the first poll finds it running, however slow the machine: the run's
+    // messages go to the channel with the bot token only once its progress was posted there.
+    running = await startStackWithFakeChat({ SLACK_BOT_TOKEN: 'xoxb-form-test' }, { generationSeconds: 4 });
   }, 120_000);
   afterAll(() => running?.close());
 

@@ -210,6 +210,19 @@ describe('the ledger against a DynamoDB server', () => {
     expect(await rows()).not.toContain('run#exec-never-opened');
   });
 
+  it("keeps the run's message once a step posted it anew, and none for a run it has no row of", async () => {
+    const input = command('UMESSAGE');
+    await start(NO_LIMITS, input, () => Promise.resolve('started'));
+    expect(await ledger.runMessage(input.id)).toBeUndefined();
+    await ledger.recordRunMessage(input.id, '1733312400.000100');
+    expect(await ledger.runMessage(input.id)).toBe('1733312400.000100');
+    // Recorded beside the row's own facts, which stay as they were.
+    expect(await ledger.getRun(input.id)).toMatchObject({ executionId: input.id, outcome: 'running' });
+    await ledger.recordRunMessage('exec-never-opened', 'channel:1');
+    expect(await ledger.runMessage('exec-never-opened')).toBeUndefined();
+    expect(await rows()).not.toContain('run#exec-never-opened');
+  });
+
   it('a retried SettleUsage counts the run once, and frees its slot', async () => {
     const input = command('USETTLE');
     await start(NO_LIMITS, input, () => Promise.resolve('started'));

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { ChatPlatform } from '../chat/chat-platform.js';
 import type { ReplyTarget } from '../chat/reply-target.js';
 import type { FailureReport, FinishedDelivery, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
+import type { RunMessages } from './run-messages.js';
 import { sendWithReducedRetry } from './reduced-retry.js';
 
 /** How a platform renders each of clipbay's messages (pure functions from the facts to its JSON). */
@@ -15,8 +16,9 @@ export interface MessageRenderer<Message> {
 
 /**
  * What every chat adapter does the same way: render, then deliver; a refused finished message is
- * sent once more in its reduced form. A platform supplies its description (whose reply-target
- * schema checks each target handed to it), its renderer, and how it delivers one message.
+ * sent once more in its reduced form; a message posted anew is posted once per run (postOnce). A
+ * platform supplies its description (whose reply-target schema checks each target handed to it),
+ * its renderer, and how it delivers one message.
  */
 export abstract class PlatformNotifier<Target extends ReplyTarget, Message> implements Notifier {
   protected abstract readonly clock: Clock;
@@ -26,16 +28,45 @@ export abstract class PlatformNotifier<Target extends ReplyTarget, Message> impl
   constructor(
     protected readonly platform: ChatPlatform<Target>,
     protected readonly render: MessageRenderer<Message>,
+    /** Where a run's message posted anew is recorded (the ledger); without it, nothing is. */
+    private readonly runMessages?: RunMessages,
   ) {
     this.label = platform.label;
   }
 
-  /** Delivers one message; returns the id to pass back on the next call (progress updates in place). */
+  /**
+   * Delivers one message of the run `run` (its execution name); returns the id to pass back on the
+   * next call (progress updates in place).
+   */
   protected abstract deliver(
     target: Target,
     message: Message,
     messageId: string | undefined,
+    run: string,
   ): Promise<string | void>;
+
+  /**
+   * Posts the run's message anew (`post`, which answers the new message's id), unless a step of
+   * this run did so already and its answer was lost (its environment died after the post): then
+   * that message is edited instead (`edit`), so a retried step never shows the run twice. The new
+   * id is recorded as soon as the platform gives it.
+   */
+  protected async postOnce<Posted extends string | undefined>(
+    run: string,
+    post: () => Promise<Posted>,
+    edit: (messageId: string) => Promise<string>,
+  ): Promise<Posted | string> {
+    const earlier = await this.recordedMessage(run);
+    if (earlier !== undefined) return edit(earlier);
+    const posted = await post();
+    if (posted !== undefined) await this.runMessages?.record(run, posted);
+    return posted;
+  }
+
+  /** The message a step of this run posted anew, if one did and a record is kept. */
+  protected async recordedMessage(run: string): Promise<string | undefined> {
+    return this.runMessages?.recorded(run);
+  }
 
   /** The target in the platform's own shape: validated here, at the adapter's edge. */
   protected narrow(target: ReplyTarget): Target {
@@ -52,7 +83,14 @@ export abstract class PlatformNotifier<Target extends ReplyTarget, Message> impl
     update: ProgressUpdate,
     messageId?: string,
   ): Promise<string | undefined> {
-    return (await this.deliver(this.narrow(target), this.render.progress(update), messageId)) ?? messageId;
+    return (
+      (await this.deliver(
+        this.narrow(target),
+        this.render.progress(update),
+        messageId,
+        update.executionId,
+      )) ?? messageId
+    );
   }
 
   finished(target: ReplyTarget, video: FinishedVideo, messageId?: string): Promise<FinishedDelivery> {
@@ -74,13 +112,14 @@ export abstract class PlatformNotifier<Target extends ReplyTarget, Message> impl
   ): Promise<void> {
     await sendWithReducedRetry(
       this.label,
-      (message: Message) => this.deliver(target, message, messageId),
+      (message: Message) => this.deliver(target, message, messageId, video.executionId),
       this.render.finished(video, this.clock.now()),
       () => this.render.reducedFinished(video),
     );
   }
 
+  /** The failure's `reference` is the run's execution name. */
   async failed(target: ReplyTarget, failure: FailureReport, messageId?: string): Promise<void> {
-    await this.deliver(this.narrow(target), this.render.failure(failure), messageId);
+    await this.deliver(this.narrow(target), this.render.failure(failure), messageId, failure.reference);
   }
 }

@@ -7,6 +7,7 @@ import {
   UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
+  type UpdateItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import type { WorkflowInput } from '../chat/accepted-command.js';
 import { HISTORY_INDEX, type HistoryIndex } from './history-index.js';
@@ -17,7 +18,7 @@ import { periodsAt, type UsagePeriods } from './usage-period.js';
  *
  * | pk | sk | what |
  * |---|---|---|
- * | `run#<execution>` | `run` | one row per execution: who, where, model, the prompt's start, duration, outcome, quota, times, the clip |
+ * | `run#<execution>` | `run` | one row per execution: who, where, model, the prompt's start, duration, outcome, quota, times, the clip; the claim of its clip's upload (`clipUploadClaimedAt`) and the message a step posted anew (`messageId`) |
  * | `user#<platform>#<workspace>#<user>` | `day#2026-11-26` | `videos`, `quota`, and `runs`: the executions in progress (a string set) |
  * | `user#…` | `month#2026-11` | `videos`, `quota` counters |
  * | `channel#<platform>#<workspace>#<channel>` | `day#…`, `month#…` | counters |
@@ -259,16 +260,49 @@ export class UsageLedger {
    * attempt claimed it (a PostLink retried after its environment died may have uploaded already),
    * or when the run has no row.
    */
-  async claimClipUpload(executionId: string, at: number): Promise<boolean> {
+  claimClipUpload(executionId: string, at: number): Promise<boolean> {
+    return this.updateRunRow(executionId, {
+      UpdateExpression: 'SET clipUploadClaimedAt = :at',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(clipUploadClaimedAt)',
+      ExpressionAttributeValues: { ':at': N(at) },
+    });
+  }
+
+  /**
+   * The run's message in chat, if a step posted it as a new message (RunMessages): read
+   * consistently, since the step that recorded it may have ended a moment ago.
+   */
+  async runMessage(executionId: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({
+        TableName: this.table,
+        Key: key(runKey(executionId)),
+        ProjectionExpression: 'messageId',
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.messageId?.S;
+  }
+
+  /** Records the message a step just posted anew for the run. A run with no row has nothing to keep. */
+  async recordRunMessage(executionId: string, messageId: string): Promise<void> {
+    await this.updateRunRow(executionId, {
+      UpdateExpression: 'SET messageId = :messageId',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':messageId': S(messageId) },
+    });
+  }
+
+  /** One conditional update of the run's row: false when its condition did not hold. */
+  private async updateRunRow(
+    executionId: string,
+    update: Required<
+      Pick<UpdateItemCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeValues'>
+    >,
+  ): Promise<boolean> {
     try {
       await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.table,
-          Key: key(runKey(executionId)),
-          UpdateExpression: 'SET clipUploadClaimedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(clipUploadClaimedAt)',
-          ExpressionAttributeValues: { ':at': N(at) },
-        }),
+        new UpdateItemCommand({ TableName: this.table, Key: key(runKey(executionId)), ...update }),
       );
       return true;
     } catch (error) {

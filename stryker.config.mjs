@@ -36,14 +36,16 @@ const MUTATE = {
     'bots/discord/discord-options.ts',
     'bots/slack/slack-escapes.ts',
   ],
-  // How runs end and what they leave behind (issue 25): the ledger and the settle steps, and the
-  // emulated account's checks that the failure tests rely on (IAM, SigV4, the Host allow-list,
-  // EventBridge patterns, the stage throttle) and the static check of the definition.
+  // How runs end and what they leave behind (issue 25): the ledger, the settle steps and the record
+  // of each run's message (posted once), and the emulated account's checks that the failure tests
+  // rely on (IAM, SigV4, the Host allow-list, EventBridge patterns, the stage throttle) and the
+  // static check of the definition.
   failures: [
     'functions/core/usage/usage-ledger.ts',
     'functions/core/usage/start-within-limits.ts',
     'functions/core/workflow/settle-usage-step.ts',
     'functions/core/workflow/run-ended-step.ts',
+    'functions/core/notify/run-messages.ts',
     'local/account/iam-policy.ts',
     'local/account/sigv4.ts',
     'local/account/stage-throttle.ts',

@@ -20,6 +20,7 @@ export const MUTATION_TESTS = [
   // The failures part: in-process tests of the ledger (against dynalite), the settle steps, and
   // the emulated account's checks.
   'test/usage/usage-ledger.test.ts',
+  'test/notify/run-messages.test.ts',
   'test/account/iam-policy.test.ts',
   'test/account/sigv4.test.ts',
   'test/account/sigv4-suite.test.ts',

@@ -337,6 +337,7 @@ const MODULES: [prefix: string, name: string, part: string][] = [
   ['functions/core/usage/', 'Usage ledger and limits', 'failures'],
   ['functions/core/workflow/settle-usage-step.ts', 'Settle steps', 'failures'],
   ['functions/core/workflow/run-ended-step.ts', 'Settle steps', 'failures'],
+  ['functions/core/notify/run-messages.ts', "The run's message, posted once", 'failures'],
   ['local/account/iam-policy.ts', 'Emulated account: IAM', 'failures'],
   ['local/account/sigv4.ts', 'Emulated account: SigV4', 'failures'],
   ['local/account/stage-throttle.ts', 'Emulated account: stage throttle', 'failures'],

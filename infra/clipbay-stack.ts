@@ -210,7 +210,9 @@ export class ClipbayStack extends Stack {
       timeout: Duration.seconds(POST_LINK_TIMEOUT_SECONDS),
       environment: { ...readBy('post-link'), ...bucket, SHARE_BASE_URL: shareBaseUrl },
     });
-    const reportFailure = fn('ReportFailureFn', 'functions/report-failure.ts');
+    const reportFailure = fn('ReportFailureFn', 'functions/report-failure.ts', {
+      environment: readBy('report-failure'),
+    });
     const shareLink = fn('ShareLinkFn', 'functions/share-link.ts', {
       timeout: Duration.seconds(10),
       environment: { ...readBy('share-link'), ...bucket },

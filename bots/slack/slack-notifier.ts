@@ -1,6 +1,6 @@
 import { WebClient } from '@slack/web-api';
 import { systemClock, type Clock } from '../../functions/core/clock.js';
-import { NotifyError } from '../../functions/core/errors.js';
+import { NotifyError, NotifyRejectedError } from '../../functions/core/errors.js';
 import { slackRenderer, type SlackMessage } from './slack-messages.js';
 import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 import { CHAT_TIMEOUT_MS } from '../../functions/core/notify/chat-timeout.js';
@@ -48,7 +48,9 @@ export interface SlackNotifierOptions {
 export const RESPONSE_URL_ONLY = 'response_url';
 
 /**
- * Slack adapter. With `SLACK_BOT_TOKEN`: chat.postMessage once, then chat.update in place.
+ * Slack adapter. With `SLACK_BOT_TOKEN`: chat.postMessage once per run (recorded on the run's
+ * ledger row, so a retried step updates it), then chat.update in place; a final message that
+ * names no message updates the recorded one.
  * Without, or where the bot may not post: the command's `response_url`, which allows 5 posts in
  * 30 minutes — so progress is only posted at milestones (queued → started → half way), leaving
  * room for the final message. When the response_url is gone (404, expired) and a bot token
@@ -137,7 +139,8 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
 
   /**
    * Final messages: update the run's message (the one the workflow names, else the one a step
-   * posted and recorded), else the response_url, else a new channel post.
+   * posted and recorded), else the response_url, else a new channel post. A recorded message
+   * Slack will not update (deleted since) leaves the answer to the response_url, as if none was.
    */
   protected async deliver(
     target: SlackTarget,
@@ -146,16 +149,22 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
     run: string,
   ): Promise<void> {
     const botMayPost = this.web !== undefined && messageId !== RESPONSE_URL_ONLY;
-    const ts = botMayPost ? (messageId ?? (await this.recordedMessage(run))) : undefined;
+    const recorded = botMayPost && !messageId ? await this.recordedMessage(run) : undefined;
+    const ts = botMayPost ? (messageId ?? recorded) : undefined;
     if (ts) {
       try {
         await this.upsert(target, message, ts, run);
         return;
       } catch (error) {
-        if (!(error instanceof SlackBotNotInChannelError)) throw error;
+        const gone = recorded !== undefined && error instanceof NotifyRejectedError;
+        if (!(error instanceof SlackBotNotInChannelError) && !gone) throw error;
       }
-      await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
-      return;
+      // The bot may not post in the channel: the response_url answers alone. A recorded message
+      // that could not be updated goes the way of a run with none.
+      if (!recorded) {
+        await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
+        return;
+      }
     }
     try {
       await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);

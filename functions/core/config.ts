@@ -121,6 +121,7 @@ export type SettingReader =
   | 'check-status'
   | 'save-to-s3'
   | 'post-link'
+  | 'report-failure'
   | 'share-link'
   | 'settle-usage'
   | 'run-ended'
@@ -144,7 +145,15 @@ export const SETTING_READERS = {
   VIDEO_EXPIRY_DAYS: ['stack'],
   USAGE_HISTORY_INDEXES: ['stack'],
   PORT: ['local'],
-  USAGE_TABLE: ['ingress', 'post-link', 'settle-usage', 'run-ended', 'local'],
+  USAGE_TABLE: [
+    'ingress',
+    'check-status',
+    'post-link',
+    'report-failure',
+    'settle-usage',
+    'run-ended',
+    'local',
+  ],
   LIMIT_VIDEOS_PER_USER_PER_DAY: LIMIT_READERS,
   LIMIT_CONCURRENT_PER_USER: LIMIT_READERS,
   LIMIT_QUOTA_PER_MONTH: LIMIT_READERS,

@@ -554,7 +554,7 @@ describe('each function gets only the settings it reads', () => {
       CheckStatusFn: 'check-status',
       SaveToS3Fn: 'save-to-s3',
       PostLinkFn: 'post-link',
-      ReportFailureFn: undefined,
+      ReportFailureFn: 'report-failure',
       ShareLinkFn: 'share-link',
       SettleUsageFn: 'settle-usage',
       RunEndedFn: 'run-ended',

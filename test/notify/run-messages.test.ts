@@ -69,11 +69,39 @@ describe("a step retried after its environment died posts the run's message once
     });
 
     it('a final message that names no message (RunEnded) replaces the recorded one, not the command', async () => {
+      store.rows.set('exec-another-run', '9.000100');
       const ts = await slack().progress(target(), { ...progress('a fox'), executionId: 'exec-told-late' });
       await slack().failed(target(), { ...failure('a fox'), reference: 'exec-told-late' });
       expect(chat.requests.map((r) => r.path)).toEqual(['/api/chat.postMessage', '/api/chat.update']);
       expect(chat.requests[1]!.body).toMatchObject({ ts });
       expect(JSON.stringify(chat.requests[1]!.body)).toContain('exec-told-late');
+    });
+
+    it('a recorded message Slack will not update (deleted) leaves the answer to the response_url', async () => {
+      store.rows.set(failure('a fox').reference, '1.000100');
+      chat.answer(/POST \/api\/chat\.update/, 200, { ok: false, error: 'message_not_found' });
+      await slack().failed(target(), failure('a fox'));
+      expect(chat.requests.map((r) => r.path)).toEqual(['/api/chat.update', '/hooks/1']);
+    });
+
+    it('without a bot token, the record is not read: the response_url answers', async () => {
+      const reads: string[] = [];
+      const counted = runMessagesIn(
+        { ...store, runMessage: (run) => (reads.push(run), store.runMessage(run)) },
+        unexpected,
+      );
+      store.rows.set(failure('a fox').reference, '1.000100');
+      const noBot = new SlackNotifier({
+        apiUrl: `${chat.url}/api/`,
+        botToken: undefined,
+        runMessages: counted,
+      });
+      await noBot.progress(target(), progress('a fox'));
+      await noBot.failed(target(), failure('a fox'));
+      expect({ reads, paths: chat.requests.map((r) => r.path) }).toEqual({
+        reads: [],
+        paths: ['/hooks/1', '/hooks/1'],
+      });
     });
 
     it('the final message posted anew when the response_url is gone is posted once', async () => {
@@ -115,6 +143,23 @@ describe("a step retried after its environment died posts the run's message once
         `PATCH ${channel}/ID`,
       ]);
       expect(chat.requests.at(-1)!.path).toBe(`${channel}/${recorded!.slice('channel:'.length)}`);
+    });
+
+    it('a recorded channel message that is gone (deleted) is posted anew, and the new one recorded', async () => {
+      const run = failure('a fox').reference;
+      store.rows.set(run, 'channel:900000000000000009');
+      chat.answer(/PATCH .*\/channels\/\d+\/messages\/900000000000000009/, 404, {
+        message: 'Unknown Message',
+        code: 10008,
+      });
+      await discord().failed(target, failure('a fox', discordRequester), '@original');
+      expect(calls()).toEqual([
+        'PATCH /api/v10/webhooks/100000000000000001/tok-expired/messages/@original',
+        `PATCH ${channel}/ID`,
+        `POST ${channel}`,
+      ]);
+      expect(store.rows.get(run)).toMatch(/^channel:\d+$/);
+      expect(store.rows.get(run)).not.toBe('channel:900000000000000009');
     });
 
     it('the clip attached in a channel post is posted once; the retry edits that post', async () => {

@@ -278,6 +278,8 @@ describe('bursts and faults in the deployed shape', () => {
           const inChannel = chat.requests.filter((r) => r.path.includes(`/channels/${channel}/messages`));
           const posts = inChannel.filter((r) => r.method === 'POST');
           expect(posts).toHaveLength(1);
+          // The state under test made that post: CheckStatus's is the progress, PostLink's the clip.
+          expect(JSON.stringify(posts[0]!.body).includes('/v/')).toBe(fn === 'PostLinkFn');
           // Every later message of the run edits that one post.
           const edited = new Set(inChannel.filter((r) => r.method === 'PATCH').map((r) => r.path));
           expect(edited.size).toBe(1);

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { NotifyRejectedError } from '../errors.js';
 import type { ChatPlatform } from '../chat/chat-platform.js';
 import type { ReplyTarget } from '../chat/reply-target.js';
 import type { FailureReport, FinishedDelivery, FinishedVideo, Notifier, ProgressUpdate } from './notifier.js';
@@ -48,8 +49,9 @@ export abstract class PlatformNotifier<Target extends ReplyTarget, Message> impl
   /**
    * Posts the run's message anew (`post`, which answers the new message's id), unless a step of
    * this run did so already and its answer was lost (its environment died after the post): then
-   * that message is edited instead (`edit`), so a retried step never shows the run twice. The new
-   * id is recorded as soon as the platform gives it.
+   * that message is edited instead (`edit`), so a retried step never shows the run twice. A
+   * recorded message the platform will not edit (someone deleted it) is posted anew. The new id is
+   * recorded as soon as the platform gives it.
    */
   protected async postOnce<Posted extends string | undefined>(
     run: string,
@@ -57,7 +59,12 @@ export abstract class PlatformNotifier<Target extends ReplyTarget, Message> impl
     edit: (messageId: string) => Promise<string>,
   ): Promise<Posted | string> {
     const earlier = await this.recordedMessage(run);
-    if (earlier !== undefined) return edit(earlier);
+    if (earlier !== undefined)
+      try {
+        return await edit(earlier);
+      } catch (error) {
+        if (!(error instanceof NotifyRejectedError)) throw error;
+      }
     const posted = await post();
     if (posted !== undefined) await this.runMessages?.record(run, posted);
     return posted;

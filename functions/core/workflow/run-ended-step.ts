@@ -82,9 +82,8 @@ const TOLD: Record<'FAILED' | 'UNTOLD' | 'TIMED_OUT' | 'ABORTED', { kind: Failur
  * deliveries of one event, one closes). The channel is told only when the workflow did not (it
  * ended anywhere but in `VideoFailed` or success), by the call that closed the row, or by a later
  * delivery of the same event if that call's message did not go out (`tellPending` on the row). A run that ended
- * in `VideoFailedUntold` (ReportFailure itself failed) is told here, minutes later, whoever closed
- * it: the message replaces the run's own message in place (the command's answer, or the message a
- * step posted anew and recorded on the row), so a second delivery shows once.
+ * in `VideoFailedUntold` (ReportFailure itself failed) is told here, minutes later, whoever closed it:
+ * the message replaces the run's own message in place (the command's answer, or one a step recorded).
  * The run that closes the row here is counted here too, as a video made (whether a task was
  * created is not known here, and a stopped task may still be charged): the day's count is kept,
  * and the month's, the channel's and the workspace's count it, so `/video usage` and the limits

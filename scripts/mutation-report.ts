@@ -360,7 +360,8 @@ const PARTS: Record<string, string> = {
   steps: 'signature checks, request guard, Submit, CheckStatus, transfer and resume, links',
   tokenbay: 'the TokenBay client',
   grammar: 'grammar, validator and request builder',
-  failures: 'the ledger, the settle steps, and the emulated account’s IAM, SigV4 and local security checks',
+  failures:
+    'the ledger, the settle steps, the run’s message posted once, and the emulated account’s IAM, SigV4 and local security checks',
 };
 const haveAll = reportNames.includes('mutation.json');
 /** The parts whose Stryker report is on this machine (reports/ is not committed). */

@@ -746,7 +746,7 @@ describe('the ledger against a DynamoDB server', () => {
       expect((await rawRun(unknown.id)).quotaKnown).toEqual({ BOOL: false });
     });
 
-    it('reads a run strongly consistent, and starts without reading a counter when no quota is limited', async () => {
+    it('reads a run and its message strongly consistent, and starts without reading a counter when no quota is limited', async () => {
       const sent: { command: string; input: Record<string, unknown> }[] = [];
       const recording = new DynamoDBClient({
         endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -775,6 +775,9 @@ describe('the ledger against a DynamoDB server', () => {
       expect(sent.map((c) => c.command).sort()).toEqual(['PutItemCommand', 'UpdateItemCommand']);
       await recorded.getRun(input.id);
       expect(sent.at(-1)).toMatchObject({ command: 'GetItemCommand', input: { ConsistentRead: true } });
+      // The run's message too: the step that recorded it may have ended a moment ago.
+      await recorded.runMessage(input.id);
+      expect(sent.at(-1)).toMatchObject({ command: 'GetItemCommand', input: { ConsistentRead: true } });
       recording.destroy();
     });
 
@@ -800,6 +803,8 @@ describe('the ledger against a DynamoDB server', () => {
         missing.addToCounter(k, { videos: 1 }, 1, { attribute: 'videos', below: 1 }),
       ).rejects.toMatchObject(notFound);
       await expect(missing.addToCounter(k, { videos: 1 }, 1)).rejects.toMatchObject(notFound);
+      await expect(missing.claimClipUpload(run.executionId, NOW)).rejects.toMatchObject(notFound);
+      await expect(missing.recordRunMessage(run.executionId, '1.000100')).rejects.toMatchObject(notFound);
     });
 
     it('adds to a counter under a condition, only what is not zero, and can move its expiry alone', async () => {

@@ -102,9 +102,18 @@ describe('SaveToS3', () => {
     mockS3();
     let inFlight = 0;
     let most = 0;
+    // Each part is held until a second one is in flight, however slow the download of the next
+    // part is on a loaded machine (an uploader that sends one part at a time never gets there, and
+    // its parts are let through after 10 s: most stays 1), then 150 ms more, in which a third
+    // part read meanwhile would be sent too (most 3).
+    let secondInFlight = () => {};
+    const twoInFlight = new Promise<void>((resolve) => (secondInFlight = resolve));
+    const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms).unref());
     s3.on(UploadPartCommand).callsFake(async (input: { PartNumber: number }) => {
       most = Math.max(most, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 150));
+      if (inFlight >= 2) secondInFlight();
+      await Promise.race([twoInFlight, wait(10_000)]);
+      await wait(150);
       inFlight--;
       return { ETag: `"e${input.PartNumber}"` };
     });

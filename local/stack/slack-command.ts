@@ -56,3 +56,26 @@ export function slackButtonClick(fields: {
     ],
   };
 }
+
+/**
+ * A submitted Slack modal (`view_submission`), as tests send it to Bolt: the view Slack opened
+ * (its id, hash, callback id and private metadata) sent back with the inputs' state,
+ * `values[block_id][action_id]`.
+ */
+export function slackViewSubmission(fields: {
+  triggerId: string;
+  view: { id: string; hash: string; callback_id: string; private_metadata: string };
+  values: Record<string, Record<string, Record<string, unknown>>>;
+  user?: { id: string; name: string };
+}): Record<string, unknown> {
+  const user = fields.user ?? { id: 'U1', name: 'ana' };
+  return {
+    type: 'view_submission',
+    trigger_id: fields.triggerId,
+    team: { id: 'T1', domain: 'acme' },
+    user: { id: user.id, username: user.name, name: user.name, team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'deprecated',
+    view: { ...fields.view, type: 'modal', team_id: 'T1', state: { values: fields.values } },
+  };
+}

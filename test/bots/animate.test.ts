@@ -5,6 +5,7 @@ import { FakeChatFiles } from '../../local/simulator/fake-chat-files.js';
 import { slackViewProblems } from '../../local/simulator/slack-view-limits.js';
 import { discordInteraction } from '../../local/stack/discord-interaction.js';
 import { discordHeaders, slackHeaders } from '../../local/stack/request-signing.js';
+import { slackViewSubmission } from '../../local/stack/slack-command.js';
 import { ledgerView } from '../helpers/ledger-view.js';
 import { snowflake } from '../helpers/chat-commands.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
@@ -62,32 +63,25 @@ describe('Animate on a message’s image (emulated account)', () => {
     token: 'deprecated',
     action_ts: '1700000001.000200',
   });
-  const submission = (trigger: string, view: SentView, prompt: string, image: string) => ({
-    type: 'view_submission',
-    trigger_id: trigger,
-    team: { id: 'T1', domain: 'acme' },
-    user: { id: 'UANIM', username: 'ana', name: 'ana', team_id: 'T1' },
-    api_app_id: 'A1',
-    token: 'deprecated',
-    view: {
-      id: 'V00000009',
-      type: 'modal',
-      team_id: 'T1',
-      callback_id: view.callback_id,
-      private_metadata: view.private_metadata,
-      hash: '9.hash',
-      state: {
-        values: {
-          prompt: { prompt: { type: 'plain_text_input', value: prompt } },
-          model: {
-            clipbay_model: { type: 'static_select', selected_option: { value: 'veo-3.1-generate-preview' } },
-          },
-          duration: { duration: { type: 'static_select', selected_option: { value: '4' } } },
-          image: { image: { type: 'url_text_input', value: image } },
-        },
+  const submission = (trigger: string, view: SentView, prompt: string, image: string) =>
+    slackViewSubmission({
+      triggerId: trigger,
+      user: { id: 'UANIM', name: 'ana' },
+      view: {
+        id: 'V00000009',
+        hash: '9.hash',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
       },
-    },
-  });
+      values: {
+        prompt: { prompt: { type: 'plain_text_input', value: prompt } },
+        model: {
+          clipbay_model: { type: 'static_select', selected_option: { value: 'veo-3.1-generate-preview' } },
+        },
+        duration: { duration: { type: 'static_select', selected_option: { value: '4' } } },
+        image: { image: { type: 'url_text_input', value: image } },
+      },
+    });
   /** What TokenBay was sent for a run: the submit's body. */
   const submitted = (prompt: string) =>
     running.stack.simulator!.requests.find(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slackViewProblems } from '../../local/simulator/slack-view-limits.js';
 import { slackHeaders } from '../../local/stack/request-signing.js';
-import { slackCommandBody } from '../../local/stack/slack-command.js';
+import { slackCommandBody, slackViewSubmission } from '../../local/stack/slack-command.js';
 import { startStackWithFakeChat, type StackWithFakeChat } from '../helpers/local-stack-harness.js';
 
 interface SentView {
@@ -45,34 +45,26 @@ describe('the /video form (Slack modal, emulated account)', () => {
     running.chat.to(`/slack/api/${method}`).map((r) => JSON.parse(String(r.body.view)) as SentView);
   const options = (view: SentView, block: string) =>
     view.blocks.find((b) => b.block_id === block)!.element!.options!.map((o) => o.value);
-  const state = (values: Record<string, string>) => ({
-    values: {
-      prompt: { prompt: { type: 'plain_text_input', value: values.prompt } },
-      model: { clipbay_model: { type: 'static_select', selected_option: { value: values.model } } },
-      duration: { duration: { type: 'static_select', selected_option: { value: values.duration } } },
-      resolution: { resolution: { type: 'static_select', selected_option: { value: values.resolution } } },
-      ratio: { ratio: { type: 'static_select', selected_option: { value: values.ratio } } },
-      seed: { seed: { type: 'plain_text_input', value: null } },
-      image: { image: { type: 'url_text_input', value: null } },
-    },
-  });
-  const submission = (trigger: string, view: SentView, values: Record<string, string>) => ({
-    type: 'view_submission',
-    trigger_id: trigger,
-    team: { id: 'T1', domain: 'acme' },
-    user: { id: 'UFORM', username: 'ana', name: 'ana', team_id: 'T1' },
-    api_app_id: 'A1',
-    token: 'deprecated',
-    view: {
-      id: 'V00000001',
-      type: 'modal',
-      team_id: 'T1',
-      callback_id: view.callback_id,
-      private_metadata: view.private_metadata,
-      hash: '1.hash',
-      state: state(values),
-    },
-  });
+  const submission = (trigger: string, view: SentView, values: Record<string, string>) =>
+    slackViewSubmission({
+      triggerId: trigger,
+      user: { id: 'UFORM', name: 'ana' },
+      view: {
+        id: 'V00000001',
+        hash: '1.hash',
+        callback_id: view.callback_id,
+        private_metadata: view.private_metadata,
+      },
+      values: {
+        prompt: { prompt: { type: 'plain_text_input', value: values.prompt } },
+        model: { clipbay_model: { type: 'static_select', selected_option: { value: values.model } } },
+        duration: { duration: { type: 'static_select', selected_option: { value: values.duration } } },
+        resolution: { resolution: { type: 'static_select', selected_option: { value: values.resolution } } },
+        ratio: { ratio: { type: 'static_select', selected_option: { value: values.ratio } } },
+        seed: { seed: { type: 'plain_text_input', value: null } },
+        image: { image: { type: 'url_text_input', value: null } },
+      },
+    });
 
   async function openForm() {
     const trigger = `form.${++n}.x`;

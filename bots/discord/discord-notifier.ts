@@ -43,6 +43,10 @@ export interface DiscordNotifierOptions {
 /** Prefix of message ids that live in the channel (posted with the bot token), not on the webhook. */
 const CHANNEL_MESSAGE = 'channel:';
 
+/** The route of a channel message, from its id as the workflow and the run's record carry it. */
+const channelMessageRoute = (target: DiscordTarget, channelMessage: string) =>
+  Routes.channelMessage(target.channelId, channelMessage.slice(CHANNEL_MESSAGE.length));
+
 /**
  * Discord adapter: edits the deferred response (`PATCH /webhooks/{app}/{token}/messages/@original`).
  * The interaction token lives 15 minutes; when Discord answers 401/404 for it, the message goes to
@@ -134,11 +138,7 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
         signal,
       });
     const editInChannel = async (channelMessage: string) => {
-      await send(
-        'PATCH',
-        Routes.channelMessage(target.channelId, channelMessage.slice(CHANNEL_MESSAGE.length)),
-        true,
-      );
+      await send('PATCH', channelMessageRoute(target, channelMessage), true);
       return channelMessage;
     };
     if (messageId?.startsWith(CHANNEL_MESSAGE) && this.botToken) {
@@ -170,8 +170,7 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
     messageId: string | undefined,
     run: string,
   ): Promise<string> {
-    if (messageId?.startsWith(CHANNEL_MESSAGE))
-      return this.toChannel(target, message, messageId.slice(CHANNEL_MESSAGE.length));
+    if (messageId?.startsWith(CHANNEL_MESSAGE)) return this.toChannel(target, message, messageId);
     try {
       await this.webhook.patch(
         Routes.webhookMessage(target.applicationId, target.interactionToken, '@original'),
@@ -185,7 +184,7 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
         return this.postOnce(
           run,
           () => this.toChannel(target, message, undefined),
-          (channelMessage) => this.toChannel(target, message, channelMessage.slice(CHANNEL_MESSAGE.length)),
+          (channelMessage) => this.toChannel(target, message, channelMessage),
         );
       throw new NotifyRejectedError(
         `The Discord interaction token expired (${error.status}) and no DISCORD_BOT_TOKEN is set, so clipbay cannot post to channel ${target.channelId}.`,
@@ -194,16 +193,17 @@ export class DiscordNotifier extends PlatformNotifier<DiscordTarget, DiscordMess
     }
   }
 
+  /** Edits the channel message `channelMessage` (`channel:<id>`), or posts a new one; answers its id. */
   private async toChannel(
     target: DiscordTarget,
     message: DiscordMessage,
-    channelMessageId: string | undefined,
+    channelMessage: string | undefined,
   ): Promise<string> {
     const bot = this.bot!;
     try {
       const posted = (
-        channelMessageId
-          ? await bot.patch(Routes.channelMessage(target.channelId, channelMessageId), {
+        channelMessage
+          ? await bot.patch(channelMessageRoute(target, channelMessage), {
               body: message,
               signal: this.deadline(),
             })

@@ -149,23 +149,25 @@ export class SlackNotifier extends PlatformNotifier<SlackTarget, SlackMessage> {
     run: string,
   ): Promise<void> {
     const botMayPost = this.web !== undefined && messageId !== RESPONSE_URL_ONLY;
-    const recorded = botMayPost && !messageId ? await this.recordedMessage(run) : undefined;
-    const ts = botMayPost ? (messageId ?? recorded) : undefined;
-    if (ts) {
+    if (botMayPost && messageId) {
       try {
-        await this.upsert(target, message, ts, run);
+        await this.upsert(target, message, messageId, run);
         return;
       } catch (error) {
-        const gone = recorded !== undefined && error instanceof NotifyRejectedError;
-        if (!(error instanceof SlackBotNotInChannelError) && !gone) throw error;
+        if (!(error instanceof SlackBotNotInChannelError)) throw error;
       }
-      // The bot may not post in the channel: the response_url answers alone. A recorded message
-      // that could not be updated goes the way of a run with none.
-      if (!recorded) {
-        await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
-        return;
-      }
+      await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
+      return;
     }
+    const recorded = botMayPost ? await this.recordedMessage(run) : undefined;
+    if (recorded)
+      try {
+        await this.upsert(target, message, recorded, run);
+        return;
+      } catch (error) {
+        // Not updated (deleted since, or the bot left): answered as a run with none would be.
+        if (!(error instanceof NotifyRejectedError)) throw error;
+      }
     try {
       await postToResponseUrl(this.fetchImpl, target, message, this.timeoutMs);
     } catch (error) {

@@ -1,3 +1,4 @@
+import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 import type { FailureReport, FinishedVideo, ProgressUpdate } from '../../functions/core/notify/notifier.js';
 import type { VideoRequest } from '../../functions/core/request/video-request.js';
 import type { Task } from '../../functions/core/tokenbay/task.js';
@@ -46,6 +47,16 @@ export function request(prompt: string): VideoRequest {
 
 export const slackRequester = { id: 'U0ASKER', name: 'ana' };
 export const discordRequester = { id: '123456789012345678', name: 'Ana' };
+
+/** A Discord command's reply target: its interaction token (for `@original`) and its channel. */
+export function discordTarget(interactionToken = 'tok-abc'): ReplyTarget {
+  return {
+    platform: 'discord',
+    applicationId: '100000000000000001',
+    interactionToken,
+    channelId: '200000000000000002',
+  };
+}
 
 export function progress(prompt: string, requestedBy = slackRequester): ProgressUpdate {
   return {

@@ -1,9 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError, NotifyRejectedError } from '../../functions/core/errors.js';
 import { DiscordNotifier } from '../../bots/discord/discord-notifier.js';
-import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
-import { discordRequester, failure, finished, presignedUrl, progress } from '../helpers/message-fixtures.js';
+import {
+  discordRequester,
+  discordTarget,
+  failure,
+  finished,
+  presignedUrl,
+  progress,
+} from '../helpers/message-fixtures.js';
 import { startStallingServer } from './stalling-server.js';
 
 const INVALID_FORM_BODY = {
@@ -22,12 +28,7 @@ const INVALID_FORM_BODY = {
 
 describe('DiscordNotifier', () => {
   let chat: FakeChatServer;
-  const target: ReplyTarget = {
-    platform: 'discord',
-    applicationId: '100000000000000001',
-    interactionToken: 'tok-abc',
-    channelId: '200000000000000002',
-  };
+  const target = discordTarget();
 
   beforeEach(async () => {
     chat = new FakeChatServer();
@@ -139,12 +140,7 @@ describe('DiscordNotifier', () => {
 });
 
 describe('DiscordNotifier against a slow or rate-limited Discord', () => {
-  const target: ReplyTarget = {
-    platform: 'discord',
-    applicationId: '100000000000000001',
-    interactionToken: 'tok-abc',
-    channelId: '200000000000000002',
-  };
+  const target = discordTarget();
 
   it('aborts a request Discord does not answer within the timeout', async () => {
     const server = await startStallingServer('hang');

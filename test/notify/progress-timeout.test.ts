@@ -8,7 +8,7 @@ import type { TokenBayClient } from '../../functions/core/tokenbay/client.js';
 import { checkStatusStep } from '../../functions/core/workflow/check-status-step.js';
 import type { ReplyTarget } from '../../functions/core/chat/reply-target.js';
 import { manualClock } from '../helpers/clock.js';
-import { request, runningTask } from '../helpers/message-fixtures.js';
+import { discordTarget, request, runningTask } from '../helpers/message-fixtures.js';
 import { startStallingServer, type StallingServer } from './stalling-server.js';
 
 const clock = manualClock();
@@ -74,12 +74,7 @@ describe('CheckStatus with a chat API that never answers', () => {
     [
       'Discord (webhook edit)',
       () => new DiscordNotifier({ apiBase: `${server.url}/api`, botToken: 'bot', timeoutMs: 150 }),
-      (): ReplyTarget => ({
-        platform: 'discord',
-        applicationId: '100000000000000001',
-        interactionToken: 'tok',
-        channelId: '200000000000000002',
-      }),
+      () => discordTarget('tok'),
     ],
   ])('%s: the request is aborted and the step still returns running', async (_name, notifier, target) => {
     const { result, errors, ms } = await poll(notifier(), target());

@@ -9,7 +9,7 @@ import {
   type RunMessageStore,
 } from '../../functions/core/notify/run-messages.js';
 import { FakeChatServer } from '../../local/simulator/fake-chat-api.js';
-import { discordRequester, failure, finished, progress } from '../helpers/message-fixtures.js';
+import { discordRequester, discordTarget, failure, finished, progress } from '../helpers/message-fixtures.js';
 
 /**
  * The record of each run's message, as the ledger keeps it (test/usage/usage-ledger.test.ts runs
@@ -118,12 +118,7 @@ describe("a step retried after its environment died posts the run's message once
   });
 
   describe('Discord, once the interaction token has expired', () => {
-    const target: ReplyTarget = {
-      platform: 'discord',
-      applicationId: '100000000000000001',
-      interactionToken: 'tok-expired',
-      channelId: '200000000000000002',
-    };
+    const target = discordTarget('tok-expired');
     const discord = () =>
       new DiscordNotifier({ apiBase: `${chat.url}/api`, botToken: 'bot-token', runMessages });
     const channel = '/api/v10/channels/200000000000000002/messages';

@@ -38,7 +38,7 @@ async function discordCommand(
       id,
       applicationId: running.stack.discordApplicationId,
       data: videoCommandData([{ name: 'prompt', type: 3, value: prompt }]),
-      ...(channelId ? { channelId } : {}),
+      channelId,
     }),
   );
   const { status } = await fetch(`${running.stack.url}/discord/interactions`, {
